@@ -1,0 +1,240 @@
+// Package bench holds occbench's domain types — career records, histories
+// and examples — and their Arrow and Parquet encodings, the importers that
+// build them from outside data, and the train/test split.
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Kind tells an education record from a job record.
+type Kind uint8
+
+const (
+	Job Kind = iota
+	Education
+)
+
+func (k Kind) String() string {
+	if k == Education {
+		return "education"
+	}
+	return "job"
+}
+
+// ParseKind accepts "job" and "education" (and the short forms "edu", "j",
+// "e"), case-insensitively.
+func ParseKind(s string) (Kind, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "job", "j", "work", "employment":
+		return Job, nil
+	case "education", "edu", "e", "school":
+		return Education, nil
+	}
+	return 0, fmt.Errorf("record kind %q: want job or education", s)
+}
+
+// MarshalText writes the kind's name.
+func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// UnmarshalText reads a kind's name.
+func (k *Kind) UnmarshalText(b []byte) error {
+	v, err := ParseKind(string(b))
+	if err != nil {
+		return err
+	}
+	*k = v
+	return nil
+}
+
+// Date is a calendar day, stored as days since 1970-01-01 (Arrow date32).
+// The zero value is NoDate: a record without that date.
+type Date struct {
+	days  int32
+	valid bool
+}
+
+// NoDate is a missing date.
+var NoDate = Date{}
+
+// DateOf returns the date y-m-d.
+func DateOf(y int, m time.Month, d int) Date {
+	t := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return Date{days: int32(t.Unix() / 86400), valid: true}
+}
+
+// DateFromDays returns the date that is days after 1970-01-01.
+func DateFromDays(days int32) Date { return Date{days: days, valid: true} }
+
+// Valid reports whether the date is present.
+func (d Date) Valid() bool { return d.valid }
+
+// Days returns days since 1970-01-01; meaningless when !Valid.
+func (d Date) Days() int32 { return d.days }
+
+// Time returns the date at midnight UTC, or the zero time when missing.
+func (d Date) Time() time.Time {
+	if !d.valid {
+		return time.Time{}
+	}
+	return time.Unix(int64(d.days)*86400, 0).UTC()
+}
+
+// Year returns the calendar year, or 0 when missing.
+func (d Date) Year() int {
+	if !d.valid {
+		return 0
+	}
+	return d.Time().Year()
+}
+
+// Before orders dates; a missing date sorts before every present one.
+func (d Date) Before(e Date) bool {
+	if d.valid != e.valid {
+		return !d.valid
+	}
+	return d.days < e.days
+}
+
+// String formats the date as YYYY-MM-DD, or "" when missing.
+func (d Date) String() string {
+	if !d.valid {
+		return ""
+	}
+	return d.Time().Format(time.DateOnly)
+}
+
+// ParseDate reads YYYY-MM-DD, YYYY-MM, YYYY/MM/DD, YYYY/MM or YYYY; a month
+// or year alone means its first day. The empty string is NoDate.
+func ParseDate(s string) (Date, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return NoDate, nil
+	}
+	for _, layout := range []string{"2006-01-02", "2006-01", "2006/01/02", "2006/01", "2006"} {
+		if len(s) != len(layout) {
+			continue
+		}
+		if t, err := time.Parse(layout, s); err == nil {
+			return DateOf(t.Year(), t.Month(), t.Day()), nil
+		}
+	}
+	return NoDate, fmt.Errorf("date %q: want YYYY-MM-DD, YYYY-MM or YYYY", s)
+}
+
+// MarshalJSON writes "YYYY-MM-DD" or null.
+func (d Date) MarshalJSON() ([]byte, error) {
+	if !d.valid {
+		return []byte("null"), nil
+	}
+	return []byte(strconv.Quote(d.String())), nil
+}
+
+// UnmarshalJSON reads what ParseDate reads, or null.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*d = NoDate
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("date %s: want a string such as \"2019-06-01\"", b)
+	}
+	v, err := ParseDate(s)
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// Record is one entry of a career history: an education record or a job.
+// Fields of the other kind are left empty. Empty strings and zero numbers
+// mean "not given".
+type Record struct {
+	Kind  Kind `json:"kind"`
+	Start Date `json:"start"`
+	End   Date `json:"end"`
+
+	// Education.
+	School    string `json:"school,omitempty"`
+	Degree    string `json:"degree,omitempty"`
+	Major     string `json:"major,omitempty"`
+	GradYear  int    `json:"grad_year,omitempty"`
+
+	// Job.
+	Title      string  `json:"title,omitempty"`      // the title as written on the resume
+	Code       string  `json:"code,omitempty"`       // O*NET-SOC 2019 code, e.g. "15-1252.00"
+	Occupation string  `json:"occupation,omitempty"` // O*NET-SOC 2019 title of Code
+	Industry   string  `json:"industry,omitempty"`
+	Salary     float64 `json:"salary,omitempty"` // yearly, in the data's currency
+}
+
+// IsJob reports whether r is a job record.
+func (r Record) IsJob() bool { return r.Kind == Job }
+
+// SortKey is the date that orders a record in a history: the start date,
+// else (for education) the end date, else the graduation year.
+func (r Record) SortKey() Date {
+	switch {
+	case r.Start.Valid():
+		return r.Start
+	case r.End.Valid():
+		return r.End
+	case r.GradYear > 0:
+		return DateOf(r.GradYear, time.June, 1)
+	}
+	return NoDate
+}
+
+// Example is one user: the history before the next job, and that job's
+// occupation, the target. Target fields are empty for inference-only sets.
+type Example struct {
+	UserID      string   `json:"user_id"`
+	History     []Record `json:"history"`
+	TargetCode  string   `json:"target_code,omitempty"`
+	TargetTitle string   `json:"target_title,omitempty"`
+
+	// Optional columns.
+	OracleReason string `json:"oracle_reason,omitempty"`
+	// BayesCode and BayesTitle are the Bayes-optimal prediction, known only
+	// for synthetic data.
+	BayesCode  string `json:"bayes_code,omitempty"`
+	BayesTitle string `json:"bayes_title,omitempty"`
+}
+
+// Jobs returns the job records of the history, oldest first.
+func (e *Example) Jobs() []Record {
+	jobs := make([]Record, 0, len(e.History))
+	for _, r := range e.History {
+		if r.IsJob() {
+			jobs = append(jobs, r)
+		}
+	}
+	return jobs
+}
+
+// Codes returns the O*NET codes of the history's jobs, oldest first.
+func (e *Example) Codes() []string {
+	codes := make([]string, 0, len(e.History))
+	for _, r := range e.History {
+		if r.IsJob() {
+			codes = append(codes, r.Code)
+		}
+	}
+	return codes
+}
+
+// LastCode is the occupation of the most recent job in the history, or "".
+func (e *Example) LastCode() string {
+	for i := len(e.History) - 1; i >= 0; i-- {
+		if e.History[i].IsJob() {
+			return e.History[i].Code
+		}
+	}
+	return ""
+}
