@@ -1,0 +1,165 @@
+package bench
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+)
+
+func sampleExamples(n int) []*Example {
+	out := make([]*Example, n)
+	for i := range out {
+		ex := &Example{
+			UserID: fmt.Sprintf("u%05d", i),
+			History: []Record{
+				{Kind: Education, School: "State University", Degree: "Bachelor's degree", Major: "Economics", GradYear: 2001 + i%10, End: DateOf(2001+i%10, time.May, 15)},
+				{Kind: Job, Start: DateOf(2002, time.March, 1), End: DateOf(2005, time.June, 30), Title: "Junior Analyst", Code: "13-2051.00", Occupation: "Financial and Investment Analysts", Industry: "Finance", Salary: 52000.5},
+				{Kind: Job, Start: DateOf(2005, time.July, 1), Title: "Analyst, \"senior\" | ünïcode", Code: "13-2051.00", Occupation: "Financial and Investment Analysts"},
+			},
+			TargetCode:  "11-3031.01",
+			TargetTitle: "Treasurers and Controllers",
+		}
+		if i%3 == 0 {
+			ex.OracleReason = "Because.\nTwo lines."
+			ex.BayesCode, ex.BayesTitle = "13-2051.00", "Financial and Investment Analysts"
+		}
+		if i%7 == 0 {
+			ex.TargetCode, ex.TargetTitle = "", "" // inference-only row
+			ex.History = nil
+		}
+		out[i] = ex
+	}
+	return out
+}
+
+func writeAll(t testing.TB, path string, exs []*Example, meta map[string]string) {
+	t.Helper()
+	w, err := Create(path, meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ex := range exs {
+		if err := w.Write(ex); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRoundTrip(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		file string
+		n    int
+	}{
+		{"arrow", "set.arrow", 10},
+		{"arrow multi-batch", "set.arrow", 2*BatchRows + 17},
+		{"parquet", "set.parquet", 10},
+		{"parquet multi-batch", "set.parquet", 2*BatchRows + 17},
+		{"arrow empty", "empty.arrow", 0},
+		{"parquet empty", "empty.parquet", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), tc.file)
+			want := sampleExamples(tc.n)
+			meta := map[string]string{MetaSplit: "test", "occbench.note": "x"}
+			writeAll(t, path, want, meta)
+			got, gotMeta, err := ReadAll(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("read %d examples, wrote %d", len(got), len(want))
+			}
+			for i := range want {
+				w, g := *want[i], *got[i]
+				if len(w.History) == 0 && len(g.History) == 0 {
+					w.History, g.History = nil, nil
+				}
+				if !reflect.DeepEqual(w, g) {
+					t.Fatalf("example %d:\n got %+v\nwant %+v", i, g, w)
+				}
+			}
+			if gotMeta[MetaSchemaVersion] != SchemaVersion || gotMeta[MetaSplit] != "test" || gotMeta["occbench.note"] != "x" {
+				t.Errorf("metadata = %v", gotMeta)
+			}
+		})
+	}
+}
+
+func TestWriteDeterministic(t *testing.T) {
+	for _, name := range []string{"a.arrow", "a.parquet"} {
+		dir := t.TempDir()
+		exs := sampleExamples(100)
+		p1, p2 := filepath.Join(dir, "1"+name), filepath.Join(dir, "2"+name)
+		writeAll(t, p1, exs, map[string]string{"k": "v"})
+		writeAll(t, p2, exs, map[string]string{"k": "v"})
+		b1, _ := os.ReadFile(p1)
+		b2, _ := os.ReadFile(p2)
+		if !bytes.Equal(b1, b2) {
+			t.Errorf("%s: two writes of the same examples differ", name)
+		}
+	}
+}
+
+func TestAbortLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	w, err := Create(filepath.Join(dir, "x.arrow"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(sampleExamples(1)[0])
+	w.Abort()
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 0 {
+		t.Errorf("abort left %v", entries)
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	dir := t.TempDir()
+	junk := filepath.Join(dir, "junk.arrow")
+	os.WriteFile(junk, []byte("not arrow at all"), 0o644)
+	if _, err := Open(junk); err == nil {
+		t.Error("opening a non-Arrow file succeeded")
+	}
+	junkPQ := filepath.Join(dir, "junk.parquet")
+	os.WriteFile(junkPQ, []byte("PAR1 nope"), 0o644)
+	if _, err := Open(junkPQ); err == nil {
+		t.Error("opening a non-Parquet file succeeded")
+	}
+	if _, err := Open(filepath.Join(dir, "missing.arrow")); err == nil {
+		t.Error("opening a missing file succeeded")
+	}
+}
+
+func BenchmarkWriteRead11k(b *testing.B) {
+	exs := sampleExamples(11000)
+	dir := b.TempDir()
+	for _, name := range []string{"x.arrow", "x.parquet"} {
+		b.Run(name, func(b *testing.B) {
+			path := filepath.Join(dir, name)
+			for b.Loop() {
+				writeAll(b, path, exs, nil)
+				r, err := Open(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n := 0
+				for r.Scan() {
+					n++
+				}
+				r.Close()
+				if n != len(exs) {
+					b.Fatal(n)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,90 @@
+// Package safefile writes files atomically: output goes to a temporary file
+// beside the destination and is renamed into place only when complete, so a
+// failed or interrupted write never leaves a partial file under the real name.
+package safefile
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// File is a file being written; it appears under its name only on Commit.
+type File struct {
+	*os.File
+	path string
+	done bool
+}
+
+// Create opens a temporary file in the directory of path, creating the
+// directory if needed.
+func Create(path string) (*File, error) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, err
+	}
+	return &File{File: f, path: path}, nil
+}
+
+// Commit flushes the file to disk and renames it to its final name.
+func (f *File) Commit() error {
+	if f.done {
+		return fmt.Errorf("%s: already closed", f.path)
+	}
+	f.done = true
+	if err := f.Sync(); err != nil {
+		f.File.Close()
+		os.Remove(f.Name())
+		return fmt.Errorf("write %s: %w", f.path, err)
+	}
+	if err := f.File.Close(); err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("write %s: %w", f.path, err)
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	if err := os.Rename(f.Name(), f.path); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return nil
+}
+
+// Abort discards the temporary file. It is a no-op after Commit, so it can
+// be deferred unconditionally.
+func (f *File) Abort() {
+	if f.done {
+		return
+	}
+	f.done = true
+	f.File.Close()
+	os.Remove(f.Name())
+}
+
+// Write runs fn on a new temporary file and commits it if fn succeeds.
+func Write(path string, fn func(w io.Writer) error) error {
+	f, err := Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Abort()
+	if err := fn(f); err != nil {
+		return err
+	}
+	return f.Commit()
+}
+
+// WriteFile writes data to path atomically.
+func WriteFile(path string, data []byte) error {
+	return Write(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
