@@ -161,10 +161,10 @@ type Record struct {
 	End   Date `json:"end"`
 
 	// Education.
-	School    string `json:"school,omitempty"`
-	Degree    string `json:"degree,omitempty"`
-	Major     string `json:"major,omitempty"`
-	GradYear  int    `json:"grad_year,omitempty"`
+	School   string `json:"school,omitempty"`
+	Degree   string `json:"degree,omitempty"`
+	Major    string `json:"major,omitempty"`
+	GradYear int    `json:"grad_year,omitempty"`
 
 	// Job.
 	Title      string  `json:"title,omitempty"`      // the title as written on the resume

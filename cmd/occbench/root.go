@@ -29,6 +29,8 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	root.SetErr(stderr)
 	root.AddCommand(
 		newVersionCmd(),
+		newDataCmd(),
+		newImportCmd(),
 	)
 	return root
 }

@@ -1,0 +1,87 @@
+package bench
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/occbench/occbench/bench/onet"
+)
+
+// recordFields holds one record's fields as text, the shape every importer
+// reduces its input to before validation.
+type recordFields struct {
+	kind, start, end, title, occupation, industry, salary string
+	school, degree, major, gradYear                       string
+}
+
+// fieldError names the offending field and value and says what was wanted.
+type fieldError struct{ field, value, want string }
+
+// toRecord validates the fields and builds the record. An empty occupation
+// is not an error: such jobs are unclassified and dropped later, counted.
+func (im *importer) toRecord(f recordFields) (Record, *fieldError) {
+	var r Record
+	switch strings.TrimSpace(f.kind) {
+	case "":
+		// Infer the kind when the column is absent or empty.
+		if f.school != "" || f.degree != "" || f.major != "" {
+			r.Kind = Education
+		}
+	default:
+		k, err := ParseKind(f.kind)
+		if err != nil {
+			return r, &fieldError{"kind", f.kind, "want job or education"}
+		}
+		r.Kind = k
+	}
+	var err error
+	if r.Start, err = ParseDate(f.start); err != nil {
+		return r, &fieldError{"start", f.start, "want a date YYYY-MM-DD, YYYY-MM or YYYY"}
+	}
+	if r.End, err = ParseDate(f.end); err != nil {
+		return r, &fieldError{"end", f.end, "want a date YYYY-MM-DD, YYYY-MM or YYYY"}
+	}
+	if r.Start.Valid() && r.End.Valid() && r.End.Before(r.Start) {
+		return r, &fieldError{"end", f.end, fmt.Sprintf("want a date not before start %s", r.Start)}
+	}
+	r.School, r.Degree, r.Major = strings.TrimSpace(f.school), strings.TrimSpace(f.degree), strings.TrimSpace(f.major)
+	if s := strings.TrimSpace(f.gradYear); s != "" {
+		y, err := strconv.Atoi(s)
+		if err != nil || y < 1900 || y > 2200 {
+			return r, &fieldError{"grad_year", f.gradYear, "want a year such as 2015"}
+		}
+		r.GradYear = y
+	}
+	r.Title, r.Industry = strings.TrimSpace(f.title), strings.TrimSpace(f.industry)
+	if s := strings.TrimSpace(f.salary); s != "" {
+		v, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", ""), 64)
+		if err != nil || v < 0 || v != v || v > 1e12 {
+			return r, &fieldError{"salary", f.salary, "want a non-negative number"}
+		}
+		r.Salary = v
+	}
+	if occ := strings.TrimSpace(f.occupation); occ != "" {
+		if r.Kind == Education {
+			return r, &fieldError{"occupation", f.occupation, "want no occupation on an education record"}
+		}
+		code, title, ok := im.resolve(occ)
+		if !ok {
+			want := "want an O*NET-SOC 2019 title or code"
+			if onet.ValidCode(occ) {
+				want = "not an O*NET-SOC 2019 occupation code"
+			}
+			return r, &fieldError{"occupation", f.occupation, want}
+		}
+		r.Code, r.Occupation = code, title
+	}
+	return r, nil
+}
+
+// dateFromUnix converts a RecBole timestamp (seconds since the epoch) to the
+// UTC calendar day.
+func dateFromUnix(secs float64) Date {
+	t := time.Unix(int64(secs), 0).UTC()
+	return DateOf(t.Year(), t.Month(), t.Day())
+}

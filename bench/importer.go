@@ -1,0 +1,309 @@
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/occbench/occbench/bench/onet"
+)
+
+// Import formats.
+const (
+	FormatCSV     = "csv"
+	FormatJSONL   = "jsonl"
+	FormatRecBole = "recbole"
+)
+
+// ImportOptions control an import. The zero value is not useful; start from
+// DefaultImport.
+type ImportOptions struct {
+	Format  string
+	MinJobs int // users with fewer valid jobs are dropped
+	MaxJobs int // users with more valid jobs are dropped
+	// SkipInvalid drops malformed rows (reporting them) instead of failing.
+	SkipInvalid bool
+	Taxonomy    *onet.Taxonomy // nil means onet.Default()
+}
+
+// DefaultImport holds the paper's preprocessing settings.
+var DefaultImport = ImportOptions{Format: FormatCSV, MinJobs: 5, MaxJobs: 15}
+
+// InputError is a malformed value in an input file.
+type InputError struct {
+	File  string
+	Line  int
+	Field string // column or JSON field; "" for whole-row problems
+	Value string
+	Want  string
+}
+
+func (e *InputError) Error() string {
+	where := fmt.Sprintf("%s:%d", e.File, e.Line)
+	if e.Field == "" {
+		return fmt.Sprintf("%s: %s", where, e.Want)
+	}
+	return fmt.Sprintf("%s: field %q: value %q: %s", where, e.Field, e.Value, e.Want)
+}
+
+// InvalidRow is a row skipped under SkipInvalid.
+type InvalidRow struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Field  string `json:"field,omitempty"`
+	Value  string `json:"value,omitempty"`
+	Reason string `json:"reason"`
+}
+
+// maxListedInvalid caps how many skipped rows the report lists one by one;
+// the count covers all of them.
+const maxListedInvalid = 20
+
+// ImportReport says what an import read, kept and dropped, and why.
+type ImportReport struct {
+	Format         string         `json:"format"`
+	Inputs         []string       `json:"inputs"`
+	Rows           int            `json:"rows"`
+	InvalidRows    int            `json:"invalid_rows"`
+	Invalid        []InvalidRow   `json:"invalid,omitempty"`
+	IgnoredColumns []string       `json:"ignored_columns,omitempty"`
+	DroppedRecords map[string]int `json:"dropped_records"`
+	UsersRead      int            `json:"users_read"`
+	UsersDropped   map[string]int `json:"users_dropped"`
+	Users          int            `json:"users"`
+	JobRecords     int            `json:"job_records"` // in kept users, history and targets
+	EduRecords     int            `json:"education_records"`
+	MinJobs        int            `json:"min_jobs"`
+	MaxJobs        int            `json:"max_jobs"`
+	Split          *SplitReport   `json:"split,omitempty"`
+}
+
+// SplitReport describes a train/test split.
+type SplitReport struct {
+	Seed  uint64 `json:"seed"`
+	Train int    `json:"train"`
+	Test  int    `json:"test"`
+}
+
+// Reasons for dropping records and users, as they appear in reports.
+const (
+	DropNoStart      = "job without start date"
+	DropNoOccupation = "job without occupation"
+	DropAfterTarget  = "education after the last job"
+	DropTooFewJobs   = "fewer valid jobs than min"
+	DropTooManyJobs  = "more valid jobs than max"
+)
+
+// WriteText prints the report for people.
+func (r *ImportReport) WriteText(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "import (%s): %d rows from %d file(s)\n", r.Format, r.Rows, len(r.Inputs))
+	if r.InvalidRows > 0 {
+		fmt.Fprintf(&b, "  skipped %d invalid rows:\n", r.InvalidRows)
+		for _, inv := range r.Invalid {
+			if inv.Field != "" {
+				fmt.Fprintf(&b, "    %s:%d: field %q: value %q: %s\n", inv.File, inv.Line, inv.Field, inv.Value, inv.Reason)
+			} else {
+				fmt.Fprintf(&b, "    %s:%d: %s\n", inv.File, inv.Line, inv.Reason)
+			}
+		}
+		if r.InvalidRows > len(r.Invalid) {
+			fmt.Fprintf(&b, "    … and %d more\n", r.InvalidRows-len(r.Invalid))
+		}
+	}
+	if len(r.IgnoredColumns) > 0 {
+		fmt.Fprintf(&b, "  ignored columns: %s\n", strings.Join(r.IgnoredColumns, ", "))
+	}
+	for _, k := range sortedKeys(r.DroppedRecords) {
+		fmt.Fprintf(&b, "  dropped records, %s: %d\n", k, r.DroppedRecords[k])
+	}
+	fmt.Fprintf(&b, "  users read: %d\n", r.UsersRead)
+	for _, k := range sortedKeys(r.UsersDropped) {
+		n := r.MinJobs
+		if k == DropTooManyJobs {
+			n = r.MaxJobs
+		}
+		fmt.Fprintf(&b, "  dropped users, %s (%d): %d\n", k, n, r.UsersDropped[k])
+	}
+	fmt.Fprintf(&b, "  users kept: %d (%d job and %d education records)\n", r.Users, r.JobRecords, r.EduRecords)
+	if s := r.Split; s != nil {
+		fmt.Fprintf(&b, "  split (seed %d): %d train, %d test\n", s.Seed, s.Train, s.Test)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// rawUser gathers one user's parsed records in input order.
+type rawUser struct {
+	id      string
+	records []Record
+}
+
+// importer turns parsed rows into examples, applying the preprocessing.
+type importer struct {
+	opts   ImportOptions
+	tax    *onet.Taxonomy
+	report ImportReport
+	users  map[string]*rawUser
+}
+
+func newImporter(opts ImportOptions, inputs []string) *importer {
+	tax := opts.Taxonomy
+	if tax == nil {
+		tax = onet.Default()
+	}
+	return &importer{
+		opts: opts,
+		tax:  tax,
+		report: ImportReport{
+			Format:         opts.Format,
+			Inputs:         inputs,
+			DroppedRecords: map[string]int{},
+			UsersDropped:   map[string]int{},
+			MinJobs:        opts.MinJobs,
+			MaxJobs:        opts.MaxJobs,
+		},
+		users: map[string]*rawUser{},
+	}
+}
+
+// invalid handles a malformed row: an error, or a skip under SkipInvalid.
+func (im *importer) invalid(e *InputError) error {
+	if !im.opts.SkipInvalid {
+		return e
+	}
+	im.report.InvalidRows++
+	if len(im.report.Invalid) < maxListedInvalid {
+		im.report.Invalid = append(im.report.Invalid, InvalidRow{File: e.File, Line: e.Line, Field: e.Field, Value: e.Value, Reason: e.Want})
+	}
+	return nil
+}
+
+// resolve maps an occupation field (an O*NET-SOC code or an exact O*NET
+// title) to its code and title.
+func (im *importer) resolve(s string) (code, title string, ok bool) {
+	s = strings.TrimSpace(s)
+	if o, ok := im.tax.ByCode(s); ok {
+		return o.Code, o.Title, true
+	}
+	if o, ok := im.tax.ByTitle(s); ok {
+		return o.Code, o.Title, true
+	}
+	return "", "", false
+}
+
+// add records one parsed row.
+func (im *importer) add(user string, r Record) {
+	u := im.users[user]
+	if u == nil {
+		u = &rawUser{id: user}
+		im.users[user] = u
+	}
+	u.records = append(u.records, r)
+}
+
+// finish applies the paper's filters and returns the examples ordered by
+// user id.
+func (im *importer) finish() []*Example {
+	rep := &im.report
+	rep.UsersRead = len(im.users)
+	ids := sortedKeys(im.users)
+	out := make([]*Example, 0, len(ids))
+	for _, id := range ids {
+		u := im.users[id]
+		kept := u.records[:0]
+		for _, r := range u.records {
+			switch {
+			case r.IsJob() && r.Code == "":
+				rep.DroppedRecords[DropNoOccupation]++
+			case r.IsJob() && !r.Start.Valid():
+				rep.DroppedRecords[DropNoStart]++
+			default:
+				kept = append(kept, r)
+			}
+		}
+		// Stable: records with equal dates keep their input order.
+		slices.SortStableFunc(kept, func(a, b Record) int {
+			ka, kb := a.SortKey(), b.SortKey()
+			switch {
+			case ka.Before(kb):
+				return -1
+			case kb.Before(ka):
+				return 1
+			}
+			return 0
+		})
+		last, jobs := -1, 0
+		for i, r := range kept {
+			if r.IsJob() {
+				last = i
+				jobs++
+			}
+		}
+		switch {
+		case jobs < im.opts.MinJobs:
+			rep.UsersDropped[DropTooFewJobs]++
+			continue
+		case jobs > im.opts.MaxJobs:
+			rep.UsersDropped[DropTooManyJobs]++
+			continue
+		}
+		if after := len(kept) - last - 1; after > 0 {
+			rep.DroppedRecords[DropAfterTarget] += after
+		}
+		target := kept[last]
+		ex := &Example{
+			UserID:      id,
+			History:     slices.Clone(kept[:last]),
+			TargetCode:  target.Code,
+			TargetTitle: target.Occupation,
+		}
+		rep.JobRecords += jobs
+		rep.EduRecords += last + 1 - jobs
+		out = append(out, ex)
+	}
+	rep.Users = len(out)
+	return out
+}
+
+// Import reads the input files in the given format and returns the examples
+// that survive the preprocessing, ordered by user id, with the report.
+func Import(inputs []string, opts ImportOptions) ([]*Example, *ImportReport, error) {
+	if opts.MinJobs < 1 || opts.MaxJobs < opts.MinJobs {
+		return nil, nil, fmt.Errorf("job bounds %d..%d: want 1 <= min <= max", opts.MinJobs, opts.MaxJobs)
+	}
+	var parse func(*importer, string, io.Reader) error
+	switch opts.Format {
+	case FormatCSV:
+		parse = (*importer).parseCSV
+	case FormatJSONL:
+		parse = (*importer).parseJSONL
+	case FormatRecBole:
+		parse = (*importer).parseRecBole
+	default:
+		return nil, nil, fmt.Errorf("import format %q: want csv, jsonl or recbole", opts.Format)
+	}
+	im := newImporter(opts, inputs)
+	for _, path := range inputs {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		err = parse(im, path, f)
+		f.Close()
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	exs := im.finish()
+	return exs, &im.report, nil
+}
+
+// ReportJSON encodes a report for the data set metadata.
+func (r *ImportReport) ReportJSON() string {
+	b, _ := json.Marshal(r) // plain structs and maps: cannot fail
+	return string(b)
+}

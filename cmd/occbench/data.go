@@ -1,0 +1,108 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/occbench/occbench/bench"
+)
+
+func newDataCmd() *cobra.Command {
+	data := &cobra.Command{
+		Use:   "data",
+		Short: "Look at data sets",
+	}
+	var format string
+	var top int
+	inspect := &cobra.Command{
+		Use:   "inspect FILE...",
+		Short: "Summarise Arrow or Parquet data sets: users, records per user, occupations, top targets, missing fields",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "text" && format != "json" {
+				return fmt.Errorf("--format %q: want text or json", format)
+			}
+			var sums []bench.Summary
+			for _, path := range args {
+				s, err := bench.Inspect(path, top)
+				if err != nil {
+					return err
+				}
+				sums = append(sums, s)
+			}
+			out := cmd.OutOrStdout()
+			if format == "json" {
+				return writeJSON(out, oneOrMany(sums))
+			}
+			for i, s := range sums {
+				if i > 0 {
+					fmt.Fprintln(out)
+				}
+				if err := writeSummary(out, s); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+	inspect.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	inspect.Flags().IntVar(&top, "top", 10, "how many of the most common targets to list")
+	data.AddCommand(inspect)
+	return data
+}
+
+// oneOrMany keeps the JSON of a single file a plain object.
+func oneOrMany[T any](xs []T) any {
+	if len(xs) == 1 {
+		return xs[0]
+	}
+	return xs
+}
+
+// writeJSON writes v as indented JSON with a trailing newline.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+func writeSummary(w io.Writer, s bench.Summary) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "file\t%s (schema v%s)\n", s.File, s.SchemaVersion)
+	fmt.Fprintf(tw, "users\t%d\n", s.Users)
+	fmt.Fprintf(tw, "job records\t%d\tper user min %d, median %g, max %d (target included)\n", s.JobRecords, s.JobsPerUser.Min, s.JobsPerUser.Median, s.JobsPerUser.Max)
+	fmt.Fprintf(tw, "education records\t%d\tper user min %d, median %g, max %d\n", s.EduRecords, s.EduPerUser.Min, s.EduPerUser.Median, s.EduPerUser.Max)
+	fmt.Fprintf(tw, "occupations\t%d\tdistinct; %d as targets\n", s.Occupations, s.TargetOccs)
+	if s.WithBayes > 0 {
+		fmt.Fprintf(tw, "Bayes-optimal answers\t%d\n", s.WithBayes)
+	}
+	if s.WithOracleReason > 0 {
+		fmt.Fprintf(tw, "oracle reasons\t%d\n", s.WithOracleReason)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(s.TopTargets) > 0 {
+		fmt.Fprintln(w, "\nmost common targets:")
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		for _, t := range s.TopTargets {
+			fmt.Fprintf(tw, "%d\t%.1f%%\t %s\t %s\t\n", t.Users, 100*t.Share, t.Code, t.Title)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	var miss []string
+	for _, k := range []string{"job.start", "job.end", "job.title", "job.code", "job.industry", "job.salary",
+		"education.school", "education.degree", "education.major", "education.grad_year", "education.dates", "target"} {
+		miss = append(miss, fmt.Sprintf("%s %d", k, s.Missing[k]))
+	}
+	_, err := fmt.Fprintf(w, "\nmissing fields (records; target: users):\n  %s\n", strings.Join(miss, ", "))
+	return err
+}
