@@ -3,6 +3,7 @@ package onet
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
 	"io"
 	"io/fs"
 	"strconv"
@@ -30,16 +31,12 @@ func eachRow(fsys fs.FS, name string, header []string, fn func(line int, f []str
 	if err != nil {
 		return err
 	}
+	text := string(b)
 	if strings.HasSuffix(name, ".gz") {
-		zr, err := gzip.NewReader(bytes.NewReader(b))
-		if err != nil {
-			return errorf(name, 0, "%v", err)
-		}
-		if b, err = io.ReadAll(zr); err != nil {
-			return errorf(name, 0, "%v", err)
+		if text, err = gunzip(b); err != nil {
+			return errorf(name, 0, "gunzip: %v", err)
 		}
 	}
-	text := string(b)
 	f := make([]string, len(header))
 	for line := 1; text != ""; line++ {
 		var row string
@@ -262,4 +259,23 @@ func (t *Taxonomy) loadJobZones(fsys fs.FS) error {
 		})
 		return nil
 	})
+}
+
+// gunzip decompresses b into one string, sized from the gzip trailer so the
+// text is allocated once.
+func gunzip(b []byte) (string, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return "", err
+	}
+	var sb strings.Builder
+	if n := len(b); n >= 4 {
+		if size := binary.LittleEndian.Uint32(b[n-4:]); size < 64<<20 {
+			sb.Grow(int(size))
+		}
+	}
+	if _, err := io.Copy(&sb, zr); err != nil {
+		return "", err
+	}
+	return sb.String(), zr.Close()
 }

@@ -164,23 +164,26 @@ func (t *Taxonomy) Normalize(text string) Match {
 	if len(folded) == 0 {
 		return Match{}
 	}
-	var bare []byte // the folded text without a trailing parenthetical
+	var b3, b4 [256]byte
+	loose := singular(b3[:0], folded)
+	// The text without a trailing parenthetical: "Registered Nurse (RN)".
+	var bare, looseBare []byte
 	if p := trailingParen(body); p >= 0 {
 		bare = fold(b2[:0], body[:p])
+		looseBare = singular(b4[:0], bare)
 	}
-	var b3 [256]byte
-	loose := singular(b3[:0], folded)
 	lookup := func(m, ml map[string]int32) (int32, bool) {
 		if i, ok := m[string(folded)]; ok {
 			return i, true
 		}
-		if len(bare) > 0 {
-			if i, ok := m[string(bare)]; ok {
-				return i, true
-			}
+		if i, ok := m[string(bare)]; ok && len(bare) > 0 {
+			return i, true
 		}
-		i, ok := ml[string(loose)]
-		return i, ok
+		if i, ok := ml[string(loose)]; ok {
+			return i, true
+		}
+		i, ok := ml[string(looseBare)]
+		return i, ok && len(looseBare) > 0
 	}
 	if i, ok := lookup(x.title, x.titleLoose); ok {
 		return t.match(i, MethodFolded)

@@ -44,6 +44,7 @@ func TestNormalize(t *testing.T) {
 		{"bullet", "- Nurse Practitioners", "29-1171.00", MethodFolded},
 		{"backticks", "`Software Developers`", "15-1252.00", MethodFolded},
 		{"trailing parenthetical", "Software Developers (Job Zone 4)", "15-1252.00", MethodFolded},
+		{"singular with parenthetical", "Registered Nurse (RN)", "29-1141.00", MethodFolded},
 		{"title then code", "Software Developers (15-1252.00)", "15-1252.00", MethodFolded},
 
 		{"code", "15-1252.00", "15-1252.00", MethodCode},
