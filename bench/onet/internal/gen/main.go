@@ -5,11 +5,16 @@
 // relies on (counts, code syntax, every referenced code known), trims the
 // files to the columns onet reads, sorts them, and writes them as TSV, gzip
 // compressed where large. The output is a pure function of the input: the same
-// sources give byte-identical files.
+// sources give byte-identical files (gzip with a zero header at
+// BestCompression; should a future Go release change compress/flate's output,
+// TestGenerateReproducesEmbeddedData says so).
 //
-// Run it through go generate in bench/onet:
+// Run it through go generate, from the repository root:
 //
 //	go generate ./bench/onet
+//
+// -src defaults to ../../../shared/data/onet relative to bench/onet, where go
+// generate runs it: the ../shared/data/onet next to the repository.
 package main
 
 import (
