@@ -1,0 +1,3 @@
+package baselines
+
+var gemmImpl = gonumGemm

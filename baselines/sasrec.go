@@ -1,0 +1,257 @@
+package baselines
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+)
+
+// SASRecConfig sets SASRec (Kang & McAuley 2018): item plus learned
+// position embeddings, causal self-attention blocks, scores tied to the
+// item embeddings.
+type SASRecConfig struct {
+	netConfig
+	PostLN   bool        `json:"post_ln"`   // post-LN blocks instead of pre-LN
+	Act      Activation  `json:"act"`       // feed-forward non-linearity
+	Loss     Loss        `json:"loss"`      // CrossEntropy or SampledBCE
+	EmbScale bool        `json:"emb_scale"` // multiply item embeddings by √Hidden, as the original does
+	Train    TrainConfig `json:"train"`
+}
+
+// DefaultSASRec is tuned on occbench's default synthetic careers (about
+// 10,000 users, 1,016 occupations, at most 16 jobs).
+var DefaultSASRec = SASRecConfig{
+	netConfig: netConfig{Hidden: 64, Heads: 2, Blocks: 2, Inner: 128, MaxLen: 16, Dropout: 0.2},
+	Act:       ReLU,
+	Loss:      CrossEntropy,
+	EmbScale:  true,
+	Train: TrainConfig{Epochs: 200, Patience: 10, BatchSize: 128, LR: 1e-3,
+		Beta1: 0.9, Beta2: 0.98, WeightDecay: 0, Clip: 5},
+}
+
+// SASRec is a trained SASRec model. It is safe for concurrent use.
+type SASRec struct {
+	cfg   SASRecConfig
+	n     int
+	ps    paramSet
+	item  pref
+	pos   pref
+	enc   *encoder
+	stats TrainStats
+	pool  sync.Pool
+}
+
+func newSASRec(n int, cfg SASRecConfig, seed uint64) (*SASRec, error) {
+	if err := cfg.netConfig.validate(); err != nil {
+		return nil, fmt.Errorf("sasrec: %w", err)
+	}
+	if n < 2 {
+		return nil, fmt.Errorf("sasrec: %d items: want at least 2", n)
+	}
+	m := &SASRec{cfg: cfg, n: n}
+	d := cfg.Hidden
+	std := float32(0.02)
+	if !cfg.EmbScale {
+		std = float32(1 / math.Sqrt(float64(d)))
+	}
+	m.item = m.ps.weight("item_emb", n, d, std)
+	m.pos = m.ps.weight("pos_emb", cfg.MaxLen, d, 0.02)
+	m.enc = newEncoder(&m.ps, d, cfg.Heads, cfg.Inner, cfg.Blocks, !cfg.PostLN, true, cfg.Act, cfg.Dropout)
+	m.ps.alloc(seed)
+	m.pool.New = func() any { return m.newWorker() }
+	return m, nil
+}
+
+// TrainSASRec trains SASRec on every next-item position of train and keeps
+// the epoch with the best exact match on valid (each valid sequence's last
+// item predicted from the rest). Items are 0..n-1. On cancellation it
+// returns the best model so far with the context's error.
+func TrainSASRec(ctx context.Context, train, valid []Sequence, n int, cfg SASRecConfig, opts TrainOptions) (*SASRec, error) {
+	m, err := newSASRec(n, cfg, opts.Seed)
+	if err != nil {
+		return nil, err
+	}
+	m.stats, err = fit(ctx, m, train, valid, cfg.Train, opts)
+	if err != nil {
+		err = fmt.Errorf("sasrec: %w", err)
+		if m.stats.Epochs == 0 {
+			return nil, err
+		}
+	}
+	return m, err
+}
+
+// Config returns the model's settings.
+func (m *SASRec) Config() SASRecConfig { return m.cfg }
+
+// Stats returns what training did.
+func (m *SASRec) Stats() TrainStats { return m.stats }
+
+// Items is the catalogue size n.
+func (m *SASRec) Items() int { return m.n }
+
+func (m *SASRec) paramSet() *paramSet { return &m.ps }
+func (m *SASRec) items() int          { return m.n }
+func (m *SASRec) windowLen() int      { return m.cfg.MaxLen + 1 }
+
+func (m *SASRec) prepare(ex *example, win Sequence, rng *rand.Rand) {
+	l := len(win) - 1
+	ex.ids = append(ex.ids[:0], win[:l]...)
+	ex.tgt = append(ex.tgt[:0], win[1:]...)
+	if m.cfg.Loss != SampledBCE {
+		return
+	}
+	ex.neg = growInt(ex.neg, l)
+	for i := range ex.neg {
+		// Uniform over items outside the window, like the original's
+		// sampler (which excludes the user's whole training sequence).
+		for {
+			c := int32(rng.IntN(m.n))
+			if !contains(win, c) {
+				ex.neg[i] = c
+				break
+			}
+		}
+	}
+}
+
+func contains(s Sequence, it int32) bool {
+	for _, v := range s {
+		if v == it {
+			return true
+		}
+	}
+	return false
+}
+
+// sasWorker holds one goroutine's buffers.
+type sasWorker struct {
+	m              *SASRec
+	ids, pos, tgt  []int32
+	neg            []int32
+	segs           []segment
+	x, mask0, dh   []float32
+	logits, hidden []float32
+	enc            encoderWS
+}
+
+func (m *SASRec) newWorker() worker { return &sasWorker{m: m} }
+
+// pack lays the sequences out as consecutive rows, positions from 0.
+func (wk *sasWorker) pack(seqs func(i int) []int32, count int) int {
+	wk.ids, wk.pos, wk.segs = wk.ids[:0], wk.pos[:0], wk.segs[:0]
+	for i := 0; i < count; i++ {
+		s := seqs(i)
+		wk.segs = append(wk.segs, segment{off: len(wk.ids), n: len(s)})
+		wk.ids = append(wk.ids, s...)
+		for p := range s {
+			wk.pos = append(wk.pos, int32(p))
+		}
+	}
+	return len(wk.ids)
+}
+
+func (wk *sasWorker) embed(w []float32, rows int, rng *rand.Rand) {
+	m, d := wk.m, wk.m.cfg.Hidden
+	wk.x = grow(wk.x, rows*d)
+	wk.mask0 = grow(wk.mask0, rows*d)
+	embedForward(wk.x, m.item.of(w), d, wk.ids, m.embScale(), false)
+	embedForward(wk.x, m.pos.of(w), d, wk.pos, 1, true)
+	dropoutForward(wk.x, wk.mask0, m.cfg.Dropout, rng)
+	m.enc.forward(&wk.enc, w, wk.x, rows, wk.segs, rng)
+}
+
+func (m *SASRec) embScale() float32 {
+	if m.cfg.EmbScale {
+		return float32(math.Sqrt(float64(m.cfg.Hidden)))
+	}
+	return 1
+}
+
+// ceChunk rows of logits at a time keep the logits block in L2 cache.
+const ceChunk = 128
+
+func (wk *sasWorker) step(w, g []float32, exs []example, scale float32, rng *rand.Rand) float64 {
+	m, d, n := wk.m, wk.m.cfg.Hidden, wk.m.n
+	rows := wk.pack(func(i int) []int32 { return exs[i].ids }, len(exs))
+	wk.tgt, wk.neg = wk.tgt[:0], wk.neg[:0]
+	for i := range exs {
+		wk.tgt = append(wk.tgt, exs[i].tgt...)
+		wk.neg = append(wk.neg, exs[i].neg...)
+	}
+	wk.embed(w, rows, rng)
+	h := wk.enc.out
+	wk.dh = grow(wk.dh, rows*d)
+	E, dE := m.item.of(w), m.item.of(g)
+	var loss float64
+	if m.cfg.Loss == SampledBCE {
+		loss = sampledBCE(h, E, wk.dh, dE, rows, d, wk.tgt, wk.neg, scale)
+	} else {
+		wk.logits = grow(wk.logits, ceChunk*n)
+		for r0 := 0; r0 < rows; r0 += ceChunk {
+			c := min(ceChunk, rows-r0)
+			hc, z := h[r0*d:(r0+c)*d], wk.logits[:c*n]
+			gemm(false, true, c, n, d, hc, d, E, d, 0, z, n)
+			loss += softmaxCE(z, c, n, wk.tgt[r0:r0+c], scale)
+			gemm(false, false, c, d, n, z, n, E, d, 0, wk.dh[r0*d:(r0+c)*d], d)
+			gemm(true, false, n, d, c, z, n, hc, d, 1, dE, d)
+		}
+	}
+	dx := m.enc.backward(&wk.enc, w, g, wk.dh)
+	dropoutBackward(dx, wk.mask0, m.cfg.Dropout, true)
+	embedBackward(dE, dx, d, wk.ids, m.embScale())
+	embedBackward(m.pos.of(g), dx, d, wk.pos, 1)
+	return loss
+}
+
+// scores keeps each history's last MaxLen items and scores every item
+// from the final position's output.
+func (wk *sasWorker) scores(w []float32, hs []Sequence, out []float32) {
+	m, d, n := wk.m, wk.m.cfg.Hidden, wk.m.n
+	empty := Sequence{}
+	rows := wk.pack(func(i int) []int32 {
+		h := hs[i]
+		if len(h) == 0 {
+			return empty
+		}
+		return h[max(0, len(h)-m.cfg.MaxLen):]
+	}, len(hs))
+	wk.embed(w, rows, nil)
+	wk.hidden = grow(wk.hidden, len(hs)*d)
+	for i, s := range wk.segs {
+		dst := wk.hidden[i*d : i*d+d]
+		if s.n == 0 {
+			clear(dst) // no history: every item scores 0, ties go to item 0
+			continue
+		}
+		copy(dst, wk.enc.out[(s.off+s.n-1)*d:(s.off+s.n)*d])
+	}
+	gemm(false, true, len(hs), n, d, wk.hidden, d, m.item.of(w), d, 0, out, n)
+}
+
+// Predict returns the top k items for history, with their softmax
+// probabilities.
+func (m *SASRec) Predict(history Sequence, k int) []Scored {
+	return m.PredictBatch([]Sequence{history}, k)[0]
+}
+
+// PredictBatch ranks many histories using every core.
+func (m *SASRec) PredictBatch(histories []Sequence, k int) [][]Scored {
+	return predictPooled(&m.pool, m.ps.w, m.n, validHistories(histories, m.n), k)
+}
+
+// predictPooled ranks with up to GOMAXPROCS pooled workers.
+func predictPooled(pool *sync.Pool, w []float32, n int, hs []Sequence, k int) [][]Scored {
+	nw := min(maxProcs(), (len(hs)+predictChunk-1)/predictChunk)
+	workers := make([]worker, max(nw, 1))
+	for i := range workers {
+		workers[i] = pool.Get().(worker)
+	}
+	out := rankAll(workers, w, n, hs, k)
+	for _, wk := range workers {
+		pool.Put(wk)
+	}
+	return out
+}

@@ -1,0 +1,330 @@
+package baselines
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"time"
+)
+
+// example is one training window prepared for a network.
+type example struct {
+	ids []int32 // input tokens
+	tgt []int32 // target per position; -1 for none
+	neg []int32 // sampled negative per position (SampledBCE only)
+}
+
+// network is what the shared trainer needs from SASRec and BERT4Rec.
+type network interface {
+	paramSet() *paramSet
+	items() int
+	windowLen() int // items per training window
+	prepare(ex *example, win Sequence, rng *rand.Rand)
+	newWorker() worker
+}
+
+// worker owns the buffers of one goroutine.
+type worker interface {
+	// step runs forward and backward over exs, adds the gradients of
+	// scale·loss to g and returns the unscaled summed loss.
+	step(w, g []float32, exs []example, scale float32, rng *rand.Rand) float64
+	// scores writes all item scores for each history to out (len(hs)×n).
+	scores(w []float32, hs []Sequence, out []float32)
+}
+
+// windows cuts each sequence into windows of at most size items that
+// together cover every next-item target once; the most recent window is
+// whole so it matches what prediction sees.
+func windows(seqs []Sequence, size int) []Sequence {
+	var out []Sequence
+	for _, s := range seqs {
+		if len(s) < 2 {
+			continue
+		}
+		for e := len(s); ; {
+			start := max(0, e-size)
+			out = append(out, s[start:e])
+			if start == 0 {
+				break
+			}
+			e = start + 1
+		}
+	}
+	return out
+}
+
+func (o TrainOptions) shards() int {
+	if o.Shards > 0 {
+		return o.Shards
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+func (o TrainOptions) logf(format string, args ...any) {
+	if o.Logf != nil {
+		o.Logf(format, args...)
+	}
+}
+
+// shardRNG gives each (epoch, batch, shard) its own dropout stream.
+func shardRNG(src *rand.PCG, seed uint64, epoch, batch, shard int) {
+	src.Seed(seed^0x9e3779b97f4a7c15, uint64(epoch)<<40|uint64(batch)<<16|uint64(shard))
+}
+
+// fit trains net on train, keeps the weights of the epoch with the best
+// validation EM and returns what happened.
+func fit(ctx context.Context, net network, train, valid []Sequence, cfg TrainConfig, opts TrainOptions) (TrainStats, error) {
+	if err := cfg.validate(); err != nil {
+		return TrainStats{}, err
+	}
+	n := net.items()
+	for i, s := range train {
+		if err := checkItems(s, n); err != nil {
+			return TrainStats{}, fmt.Errorf("training sequence %d: %w", i, err)
+		}
+	}
+	var vh []Sequence
+	var vt []int32
+	for i, s := range valid {
+		if err := checkItems(s, n); err != nil {
+			return TrainStats{}, fmt.Errorf("validation sequence %d: %w", i, err)
+		}
+		if len(s) >= 2 {
+			vh, vt = append(vh, s[:len(s)-1]), append(vt, s[len(s)-1])
+		}
+	}
+	wins := windows(train, net.windowLen())
+	if len(wins) == 0 {
+		return TrainStats{}, fmt.Errorf("no training sequence has two items")
+	}
+	ps := net.paramSet()
+	w := ps.w
+	nShards := opts.shards()
+	nWorkers := min(nShards, runtime.GOMAXPROCS(0))
+	workers := make([]worker, nWorkers)
+	for i := range workers {
+		workers[i] = net.newWorker()
+	}
+	grads := make([][]float32, nShards)
+	srcs := make([]*rand.PCG, nShards)
+	rngs := make([]*rand.Rand, nShards)
+	for i := range grads {
+		grads[i] = make([]float32, len(w))
+		srcs[i] = rand.NewPCG(0, 0)
+		rngs[i] = rand.New(srcs[i])
+	}
+	losses := make([]float64, nShards)
+	opt := newAdam(ps, cfg)
+	exs := make([]example, cfg.BatchSize)
+	best := append([]float32(nil), w...)
+	stats := TrainStats{BestEpoch: 0, ValidEM: -1, Shards: nShards}
+	bestEM, stale := -1.0, 0
+	start := time.Now()
+	bounds := make([]int, nShards+1)
+
+	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
+		rng := rand.New(rand.NewPCG(opts.Seed, uint64(epoch)))
+		perm := rng.Perm(len(wins))
+		var epochLoss float64
+		var epochTargets int
+		for bi, b0 := 0, 0; b0 < len(perm); bi, b0 = bi+1, b0+cfg.BatchSize {
+			if err := ctx.Err(); err != nil {
+				copy(w, best)
+				return stats, fmt.Errorf("training stopped in epoch %d: %w", epoch, err)
+			}
+			batch := perm[b0:min(b0+cfg.BatchSize, len(perm))]
+			bx := exs[:len(batch)]
+			rows, targets := 0, 0
+			for i, wi := range batch {
+				net.prepare(&bx[i], wins[wi], rng)
+				rows += len(bx[i].ids)
+				for _, t := range bx[i].tgt {
+					if t >= 0 {
+						targets++
+					}
+				}
+			}
+			if targets == 0 {
+				continue
+			}
+			// Cut the batch into shards of about equal rows.
+			acc, s := 0, 1
+			bounds[0] = 0
+			for i := range bx {
+				acc += len(bx[i].ids)
+				for s < nShards && acc*nShards >= s*rows {
+					bounds[s] = i + 1
+					s++
+				}
+			}
+			for ; s <= nShards; s++ {
+				bounds[s] = len(bx)
+			}
+			scale := 1 / float32(targets)
+			var wg sync.WaitGroup
+			for wk := range workers {
+				wg.Add(1)
+				go func(wk int) {
+					defer wg.Done()
+					for sh := wk; sh < nShards; sh += nWorkers {
+						clear(grads[sh])
+						losses[sh] = 0
+						part := bx[bounds[sh]:bounds[sh+1]]
+						if len(part) == 0 {
+							continue
+						}
+						shardRNG(srcs[sh], opts.Seed, epoch, bi, sh)
+						losses[sh] = workers[wk].step(w, grads[sh], part, scale, rngs[sh])
+					}
+				}(wk)
+			}
+			wg.Wait()
+			g := sumShards(grads)
+			for _, l := range losses {
+				epochLoss += l
+			}
+			epochTargets += targets
+			clipNorm(g, cfg.Clip)
+			opt.step(w, g, cfg.LR)
+		}
+		ep := Epoch{N: epoch, Loss: epochLoss / float64(max(epochTargets, 1)), ValidEM: -1}
+		if len(vh) > 0 {
+			ep.ValidEM = exactMatch(workers, w, n, vh, vt)
+		}
+		ep.Elapsed = time.Since(start)
+		stats.Epochs, stats.Total = epoch, ep.Elapsed
+		if ep.ValidEM > bestEM || len(vh) == 0 {
+			bestEM, stale = ep.ValidEM, 0
+			ep.Best = true
+			copy(best, w)
+			stats.BestEpoch, stats.ValidEM, stats.ToBest = epoch, ep.ValidEM, ep.Elapsed
+		} else {
+			stale++
+		}
+		opts.logf("epoch %d loss %.4f valid EM %.4f%s (%s)", epoch, ep.Loss, ep.ValidEM, map[bool]string{true: " *"}[ep.Best], ep.Elapsed.Round(time.Millisecond))
+		if opts.Progress != nil {
+			opts.Progress(ep)
+		}
+		if cfg.Patience > 0 && stale >= cfg.Patience {
+			break
+		}
+	}
+	copy(w, best)
+	return stats, nil
+}
+
+// sumShards adds every shard's gradient into the first, in shard order,
+// split over two goroutines by position (each element's order is fixed).
+func sumShards(grads [][]float32) []float32 {
+	g := grads[0]
+	if len(grads) == 1 {
+		return g
+	}
+	half := len(g) / 2
+	var wg sync.WaitGroup
+	for _, r := range [][2]int{{0, half}, {half, len(g)}} {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			dst := g[lo:hi]
+			for _, o := range grads[1:] {
+				for i, v := range o[lo:hi] {
+					dst[i] += v
+				}
+			}
+		}(r[0], r[1])
+	}
+	wg.Wait()
+	return g
+}
+
+// predictChunk is how many histories one worker scores at a time.
+const predictChunk = 256
+
+// rankAll scores hs with the workers in parallel and keeps each top k.
+func rankAll(workers []worker, w []float32, n int, hs []Sequence, k int) [][]Scored {
+	out := make([][]Scored, len(hs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for _, wk := range workers {
+		wg.Add(1)
+		go func(wk worker) {
+			defer wg.Done()
+			buf := make([]float32, predictChunk*n)
+			for lo := range next {
+				hi := min(lo+predictChunk, len(hs))
+				wk.scores(w, hs[lo:hi], buf)
+				for i := lo; i < hi; i++ {
+					out[i] = topProbs(buf[(i-lo)*n:(i-lo+1)*n], k)
+				}
+			}
+		}(wk)
+	}
+	for lo := 0; lo < len(hs); lo += predictChunk {
+		next <- lo
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+func exactMatch(workers []worker, w []float32, n int, hs []Sequence, targets []int32) float64 {
+	top := rankAll(workers, w, n, hs, 1)
+	hit := 0
+	for i, t := range top {
+		if len(t) > 0 && t[0].Item == targets[i] {
+			hit++
+		}
+	}
+	return float64(hit) / float64(len(hs))
+}
+
+// topProbs ranks by the raw scores (so rounding cannot create ties) and
+// reports softmax probabilities.
+func topProbs(z []float32, k int) []Scored {
+	top := topK(z, k)
+	m := z[0]
+	for _, v := range z[1:] {
+		m = max(m, v)
+	}
+	var sum float64
+	for _, v := range z {
+		sum += float64(expf(v - m))
+	}
+	for i := range top {
+		top[i].Score = float64(expf(float32(top[i].Score)-m)) / sum
+	}
+	return top
+}
+
+func maxProcs() int { return runtime.GOMAXPROCS(0) }
+
+// validHistories drops items outside 0..n-1 (copying only histories that
+// have any), so prediction never indexes past the embedding table.
+func validHistories(hs []Sequence, n int) []Sequence {
+	var out []Sequence
+	for i, h := range hs {
+		if checkItems(h, n) == nil {
+			if out != nil {
+				out[i] = h
+			}
+			continue
+		}
+		if out == nil {
+			out = append(make([]Sequence, 0, len(hs)), hs...)
+		}
+		c := make(Sequence, 0, len(h))
+		for _, it := range h {
+			if it >= 0 && int(it) < n {
+				c = append(c, it)
+			}
+		}
+		out[i] = c
+	}
+	if out == nil {
+		return hs
+	}
+	return out
+}
