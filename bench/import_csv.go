@@ -54,7 +54,6 @@ func (im *importer) parseCSV(path string, in io.Reader) error {
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
@@ -65,6 +64,7 @@ func (im *importer) parseCSV(path string, in io.Reader) error {
 			}
 			return csvError(path, err)
 		}
+		line, _ := cr.FieldPos(0)
 		im.report.Rows++
 		if len(row) != width {
 			if e := im.invalid(&InputError{File: path, Line: line, Want: fmt.Sprintf("row has %d fields, the header has %d", len(row), width)}); e != nil {
