@@ -90,9 +90,9 @@ func writeSummary(w io.Writer, s bench.Summary) error {
 	}
 	if len(s.TopTargets) > 0 {
 		fmt.Fprintln(w, "\nmost common targets:")
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for _, t := range s.TopTargets {
-			fmt.Fprintf(tw, "%d\t%.1f%%\t %s\t %s\t\n", t.Users, 100*t.Share, t.Code, t.Title)
+			fmt.Fprintf(tw, "%7d\t%5.1f%%\t%s\t%s\n", t.Users, 100*t.Share, t.Code, t.Title)
 		}
 		if err := tw.Flush(); err != nil {
 			return err

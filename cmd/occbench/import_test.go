@@ -1,0 +1,96 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestImportThenInspect(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "careers.arrow")
+	stdout, stderr, err := runCLI(t, "import", "--format", "csv", "../../testdata/import/careers.csv", "-o", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout, "wrote "+out+" (11 users)") {
+		t.Errorf("stdout = %q", stdout)
+	}
+	golden(t, "import_report.txt", stderr)
+	for _, format := range []string{"text", "json"} {
+		stdout, _, err := runCLI(t, "data", "inspect", "--format", format, out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "inspect."+format, strings.ReplaceAll(stdout, out, "careers.arrow"))
+	}
+}
+
+func TestImportFormatsAgree(t *testing.T) {
+	dir := t.TempDir()
+	var outs []string
+	for _, format := range []string{"csv", "jsonl"} {
+		out := filepath.Join(dir, format+".arrow")
+		if _, _, err := runCLI(t, "import", "--format", format, "../../testdata/import/careers."+format, "-o", out); err != nil {
+			t.Fatal(err)
+		}
+		stdout, _, err := runCLI(t, "data", "inspect", "--format", "json", out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, strings.ReplaceAll(stdout, out, "X"))
+	}
+	if outs[0] != outs[1] {
+		t.Errorf("CSV and JSONL imports of the same careers differ:\n%s", lineDiff(outs[0], outs[1]))
+	}
+}
+
+func TestImportSplit(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "set")
+	_, _, err := runCLI(t, "import", "--format", "recbole", "../../testdata/import/careers.inter", "-o", dir, "--test-users", "3", "--seed", "2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, users := range map[string]string{"train.arrow": `"users": 8`, "test.arrow": `"users": 3`} {
+		stdout, _, err := runCLI(t, "data", "inspect", "--format", "json", filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(stdout, users) {
+			t.Errorf("%s: want %s in\n%s", name, users, stdout)
+		}
+	}
+}
+
+// A failed import exits non-zero, names the line and field, and writes nothing.
+func TestImportFailureLeavesNothing(t *testing.T) {
+	for _, tc := range []struct{ name, format, input, want string }{
+		{"bad date", "csv", "user_id,kind,start,occupation\nu1,job,2019-02-30,15-1252.00\n", `bad.csv:2: field "start": value "2019-02-30"`},
+		{"unknown code", "recbole", "user_id:token\titem_id:token\ttimestamp:float\nu1\t15-1252.07\t0\n", `bad.csv:2: field "item_id": value "15-1252.07"`},
+		{"short row", "csv", "user_id,kind,start,occupation\nu1,job\n", "bad.csv:2: row has 2 fields, the header has 4"},
+		{"broken header", "recbole", "user_id:token item_id:token timestamp:float\n", "bad.csv:1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			in := filepath.Join(dir, "bad.csv")
+			os.WriteFile(in, []byte(tc.input), 0o644)
+			outDir := filepath.Join(dir, "out")
+			for _, args := range [][]string{
+				{"-o", filepath.Join(outDir, "x.arrow")},
+				{"-o", outDir, "--test-users", "1"},
+			} {
+				_, _, err := runCLI(t, append([]string{"import", "--format", tc.format, in}, args...)...)
+				if err == nil || exitCode(err) == 0 {
+					t.Fatal("import of bad input succeeded")
+				}
+				if !strings.Contains(err.Error(), tc.want) {
+					t.Errorf("error %q, want it to contain %q", err, tc.want)
+				}
+				if entries, _ := os.ReadDir(outDir); len(entries) > 0 {
+					t.Errorf("failed import left %v", entries)
+				}
+			}
+		})
+	}
+}
