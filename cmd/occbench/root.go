@@ -31,6 +31,8 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		newVersionCmd(),
 		newDataCmd(),
 		newImportCmd(),
+		newScoreCmd(),
+		newStatsCmd(),
 	)
 	return root
 }
