@@ -1,0 +1,163 @@
+package synth
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/occbench/occbench/bench"
+)
+
+// The Bayes-optimal predictor. A person's observed history is their
+// occupations o1..oT and their education; titles, dates, industries and
+// salaries are drawn given the occupations alone, so they cancel out of the
+// posterior. With the type k hidden,
+//
+//	P(k | history) ∝ P(k) · P(o1 | k) · P(degree | o1, k) · Π_t P(o_t+1 | o_t, prev_t, k)
+//	P(y | history) = Σ_k P(k | history) · P(y | o_T, prev_T, k)
+//
+// where prev_t is the last occupation before o_t that differs from it. The
+// number of jobs is drawn independently of everything, so the target is the
+// next step of the same process.
+
+// posterior is P(type | occupations hist, highest degree level); level < 0
+// means the education is not observed.
+func (w *world) posterior(hist []int, level int) []float64 {
+	K := len(w.cfg.Types)
+	lw := make([]float64, K)
+	best := math.Inf(-1)
+	for k := range K {
+		l := math.Log(w.typeW[k]) + math.Log(w.start[k][hist[0]])
+		if level >= 0 {
+			l += math.Log(w.degree[k][hist[0]][level])
+		}
+		p := -1
+		for t := 1; t < len(hist); t++ {
+			l += math.Log(w.prob(k, hist[t-1], p, hist[t]))
+			if hist[t] != hist[t-1] {
+				p = hist[t-1]
+			}
+		}
+		lw[k] = l
+		best = max(best, l)
+	}
+	sum := 0.0
+	for k := range lw {
+		lw[k] = math.Exp(lw[k] - best) // 0 for impossible types
+		sum += lw[k]
+	}
+	for k := range lw {
+		lw[k] /= sum
+	}
+	return lw
+}
+
+// predictive writes P(next occupation | hist) under the type distribution
+// post into out, indexed like the taxonomy's occupations.
+func (w *world) predictive(hist []int, post []float64, out []float64) {
+	clear(out)
+	c := hist[len(hist)-1]
+	p := prevDistinct(hist)
+	for k, pk := range post {
+		if pk == 0 {
+			continue
+		}
+		f := pk
+		if p >= 0 {
+			r := w.cfg.Types[k].Return
+			out[p] += pk * r
+			f *= 1 - r
+		}
+		for _, e := range w.moves[k][c] {
+			out[e.y] += f * e.p
+		}
+	}
+}
+
+// prevDistinct is the last occupation before the current one that differs
+// from it, or −1.
+func prevDistinct(hist []int) int {
+	c := hist[len(hist)-1]
+	for i := len(hist) - 2; i >= 0; i-- {
+		if hist[i] != c {
+			return hist[i]
+		}
+	}
+	return -1
+}
+
+// argmax returns the index of the largest value, the lowest index on ties
+// (occupations are sorted by code, so the lowest code).
+func argmax(d []float64) int {
+	b := 0
+	for i, v := range d {
+		if v > d[b] {
+			b = i
+		}
+	}
+	return b
+}
+
+func oneHot(n, k int) []float64 {
+	v := make([]float64, n)
+	v[k] = 1
+	return v
+}
+
+// observe reads the occupations and the highest degree level (−1 if there
+// is no education record) of an example's history.
+func (g *Generator) observe(ex *bench.Example) ([]int, int, error) {
+	var jobs []int
+	level := -1
+	for _, r := range ex.History {
+		if !r.IsJob() {
+			l, ok := g.w.words.levelOf[r.Degree]
+			if !ok {
+				return nil, 0, fmt.Errorf("synth: user %s: degree %q is not one the generator draws", ex.UserID, r.Degree)
+			}
+			level = max(level, int(l))
+			continue
+		}
+		i, ok := g.w.tax.Index(r.Code)
+		if !ok || !g.w.active[i] {
+			return nil, 0, fmt.Errorf("synth: user %s: occupation %q is not one the generator draws", ex.UserID, r.Code)
+		}
+		jobs = append(jobs, i)
+	}
+	if len(jobs) == 0 {
+		return nil, 0, fmt.Errorf("synth: user %s: no job in the history", ex.UserID)
+	}
+	return jobs, level, nil
+}
+
+// Posterior returns P(type | history) for an example drawn by this
+// generator, in the order of Config.Types.
+func (g *Generator) Posterior(ex *bench.Example) ([]float64, error) {
+	jobs, level, err := g.observe(ex)
+	if err != nil {
+		return nil, err
+	}
+	return g.w.posterior(jobs, level), nil
+}
+
+// Predictive returns P(next occupation | history) for an example drawn by
+// this generator, indexed like the taxonomy's Occupations().
+func (g *Generator) Predictive(ex *bench.Example) ([]float64, error) {
+	jobs, level, err := g.observe(ex)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float64, len(g.w.occ))
+	g.w.predictive(jobs, g.w.posterior(jobs, level), out)
+	return out, nil
+}
+
+// Predict returns the Bayes-optimal next occupation (the most probable,
+// the lowest code on ties) and its probability.
+func (g *Generator) Predict(ex *bench.Example) (code string, p float64, err error) {
+	d, err := g.Predictive(ex)
+	if err != nil {
+		return "", 0, err
+	}
+	b := argmax(d)
+	return g.w.occ[b].Code, d[b], nil
+}

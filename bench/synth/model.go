@@ -1,0 +1,337 @@
+// Package synth generates realistic synthetic careers over the O*NET-SOC 2019
+// taxonomy, with the exact Bayes-optimal prediction of each person's next
+// occupation.
+//
+// Each person has a hidden career track (a Type: stayer, climber, returner,
+// switcher, drifter) that sets how often they stay in their occupation,
+// return to the previous one, move to an O*NET related occupation or change
+// career along the Career Changers Matrix. Where a move goes is the same for
+// everyone: ranked by O*NET, pulled towards popular occupations and higher
+// job zones. Because the track is hidden and the generator knows every
+// probability, the posterior over tracks given a history, and so the
+// Bayes-optimal next occupation, is computed exactly (bayes.go). Titles,
+// dates, industries and salaries are drawn given the occupations only, so
+// they carry no information about the track.
+package synth
+
+import (
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"slices"
+
+	"github.com/occbench/occbench/bench/onet"
+)
+
+// Version is the generator's version, stored in the data set metadata. It
+// changes whenever the same seed would give different data.
+const Version = "1"
+
+// Type is a hidden career track. Stay, Return, Related and Changer are the
+// chances of the four kinds of move at each job change; Return is dropped
+// (and the others renormalised) before a person has a previous occupation,
+// Changer folds into Related where O*NET has no career changers list.
+type Type struct {
+	Name    string  `json:"name"`
+	Weight  float64 `json:"weight"` // prior share of people
+	Stay    float64 `json:"stay"`
+	Return  float64 `json:"return"`
+	Related float64 `json:"related"`
+	Changer float64 `json:"changer"`
+	// StartZone is the log-weight per job zone above 3 of the first
+	// occupation: climbers start lower.
+	StartZone float64 `json:"start_zone"`
+	// Graduate multiplies the odds of a degree above the bachelor's.
+	Graduate float64 `json:"graduate"`
+}
+
+// Config holds the generator's settings. Start from Default.
+type Config struct {
+	Users     int    `json:"users"`      // all users, test users included
+	TestUsers int    `json:"test_users"` // the last TestUsers users are the test set
+	Seed      uint64 `json:"seed"`
+
+	// Jobs per person, target included, drawn independently of everything
+	// else: P(n) ∝ JobsDecay^(n−MinJobs) on MinJobs..MaxJobs.
+	MinJobs   int     `json:"min_jobs"`
+	MaxJobs   int     `json:"max_jobs"`
+	JobsDecay float64 `json:"jobs_decay"`
+
+	Types []Type `json:"types"`
+
+	// Move weights, shared by all types: a related occupation at Index i
+	// weighs RelatedDecay^(i−1) · pop^PopAlpha · e^(Climb·Δzone), a career
+	// changer at Index i likewise with ChangerDecay.
+	RelatedDecay float64 `json:"related_decay"`
+	ChangerDecay float64 `json:"changer_decay"`
+	Climb        float64 `json:"climb"`
+	PopAlpha     float64 `json:"pop_alpha"`
+
+	// Popularity of an occupation: group share × ZoneWeights[zone−1] ×
+	// the boost of the popular list × a fixed log-normal factor of spread
+	// PopSigma (hashed from the code, so the same in every data set).
+	ZoneWeights [5]float64 `json:"zone_weights"`
+	PopSigma    float64    `json:"pop_sigma"`
+
+	// Workers is the number of goroutines; 0 means GOMAXPROCS. It never
+	// changes the output.
+	Workers int `json:"-"`
+	// Taxonomy is the O*NET taxonomy; nil means onet.Default().
+	Taxonomy *onet.Taxonomy `json:"-"`
+}
+
+// Default returns the settings of the embedded default data set: 11,000
+// users of whom 1,000 are test users, seed 1.
+func Default() Config {
+	return Config{
+		Users: 11000, TestUsers: 1000, Seed: 1,
+		MinJobs: 5, MaxJobs: 15, JobsDecay: 0.88,
+		Types: []Type{
+			{Name: "stayer", Weight: 0.25, Stay: 0.55, Return: 0.05, Related: 0.35, Changer: 0.05, Graduate: 0.8},
+			{Name: "climber", Weight: 0.25, Stay: 0.12, Return: 0.03, Related: 0.80, Changer: 0.05, StartZone: -0.4, Graduate: 1.5},
+			{Name: "returner", Weight: 0.15, Stay: 0.20, Return: 0.50, Related: 0.25, Changer: 0.05, Graduate: 1},
+			{Name: "switcher", Weight: 0.15, Stay: 0.12, Return: 0.03, Related: 0.20, Changer: 0.65, Graduate: 1},
+			{Name: "drifter", Weight: 0.20, Stay: 0.25, Return: 0.10, Related: 0.55, Changer: 0.10, Graduate: 1},
+		},
+		RelatedDecay: 0.5, ChangerDecay: 0.5, Climb: 0.5, PopAlpha: 0.8,
+		ZoneWeights: [5]float64{0.2, 0.6, 1, 1.3, 0.7},
+		PopSigma:    1,
+	}
+}
+
+// Validate checks that the settings describe a usable generator.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.Users < 2 {
+		errs = append(errs, fmt.Errorf("users %d: want at least 2", c.Users))
+	}
+	if c.TestUsers < 1 || c.TestUsers >= c.Users {
+		errs = append(errs, fmt.Errorf("test users %d: want 1 to users−1 (%d)", c.TestUsers, c.Users-1))
+	}
+	if c.MinJobs < 2 || c.MaxJobs < c.MinJobs {
+		errs = append(errs, fmt.Errorf("jobs %d–%d: want 2 ≤ min ≤ max", c.MinJobs, c.MaxJobs))
+	}
+	if !(c.JobsDecay > 0) {
+		errs = append(errs, fmt.Errorf("jobs decay %v: want > 0", c.JobsDecay))
+	}
+	if len(c.Types) == 0 {
+		errs = append(errs, errors.New("types: want at least one"))
+	}
+	for i, t := range c.Types {
+		for _, v := range []float64{t.Weight, t.Stay, t.Return, t.Related, t.Changer, t.Graduate} {
+			if !(v >= 0) || math.IsInf(v, 0) {
+				errs = append(errs, fmt.Errorf("type %d (%s): weights and move chances must be finite and ≥ 0", i, t.Name))
+				break
+			}
+		}
+		if t.Weight == 0 || t.Stay+t.Related+t.Changer == 0 || t.Return >= 1 || t.Graduate == 0 {
+			errs = append(errs, fmt.Errorf("type %d (%s): want weight > 0, graduate > 0, return < 1 and stay+related+changer > 0", i, t.Name))
+		}
+	}
+	for _, v := range []float64{c.RelatedDecay, c.ChangerDecay, c.PopSigma + 1, c.PopAlpha + 1} {
+		if !(v > 0) || math.IsInf(v, 0) {
+			errs = append(errs, errors.New("related/changer decay must be > 0, pop alpha and sigma ≥ 0"))
+			break
+		}
+	}
+	for _, v := range c.ZoneWeights {
+		if !(v > 0) {
+			errs = append(errs, errors.New("zone weights must be > 0"))
+			break
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// entry is one possible next occupation and its probability.
+type entry struct {
+	y int32
+	p float64
+}
+
+// world is everything the generator derives from the taxonomy and the
+// settings; it is fixed for a Config and shared by all persons.
+type world struct {
+	cfg    *Config
+	tax    *onet.Taxonomy
+	occ    []onet.Occupation
+	zone   []int8
+	group  []string // two-digit SOC major group
+	active []bool   // data-level occupations (with a related list) only
+	pop    []float64
+
+	moves  [][][]entry   // [type][code]: next occupation without the return move
+	start  [][]float64   // [type]: P(first occupation)
+	cdf    [][]float64   // [type]: cumulative start
+	degree [][][]float64 // [type][code]: P(highest degree level | first occupation)
+	words  *words
+	typeW  []float64 // normalised type prior
+}
+
+func newWorld(cfg *Config) (*world, error) {
+	wd, err := loadWords()
+	if err != nil {
+		return nil, err
+	}
+	tax := cfg.Taxonomy
+	if tax == nil {
+		tax = onet.Default()
+	}
+	occ := tax.Occupations()
+	n := len(occ)
+	w := &world{
+		cfg: cfg, tax: tax, occ: occ, words: wd,
+		zone: make([]int8, n), group: make([]string, n), active: make([]bool, n), pop: make([]float64, n),
+	}
+	for i, o := range occ {
+		w.zone[i] = int8(o.JobZone)
+		w.group[i] = o.Code[:2]
+		// The 93 occupations without a related list (the "All Other" codes)
+		// have no job zone either and are never a related or changer target:
+		// careers stay among the 923 data-level occupations.
+		w.active[i] = o.JobZone > 0 && len(tax.RelatedCodes(o.Code, 0)) > 0
+		if w.active[i] {
+			boost := wd.popular[o.Code]
+			if boost == 0 {
+				boost = 1
+			}
+			w.pop[i] = wd.groupShare[w.group[i]] * cfg.ZoneWeights[o.JobZone-1] * boost * math.Exp(cfg.PopSigma*hashNormal(o.Code))
+		}
+	}
+	tot := 0.0
+	for _, t := range cfg.Types {
+		tot += t.Weight
+	}
+	for _, t := range cfg.Types {
+		w.typeW = append(w.typeW, t.Weight/tot)
+		if err := w.addType(t); err != nil {
+			return nil, err
+		}
+	}
+	return w, nil
+}
+
+func (w *world) addType(t Type) error {
+	n := len(w.occ)
+	mv := make([][]entry, n)
+	start := make([]float64, n)
+	deg := make([][]float64, n)
+	tot := 0.0
+	for c := range n {
+		if !w.active[c] {
+			continue
+		}
+		m, err := w.movesOf(t, c)
+		if err != nil {
+			return err
+		}
+		mv[c] = m
+		start[c] = w.pop[c] * math.Exp(t.StartZone*float64(w.zone[c]-3))
+		tot += start[c]
+		deg[c] = w.degreeOf(t, c)
+	}
+	cdf := make([]float64, n)
+	acc := 0.0
+	for c := range start {
+		start[c] /= tot
+		acc += start[c]
+		cdf[c] = acc
+	}
+	w.moves = append(w.moves, mv)
+	w.start = append(w.start, start)
+	w.cdf = append(w.cdf, cdf)
+	w.degree = append(w.degree, deg)
+	return nil
+}
+
+// movesOf is the next-occupation distribution of a person of type t in
+// occupation c, before the return move is mixed in, sorted by occupation.
+func (w *world) movesOf(t Type, c int) ([]entry, error) {
+	code := w.occ[c].Code
+	rel := w.tax.RelatedCodes(code, 0)
+	var chg []string
+	for _, r := range w.tax.CareerChangers(code) {
+		chg = append(chg, r.Code)
+	}
+	stay, related, changer := t.Stay, t.Related, t.Changer
+	if len(chg) == 0 {
+		related += changer
+		changer = 0
+	}
+	tot := stay + related + changer
+	out := []entry{{int32(c), stay / tot}}
+	add := func(list []string, decay, mass float64) error {
+		if mass == 0 {
+			return nil
+		}
+		ws := make([]float64, len(list))
+		idx := make([]int32, len(list))
+		sum := 0.0
+		for i, r := range list {
+			j, ok := w.tax.Index(r)
+			if !ok || !w.active[j] {
+				return fmt.Errorf("synth: %s lists %s, which has no related list or job zone", code, r)
+			}
+			idx[i] = int32(j)
+			ws[i] = math.Pow(decay, float64(i)) * math.Pow(w.pop[j], w.cfg.PopAlpha) * math.Exp(w.cfg.Climb*float64(w.zone[j]-w.zone[c]))
+			sum += ws[i]
+		}
+		for i, j := range idx {
+			out = addTo(out, j, mass/tot*ws[i]/sum)
+		}
+		return nil
+	}
+	if err := add(rel, w.cfg.RelatedDecay, related); err != nil {
+		return nil, err
+	}
+	if err := add(chg, w.cfg.ChangerDecay, changer); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, func(a, b entry) int { return int(a.y - b.y) })
+	return out, nil
+}
+
+func addTo(d []entry, y int32, p float64) []entry {
+	for i := range d {
+		if d[i].y == y {
+			d[i].p += p
+			return d
+		}
+	}
+	return append(d, entry{y, p})
+}
+
+// prob is P(next = y | current c, previous distinct occupation p (−1 for
+// none), type k).
+func (w *world) prob(k, c, p, y int) float64 {
+	q := 0.0
+	for _, e := range w.moves[k][c] {
+		if int(e.y) == y {
+			q = e.p
+			break
+		}
+	}
+	if p < 0 {
+		return q
+	}
+	r := w.cfg.Types[k].Return
+	q *= 1 - r
+	if y == p {
+		q += r
+	}
+	return q
+}
+
+// hashNormal is a standard normal number fixed by s, so that an
+// occupation's popularity is the same in every data set.
+func hashNormal(s string) float64 {
+	h := fnv.New64a()
+	h.Write([]byte(s))
+	a := h.Sum64()
+	h.Write([]byte{0})
+	b := h.Sum64()
+	u1 := (float64(a>>11) + 0.5) / (1 << 53)
+	u2 := (float64(b>>11) + 0.5) / (1 << 53)
+	return math.Sqrt(-2*math.Log(u1)) * math.Cos(2*math.Pi*u2)
+}
