@@ -38,3 +38,23 @@ func tanhf(x float32) float32 {
 	e := expf(2 * x)
 	return (e - 1) / (e + 1)
 }
+
+func expSubSumGo(z []float32, m float32) float32 {
+	var s float32
+	for i, v := range z {
+		e := expf(v - m)
+		z[i] = e
+		s += e
+	}
+	return s
+}
+
+func maxfGo(z []float32) float32 {
+	m := z[0]
+	for _, v := range z[1:] {
+		if v > m {
+			m = v
+		}
+	}
+	return m
+}

@@ -9,22 +9,11 @@ func softmaxCE(logits []float32, rows, n int, targets []int32, w float32) float6
 	var loss float64
 	for r := 0; r < rows; r++ {
 		z := logits[r*n : r*n+n]
-		m := z[0]
-		for _, v := range z[1:] {
-			m = max(m, v)
-		}
-		var sum float32
-		for j, v := range z {
-			e := expf(v - m)
-			z[j] = e
-			sum += e
-		}
+		m := maxf(z)
+		sum := expSubSum(z, m)
 		t := targets[r]
 		loss += math.Log(float64(sum)) - math.Log(max(float64(z[t]), 1e-38))
-		inv := w / sum
-		for j := range z {
-			z[j] *= inv
-		}
+		scalef(z, w/sum)
 		z[t] -= w
 	}
 	return loss

@@ -285,10 +285,7 @@ func exactMatch(workers []worker, w []float32, n int, hs []Sequence, targets []i
 // reports softmax probabilities.
 func topProbs(z []float32, k int) []Scored {
 	top := topK(z, k)
-	m := z[0]
-	for _, v := range z[1:] {
-		m = max(m, v)
-	}
+	m := maxf(z)
 	var sum float64
 	for _, v := range z {
 		sum += float64(expf(v - m))
