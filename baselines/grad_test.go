@@ -144,7 +144,9 @@ func gradCases() []gradCase {
 			pos := []int32{1, 2, 3, 4, 5, 6, 7, 8, 9}
 			neg := []int32{0, 0, 9, 1, 2, 3, 4, 5, 6}
 			dh, dt := make([]float32, len(h)), make([]float32, len(table))
-			loss := func() float64 { return 0.25 * sampledBCE(h, table, dh, make([]float32, len(table)), rows, d, pos, neg, 0.25) }
+			loss := func() float64 {
+				return 0.25 * sampledBCE(h, table, dh, make([]float32, len(table)), rows, d, pos, neg, 0.25)
+			}
 			grad := func() [][]float32 {
 				clear(dt)
 				sampledBCE(h, table, dh, dt, rows, d, pos, neg, 0.25)
