@@ -31,6 +31,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		newVersionCmd(),
 		newDataCmd(),
 		newImportCmd(),
+		newRunCmd(),
 		newScoreCmd(),
 		newStatsCmd(),
 	)

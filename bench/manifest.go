@@ -1,0 +1,120 @@
+package bench
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/occbench/occbench/internal/safefile"
+)
+
+// Manifest describes a run: what was run, on which data, with which
+// settings, by which occbench, and when. It never holds an API key.
+type Manifest struct {
+	Occbench  string                     `json:"occbench"`
+	GoVersion string                     `json:"go"`
+	Platform  string                     `json:"platform"`
+	Suite     string                     `json:"suite"`
+	SuiteFile string                     `json:"suite_file,omitempty"`
+	Seed      uint64                     `json:"seed"`
+	Datasets  map[string]Dataset         `json:"datasets"`
+	Protocol  Protocol                   `json:"protocol"`
+	Runners   map[string]*RunnerManifest `json:"runners"`
+	Started   time.Time                  `json:"started"`
+	Finished  *time.Time                 `json:"finished,omitempty"`
+	Limit     int                        `json:"limit,omitempty"`
+}
+
+// Dataset identifies a data set file by content.
+type Dataset struct {
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+	Users  int    `json:"users,omitempty"`
+}
+
+// Protocol is how a run is scored; every table prints it.
+type Protocol struct {
+	EM        string `json:"em"`         // which EM the headline uses: "code" (em) — em_strict is reported beside it
+	Related   int    `json:"related"`    // related occupations counted by RM
+	Ranking   string `json:"ranking"`    // "full catalogue, history not excluded, ties to the lower code"
+	Bootstrap int    `json:"bootstrap"`  // resamples of the 95% percentile intervals
+	TestUsers int    `json:"test_users"` // users scored
+}
+
+// RunnerManifest records one runner's resolved settings and what it did.
+type RunnerManifest struct {
+	Kind     string         `json:"kind"`
+	Settings any            `json:"settings"`
+	Info     map[string]any `json:"info,omitempty"` // model file, training time, endpoint…
+	Started  *time.Time     `json:"started,omitempty"`
+	Finished *time.Time     `json:"finished,omitempty"`
+}
+
+// WriteManifest writes m atomically as indented JSON.
+func WriteManifest(path string, m *Manifest) error {
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	return safefile.WriteFile(path, append(b, '\n'))
+}
+
+// ReadManifest reads a manifest.json.
+func ReadManifest(path string) (*Manifest, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &m, nil
+}
+
+// FileSHA256 returns the hex SHA-256 of a file's bytes.
+func FileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// Number is a float that encodes as JSON null when it is not finite, as
+// every machine-readable output of occbench does.
+type Number float64
+
+// MarshalJSON writes the shortest round-tripping decimal, or null.
+func (n Number) MarshalJSON() ([]byte, error) {
+	f := float64(n)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return []byte("null"), nil
+	}
+	return strconv.AppendFloat(nil, f, 'g', -1, 64), nil
+}
+
+// UnmarshalJSON reads a number or null (as NaN).
+func (n *Number) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*n = Number(math.NaN())
+		return nil
+	}
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err != nil {
+		return fmt.Errorf("want a number or null, got %s", b)
+	}
+	*n = Number(f)
+	return nil
+}

@@ -1,0 +1,160 @@
+package bench
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Suite is a benchmark definition: which data, which runners, how scored,
+// and where the run goes.
+type Suite struct {
+	Name    string         `yaml:"name" json:"name"`
+	Train   string         `yaml:"train" json:"train"`
+	Test    string         `yaml:"test" json:"test"`
+	Out     string         `yaml:"out" json:"out"`
+	Seed    uint64         `yaml:"seed" json:"seed"`
+	Metrics SuiteMetrics   `yaml:"metrics" json:"metrics"`
+	Runners []RunnerSpec   `yaml:"runners" json:"runners"`
+	Extra   map[string]any `yaml:",inline" json:"-"`
+}
+
+// SuiteMetrics are the scoring settings of a suite.
+type SuiteMetrics struct {
+	// Related is the number of O*NET related occupations RM counts (1–20).
+	Related int `yaml:"related" json:"related"`
+	// Bootstrap is the number of resamples for the 95% intervals.
+	Bootstrap int `yaml:"bootstrap" json:"bootstrap"`
+}
+
+// DefaultSuiteMetrics are the paper's settings.
+var DefaultSuiteMetrics = SuiteMetrics{Related: 20, Bootstrap: 1000}
+
+// RunnerSpec is one entry of a suite's runners. Settings holds every other
+// key of the entry, decoded by the runner kind.
+type RunnerSpec struct {
+	Name     string    `json:"name"`
+	Kind     string    `json:"kind"`
+	Settings yaml.Node `json:"-"`
+	line     int
+}
+
+// Line is the suite file line the entry starts on.
+func (r *RunnerSpec) Line() int { return r.line }
+
+// UnmarshalYAML keeps the whole mapping so the kind can decode its own
+// settings strictly.
+func (r *RunnerSpec) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: a runner is a mapping with name and kind", n.Line)
+	}
+	r.line = n.Line
+	r.Settings = yaml.Node{Kind: yaml.MappingNode, Tag: n.Tag, Line: n.Line, Column: n.Column}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		switch k.Value {
+		case "name":
+			r.Name = v.Value
+		case "kind":
+			r.Kind = v.Value
+		default:
+			r.Settings.Content = append(r.Settings.Content, k, v)
+		}
+	}
+	return nil
+}
+
+// DecodeSettings decodes the runner's settings into v, rejecting keys v does
+// not have, so a misspelt setting is an error instead of a silent default.
+func (r *RunnerSpec) DecodeSettings(v any) error {
+	if len(r.Settings.Content) == 0 {
+		return nil
+	}
+	b, err := yaml.Marshal(&r.Settings)
+	if err != nil {
+		return err
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("runner %q (line %d): %w", r.Name, r.line, err)
+	}
+	return nil
+}
+
+var runnerName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
+// LoadSuite reads and checks a suite file. Relative data and output paths
+// are taken relative to the suite file's directory.
+func LoadSuite(path string) (*Suite, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	s, err := ParseSuite(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	dir := filepath.Dir(path)
+	for _, p := range []*string{&s.Train, &s.Test, &s.Out} {
+		if *p != "" && !filepath.IsAbs(*p) {
+			*p = filepath.Join(dir, *p)
+		}
+	}
+	return s, nil
+}
+
+// ParseSuite parses a suite and fills in defaults.
+func ParseSuite(b []byte) (*Suite, error) {
+	var s Suite
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	if err := dec.Decode(&s); err != nil {
+		return nil, err
+	}
+	for k := range s.Extra {
+		return nil, fmt.Errorf("unknown key %q: a suite has name, train, test, out, seed, metrics and runners", k)
+	}
+	switch {
+	case s.Name == "":
+		return nil, fmt.Errorf("key \"name\": missing")
+	case s.Test == "":
+		return nil, fmt.Errorf("key \"test\": missing (the test set, an .arrow or .parquet file)")
+	case len(s.Runners) == 0:
+		return nil, fmt.Errorf("key \"runners\": no runners")
+	}
+	if s.Metrics.Related == 0 {
+		s.Metrics.Related = DefaultSuiteMetrics.Related
+	}
+	if s.Metrics.Bootstrap == 0 {
+		s.Metrics.Bootstrap = DefaultSuiteMetrics.Bootstrap
+	}
+	if s.Metrics.Related < 1 || s.Metrics.Related > 20 {
+		return nil, fmt.Errorf("metrics.related %d: want 1 to 20", s.Metrics.Related)
+	}
+	if s.Metrics.Bootstrap < 1 {
+		return nil, fmt.Errorf("metrics.bootstrap %d: want at least 1", s.Metrics.Bootstrap)
+	}
+	if s.Seed == 0 {
+		s.Seed = 1
+	}
+	seen := map[string]bool{}
+	for i := range s.Runners {
+		r := &s.Runners[i]
+		switch {
+		case r.Name == "":
+			return nil, fmt.Errorf("runners[%d] (line %d): no name", i, r.line)
+		case !runnerName.MatchString(r.Name):
+			return nil, fmt.Errorf("runner %q (line %d): a name is letters, digits, '.', '_' and '-'", r.Name, r.line)
+		case r.Kind == "":
+			return nil, fmt.Errorf("runner %q (line %d): no kind", r.Name, r.line)
+		case seen[r.Name]:
+			return nil, fmt.Errorf("runner %q (line %d): name used twice", r.Name, r.line)
+		}
+		seen[r.Name] = true
+	}
+	return &s, nil
+}

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/runners"
+)
+
+func newRunCmd() *cobra.Command {
+	var suitePath string
+	var opts runners.Options
+	var resume string
+	cmd := &cobra.Command{
+		Use:   "run --suite FILE [--out DIR] [--only NAME...] [--limit N] | --resume DIR",
+		Short: "Run a suite's runners over its test set and score them",
+		Long: `Run trains or prepares each runner of the suite, predicts every test user,
+appends each prediction to DIR/predictions/<runner>.jsonl as soon as it is
+done, and writes DIR/manifest.json and DIR/scores.json.
+
+--resume DIR continues an interrupted run (the suite is read from its
+manifest unless --suite is given): users already recorded are skipped,
+and with --retry-errors users recorded with an error are redone.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if resume != "" {
+				opts.Resume, opts.Out = true, resume
+				if suitePath == "" {
+					m, err := bench.ReadManifest(filepath.Join(resume, runners.ManifestFile))
+					if err != nil {
+						return fmt.Errorf("--resume %s: %w", resume, err)
+					}
+					suitePath = m.SuiteFile
+				}
+			}
+			if suitePath == "" {
+				return fmt.Errorf("--suite is required")
+			}
+			if opts.RetryErrors && !opts.Resume {
+				return fmt.Errorf("--retry-errors needs --resume DIR")
+			}
+			s, err := bench.LoadSuite(suitePath)
+			if err != nil {
+				return err
+			}
+			if abs, err := filepath.Abs(suitePath); err == nil {
+				opts.SuiteFile = abs
+			}
+			opts.Stderr = cmd.ErrOrStderr()
+			opts.Version = version()
+			scores, err := runners.Run(cmd.Context(), s, opts)
+			if err != nil {
+				return err
+			}
+			dir := opts.Out
+			if dir == "" {
+				dir = s.Out
+			}
+			return writeRunScores(cmd.OutOrStdout(), dir, scores)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&suitePath, "suite", "", "suite file (YAML)")
+	f.StringVar(&opts.Out, "out", "", "run directory (default: the suite's out)")
+	f.StringSliceVar(&opts.Only, "only", nil, "run only these runners (repeat or comma-separate)")
+	f.IntVar(&opts.Limit, "limit", 0, "predict only the first N test users")
+	f.StringVar(&resume, "resume", "", "continue the run in this directory")
+	f.BoolVar(&opts.RetryErrors, "retry-errors", false, "with --resume, redo users recorded with an error")
+	f.BoolVar(&opts.Fresh, "fresh", false, "start over in a directory that holds a run (trained models are kept)")
+	f.BoolVar(&opts.Retrain, "retrain", false, "train models even when a cached one matches")
+	return cmd
+}

@@ -1,0 +1,33 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/occbench/occbench/runners"
+)
+
+// writeRunScores prints a run's scores for people.
+func writeRunScores(w io.Writer, dir string, s *runners.Scores) error {
+	fmt.Fprintf(w, "run %s: %d test users; EM on O*NET codes, RM over %d related occupations; 95%% bootstrap intervals (%d resamples)\n\n",
+		dir, s.Protocol.TestUsers, s.Protocol.Related, s.Protocol.Bootstrap)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "runner\tEM\t95% CI\tRM\t95% CI\tHR@10\tNDCG@10\tunmapped\terrors")
+	pct := func(x float64) string { return fmt.Sprintf("%.2f%%", 100*x) }
+	for _, name := range s.Order {
+		r := s.Runners[name]
+		hr, nd := "-", "-"
+		if m, ok := r.HR["10"]; ok {
+			hr = pct(float64(m.Value))
+		}
+		if m, ok := r.NDCG["10"]; ok {
+			nd = fmt.Sprintf("%.4f", float64(m.Value))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t[%.2f, %.2f]\t%s\t[%.2f, %.2f]\t%s\t%s\t%s\t%s\n", name,
+			pct(float64(r.EM)), 100*float64(r.EMCI[0]), 100*float64(r.EMCI[1]),
+			pct(float64(r.RM)), 100*float64(r.RMCI[0]), 100*float64(r.RMCI[1]),
+			hr, nd, pct(float64(r.Unmapped)), pct(float64(r.Errors)))
+	}
+	return tw.Flush()
+}

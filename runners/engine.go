@@ -1,0 +1,377 @@
+package runners
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/bench/onet"
+)
+
+// Options control a run. Zero values mean: the suite's out directory, every
+// runner, every test user, a fresh run.
+type Options struct {
+	SuiteFile   string   // recorded in the manifest
+	Out         string   // overrides the suite's out
+	Only        []string // run only these runners
+	Limit       int      // only the first Limit test users
+	Resume      bool     // continue the run in Out: skip users already recorded
+	RetryErrors bool     // with Resume, also redo users recorded with an error
+	Fresh       bool     // discard predictions and scores already in Out (trained models are kept)
+	Retrain     bool     // ignore cached trained models
+	Stderr      io.Writer
+	Now         func() time.Time
+	Version     string // occbench version for the manifest
+}
+
+// Run layout inside the run directory.
+const (
+	ManifestFile = "manifest.json"
+	ScoresFile   = "scores.json"
+	PredDir      = "predictions"
+	ModelDir     = "models"
+)
+
+// PredictionsPath is where a runner's predictions go in a run directory.
+func PredictionsPath(dir, runner string) string {
+	return filepath.Join(dir, PredDir, runner+".jsonl")
+}
+
+// Run runs the suite's runners over its test set and writes the run
+// directory: manifest.json, predictions/<runner>.jsonl, scores.json.
+func Run(ctx context.Context, s *bench.Suite, opts Options) (*Scores, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Stderr == nil {
+		opts.Stderr = io.Discard
+	}
+	dir := opts.Out
+	if dir == "" {
+		dir = s.Out
+	}
+	if dir == "" {
+		return nil, fmt.Errorf("no run directory: give --out or set out in the suite")
+	}
+	specs, err := selectRunners(s.Runners, opts.Only)
+	if err != nil {
+		return nil, err
+	}
+	if err := prepareDir(dir, opts); err != nil {
+		return nil, err
+	}
+	test, _, err := bench.ReadAll(s.Test)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Limit > 0 && opts.Limit < len(test) {
+		test = test[:opts.Limit]
+	}
+	man, err := openManifest(dir, s, opts, len(test))
+	if err != nil {
+		return nil, err
+	}
+	env := &Env{
+		TrainPath: s.Train,
+		Test:      test,
+		RunDir:    dir,
+		ModelDir:  filepath.Join(dir, ModelDir),
+		Seed:      s.Seed,
+		Retrain:   opts.Retrain,
+		Log:       opts.Stderr,
+		Taxonomy:  onet.Default(),
+		Now:       opts.Now,
+	}
+	for i := range specs {
+		if err := runOne(ctx, &specs[i], env, man, dir, opts); err != nil {
+			return nil, err
+		}
+	}
+	// Score every runner the run has predictions for, in suite order.
+	var names []string
+	for _, r := range s.Runners {
+		if _, ok := man.Runners[r.Name]; ok {
+			names = append(names, r.Name)
+		}
+	}
+	scores, err := ScoreRun(dir, test, names, ScoreOptions{Related: s.Metrics.Related, Bootstrap: s.Metrics.Bootstrap, Seed: s.Seed})
+	if err != nil {
+		return nil, err
+	}
+	if err := scores.Write(filepath.Join(dir, ScoresFile)); err != nil {
+		return nil, err
+	}
+	end := opts.Now().UTC()
+	man.Finished = &end
+	if err := bench.WriteManifest(filepath.Join(dir, ManifestFile), man); err != nil {
+		return nil, err
+	}
+	return scores, nil
+}
+
+// prepareDir makes the run directory, refusing to mix a new run into an old
+// one unless told to resume or start afresh.
+func prepareDir(dir string, opts Options) error {
+	_, err := os.Stat(filepath.Join(dir, ManifestFile))
+	exists := err == nil
+	switch {
+	case opts.Resume && !exists:
+		return fmt.Errorf("--resume %s: no run there (no %s)", dir, ManifestFile)
+	case !opts.Resume && exists && !opts.Fresh:
+		return fmt.Errorf("%s already holds a run: --resume %s continues it, --fresh starts it over", dir, dir)
+	case opts.Fresh && exists:
+		for _, p := range []string{filepath.Join(dir, PredDir), filepath.Join(dir, ScoresFile), filepath.Join(dir, ManifestFile)} {
+			if err := os.RemoveAll(p); err != nil {
+				return err
+			}
+		}
+	}
+	return os.MkdirAll(filepath.Join(dir, PredDir), 0o755)
+}
+
+// openManifest starts a new manifest, or continues the one of a resumed run
+// after checking it ran over the same test set.
+func openManifest(dir string, s *bench.Suite, opts Options, users int) (*bench.Manifest, error) {
+	testSum, err := bench.FileSHA256(s.Test)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Resume {
+		m, err := bench.ReadManifest(filepath.Join(dir, ManifestFile))
+		if err != nil {
+			return nil, err
+		}
+		if got := m.Datasets["test"].SHA256; got != testSum {
+			return nil, fmt.Errorf("--resume %s: that run used a test set with digest %.12s, %s has %.12s", dir, got, s.Test, testSum)
+		}
+		if m.Limit != opts.Limit {
+			return nil, fmt.Errorf("--resume %s: that run used --limit %d, not %d", dir, m.Limit, opts.Limit)
+		}
+		m.Finished = nil
+		return m, nil
+	}
+	m := &bench.Manifest{
+		Occbench:  opts.Version,
+		GoVersion: runtime.Version(),
+		Platform:  fmt.Sprintf("%s/%s, %d CPUs", runtime.GOOS, runtime.GOARCH, runtime.NumCPU()),
+		Suite:     s.Name,
+		SuiteFile: opts.SuiteFile,
+		Seed:      s.Seed,
+		Datasets:  map[string]bench.Dataset{"test": {Path: s.Test, SHA256: testSum, Users: users}},
+		Protocol:  protocol(s, users),
+		Runners:   map[string]*bench.RunnerManifest{},
+		Started:   opts.Now().UTC(),
+		Limit:     opts.Limit,
+	}
+	if m.Occbench == "" {
+		m.Occbench = moduleVersion()
+	}
+	if s.Train != "" {
+		sum, err := bench.FileSHA256(s.Train)
+		if err != nil {
+			return nil, err
+		}
+		m.Datasets["train"] = bench.Dataset{Path: s.Train, SHA256: sum}
+	}
+	return m, bench.WriteManifest(filepath.Join(dir, ManifestFile), m)
+}
+
+func protocol(s *bench.Suite, users int) bench.Protocol {
+	return bench.Protocol{
+		EM:        "code",
+		Related:   s.Metrics.Related,
+		Ranking:   "full catalogue of 1,016 occupations, history not excluded, ties to the lower code",
+		Bootstrap: s.Metrics.Bootstrap,
+		TestUsers: users,
+	}
+}
+
+func moduleVersion() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		return info.Main.Version
+	}
+	return "devel"
+}
+
+// concurrent is a Runner that says how many samples it works on at once.
+type concurrent interface{ Concurrency() int }
+
+// runOne prepares one runner and predicts every test user it has not
+// recorded yet, appending each prediction to its file as soon as it is done.
+func runOne(ctx context.Context, spec *bench.RunnerSpec, env *Env, man *bench.Manifest, dir string, opts Options) error {
+	r, settings, err := New(spec)
+	if err != nil {
+		return err
+	}
+	start := opts.Now().UTC()
+	rm := &bench.RunnerManifest{Kind: spec.Kind, Settings: settings, Started: &start}
+	if old, ok := man.Runners[spec.Name]; ok && opts.Resume {
+		rm.Info, rm.Started, rm.Finished = old.Info, old.Started, old.Finished
+	}
+	man.Runners[spec.Name] = rm
+	path := PredictionsPath(dir, spec.Name)
+	if opts.RetryErrors {
+		if err := dropErrors(path); err != nil {
+			return err
+		}
+	}
+	done, err := bench.ReadPredictions(path)
+	if err != nil {
+		return err
+	}
+	var todo []*bench.Example
+	for _, ex := range env.Test {
+		if _, ok := done[ex.UserID]; !ok {
+			todo = append(todo, ex)
+		}
+	}
+	if len(todo) == 0 {
+		fmt.Fprintf(opts.Stderr, "%s: all %d users already recorded\n", spec.Name, len(env.Test))
+		if rm.Finished == nil {
+			end := opts.Now().UTC()
+			rm.Finished = &end
+		}
+		return nil
+	}
+	if p, ok := r.(Preparer); ok {
+		fmt.Fprintf(opts.Stderr, "%s: preparing\n", spec.Name)
+		if err := p.Prepare(ctx, env); err != nil {
+			return fmt.Errorf("runner %s: %w", spec.Name, err)
+		}
+	}
+	if d, ok := r.(Describer); ok {
+		rm.Info = d.Describe()
+	}
+	w, err := bench.AppendPredictions(path)
+	if err != nil {
+		return err
+	}
+	prog := newProgress(opts.Stderr, spec.Name, len(todo), opts.Now)
+	env.Progress = prog
+	if br, ok := r.(BatchRunner); ok {
+		err = predictBatch(ctx, br, spec.Name, todo, w, prog)
+	} else {
+		n := defaultConcurrency(spec.Kind)
+		if c, ok := r.(concurrent); ok && c.Concurrency() > 0 {
+			n = c.Concurrency()
+		}
+		err = predictPool(ctx, r, spec.Name, todo, n, w, prog)
+	}
+	prog.Close()
+	env.Progress = nil
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("runner %s: %w", spec.Name, err)
+	}
+	end := opts.Now().UTC()
+	rm.Finished = &end
+	return bench.WriteManifest(filepath.Join(dir, ManifestFile), man)
+}
+
+// predictBatch predicts in chunks so that progress moves and a killed run
+// keeps the chunks already written.
+func predictBatch(ctx context.Context, r BatchRunner, name string, todo []*bench.Example, w *bench.PredictionWriter, prog *Progress) error {
+	const chunk = 256
+	for lo := 0; lo < len(todo); lo += chunk {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		part := todo[lo:min(lo+chunk, len(todo))]
+		for range part {
+			prog.Started()
+		}
+		preds, err := r.PredictBatch(ctx, part)
+		if err != nil {
+			return err
+		}
+		if len(preds) != len(part) {
+			return fmt.Errorf("batch of %d users gave %d predictions", len(part), len(preds))
+		}
+		for i := range preds {
+			preds[i].Runner = name
+			preds[i].UserID = part[i].UserID
+			if err := w.Write(&preds[i]); err != nil {
+				return err
+			}
+			prog.Finished(preds[i].Error != "")
+		}
+	}
+	return nil
+}
+
+// predictPool runs Predict on n workers. The first fatal error cancels the
+// others; per-sample failures are recorded and the run goes on.
+func predictPool(ctx context.Context, r Runner, name string, todo []*bench.Example, n int, w *bench.PredictionWriter, prog *Progress) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	jobs := make(chan *bench.Example)
+	var wg sync.WaitGroup
+	for range max(1, min(n, len(todo))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ex := range jobs {
+				prog.Started()
+				p, err := r.Predict(ctx, ex)
+				if err != nil {
+					cancel(err)
+					prog.Finished(true)
+					continue
+				}
+				p.Runner, p.UserID = name, ex.UserID
+				if err := w.Write(&p); err != nil {
+					cancel(err)
+				}
+				prog.Finished(p.Error != "")
+			}
+		}()
+	}
+feed:
+	for _, ex := range todo {
+		select {
+		case jobs <- ex:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return ctx.Err()
+}
+
+// dropErrors rewrites a predictions file without its error records, so the
+// retried users end with exactly one record each.
+func dropErrors(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var keep []bench.Prediction
+	r := bench.NewPredictionReader(f, path)
+	for r.Scan() {
+		if p := r.Prediction(); p.Error == "" {
+			keep = append(keep, p)
+		}
+	}
+	f.Close()
+	if err := r.Err(); err != nil {
+		return err
+	}
+	return bench.RewritePredictions(path, keep)
+}

@@ -1,0 +1,125 @@
+// Package runners runs the systems of a benchmark suite over a test set:
+// the Runner interface, the kinds of runner a suite can name, and the engine
+// that drives them concurrently, records every prediction as it finishes,
+// resumes interrupted runs and scores the result.
+package runners
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/bench/onet"
+)
+
+// Runner predicts the next occupation of one user. A failure of the sample
+// goes into the returned Prediction's Error; the error result is for
+// failures that must stop the run (a cancelled context, a broken setup).
+type Runner interface {
+	Predict(ctx context.Context, ex *bench.Example) (bench.Prediction, error)
+}
+
+// Preparer is a Runner that must train or load something before predicting.
+type Preparer interface {
+	Prepare(ctx context.Context, env *Env) error
+}
+
+// BatchRunner is a Runner that predicts many users at once more cheaply
+// than one by one (the in-process baselines).
+type BatchRunner interface {
+	PredictBatch(ctx context.Context, exs []*bench.Example) ([]bench.Prediction, error)
+}
+
+// Describer is a Runner that reports facts about itself for the manifest
+// (a model file, training time, an endpoint without its key).
+type Describer interface {
+	Describe() map[string]any
+}
+
+// Env is what a runner may use while preparing.
+type Env struct {
+	TrainPath string
+	Test      []*bench.Example // the users the run predicts (after --limit)
+	RunDir    string
+	ModelDir  string // trained models are cached here, keyed by data and settings
+	Seed      uint64
+	Retrain   bool // ignore cached models
+	Log       io.Writer
+	Taxonomy  *onet.Taxonomy
+	Now       func() time.Time
+	// Progress of the prediction phase; nil while preparing.
+	Progress *Progress
+}
+
+// Factory builds a runner of one kind from its suite entry. It returns the
+// runner and its settings with defaults filled in, for the manifest.
+type Factory func(spec *bench.RunnerSpec) (Runner, any, error)
+
+// Spec of a runner kind: its factory and how many samples it works on at
+// once by default.
+type kind struct {
+	factory     Factory
+	concurrency int
+}
+
+var kinds = map[string]kind{}
+
+// Register adds a runner kind. It panics on a duplicate name: kinds are
+// registered at init and a clash is a programming error.
+func Register(name string, concurrency int, f Factory) {
+	if _, dup := kinds[name]; dup {
+		panic("runners: kind " + name + " registered twice")
+	}
+	kinds[name] = kind{factory: f, concurrency: concurrency}
+}
+
+// Kinds lists the registered runner kinds.
+func Kinds() []string {
+	var names []string
+	for k := range kinds {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// New builds the runner of a suite entry.
+func New(spec *bench.RunnerSpec) (Runner, any, error) {
+	k, ok := kinds[spec.Kind]
+	if !ok {
+		return nil, nil, fmt.Errorf("runner %q (line %d): kind %q: want one of %v", spec.Name, spec.Line(), spec.Kind, Kinds())
+	}
+	return k.factory(spec)
+}
+
+// defaultConcurrency of a kind; 1 when unknown.
+func defaultConcurrency(kindName string) int {
+	if k, ok := kinds[kindName]; ok && k.concurrency > 0 {
+		return k.concurrency
+	}
+	return 1
+}
+
+// selectRunners keeps the suite's runners named in only (all when empty).
+func selectRunners(specs []bench.RunnerSpec, only []string) ([]bench.RunnerSpec, error) {
+	if len(only) == 0 {
+		return specs, nil
+	}
+	var out []bench.RunnerSpec
+	for _, name := range only {
+		i := slices.IndexFunc(specs, func(s bench.RunnerSpec) bool { return s.Name == name })
+		if i < 0 {
+			var names []string
+			for _, s := range specs {
+				names = append(names, s.Name)
+			}
+			return nil, fmt.Errorf("--only %s: the suite has no such runner (it has %v)", name, names)
+		}
+		out = append(out, specs[i])
+	}
+	return out, nil
+}

@@ -1,0 +1,157 @@
+package runners
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strconv"
+
+	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/bench/onet"
+	"github.com/occbench/occbench/internal/safefile"
+	"github.com/occbench/occbench/metrics"
+)
+
+// ScoreOptions control scoring.
+type ScoreOptions struct {
+	Related   int    // related occupations counted by RM
+	Bootstrap int    // resamples for the 95% intervals
+	Seed      uint64 // bootstrap seed
+}
+
+// Scores is scores.json: per runner, the occupation metrics over the test
+// users, with 95% bootstrap intervals.
+type Scores struct {
+	Protocol bench.Protocol          `json:"protocol"`
+	Order    []string                `json:"order"` // runners in suite order
+	Runners  map[string]RunnerScores `json:"runners"`
+}
+
+// RunnerScores are one runner's scores. Fractions are 0–1.
+type RunnerScores struct {
+	N           int               `json:"n"`
+	EM          bench.Number      `json:"em"`
+	EMStrict    bench.Number      `json:"em_strict"`
+	RM          bench.Number      `json:"rm"`
+	EMCI        [2]bench.Number   `json:"em_ci"`
+	EMStrictCI  [2]bench.Number   `json:"em_strict_ci"`
+	RMCI        [2]bench.Number   `json:"rm_ci"`
+	Ranked      int               `json:"ranked"` // users with a ranked list
+	HR          map[string]Metric `json:"hr,omitempty"`
+	NDCG        map[string]Metric `json:"ndcg,omitempty"`
+	MRR         *Metric           `json:"mrr,omitempty"`
+	Unmapped    bench.Number      `json:"unmapped_rate"`
+	Errors      bench.Number      `json:"error_rate"`
+	Missing     int               `json:"missing"` // test users without a prediction (counted wrong)
+	LatencyMS   bench.Number      `json:"latency_ms_mean"`
+	PromptTok   bench.Number      `json:"prompt_tokens_mean"`
+	CompleteTok bench.Number      `json:"completion_tokens_mean"`
+	Warnings    []string          `json:"warnings,omitempty"`
+}
+
+// Metric is a value with its 95% interval.
+type Metric struct {
+	Value bench.Number    `json:"value"`
+	CI    [2]bench.Number `json:"ci"`
+}
+
+func ci(iv metrics.Interval) [2]bench.Number {
+	return [2]bench.Number{bench.Number(iv.Lo), bench.Number(iv.Hi)}
+}
+
+// ScoreRun scores the named runners' prediction files in a run directory
+// against the test users.
+func ScoreRun(dir string, test []*bench.Example, names []string, o ScoreOptions) (*Scores, error) {
+	tax := onet.Default()
+	opts := metrics.DefaultOccupation
+	opts.MaxRelated = o.Related
+	opts.Related = func(code string) []string { return tax.RelatedCodes(code, 0) }
+	opts.Bootstrap.Resamples = o.Bootstrap
+	opts.Bootstrap.Seed = o.Seed
+	s := &Scores{
+		Protocol: bench.Protocol{EM: "code", Related: o.Related, Ranking: "full catalogue of 1,016 occupations, history not excluded, ties to the lower code", Bootstrap: o.Bootstrap, TestUsers: len(test)},
+		Order:    names,
+		Runners:  map[string]RunnerScores{},
+	}
+	for _, name := range names {
+		preds, err := bench.ReadPredictions(PredictionsPath(dir, name))
+		if err != nil {
+			return nil, err
+		}
+		s.Runners[name] = scoreRunner(test, preds, opts)
+	}
+	return s, nil
+}
+
+func scoreRunner(test []*bench.Example, preds map[string]bench.Prediction, opts metrics.OccupationOptions) RunnerScores {
+	samples := make([]metrics.OccupationSample, len(test))
+	var missing, errs int
+	var lat, ptok, ctok float64
+	for i, ex := range test {
+		smp := metrics.OccupationSample{ID: ex.UserID, TrueCode: ex.TargetCode, TrueTitle: ex.TargetTitle}
+		p, ok := preds[ex.UserID]
+		switch {
+		case !ok:
+			missing++
+		case p.Error != "":
+			errs++
+		default:
+			smp.PredCode = p.Code
+			smp.PredTitle = p.Answer
+			if smp.PredTitle == "" {
+				smp.PredTitle = p.Title
+			}
+			if len(p.Ranked) > 0 {
+				smp.Ranked = p.Ranked
+			}
+		}
+		if ok {
+			lat += p.LatencyMS
+			ptok += float64(p.PromptTokens)
+			ctok += float64(p.CompletionTokens)
+		}
+		samples[i] = smp
+	}
+	sum := metrics.ScoreOccupations(samples, opts)
+	rs := RunnerScores{
+		N:          sum.N,
+		EM:         bench.Number(sum.EM.Estimate),
+		EMStrict:   bench.Number(sum.EMStrict.Estimate),
+		RM:         bench.Number(sum.RM.Estimate),
+		EMCI:       ci(sum.EM),
+		EMStrictCI: ci(sum.EMStrict),
+		RMCI:       ci(sum.RM),
+		Ranked:     sum.RankedN,
+		Unmapped:   bench.Number(sum.UnmappedRate),
+		Missing:    missing,
+		Warnings:   sum.Warnings,
+	}
+	n := float64(len(test))
+	recorded := n - float64(missing)
+	rs.Errors = bench.Number(float64(errs) / n)
+	rs.LatencyMS = bench.Number(lat / recorded)
+	rs.PromptTok = bench.Number(ptok / recorded)
+	rs.CompleteTok = bench.Number(ctok / recorded)
+	if missing > 0 {
+		rs.Warnings = append(rs.Warnings, fmt.Sprintf("%d test users have no prediction and count as wrong", missing))
+	}
+	if sum.RankedN > 0 {
+		rs.HR, rs.NDCG = map[string]Metric{}, map[string]Metric{}
+		for i, k := range sum.Ks {
+			key := strconv.Itoa(k)
+			rs.HR[key] = Metric{bench.Number(sum.HR[i].Estimate), ci(sum.HR[i])}
+			rs.NDCG[key] = Metric{bench.Number(sum.NDCG[i].Estimate), ci(sum.NDCG[i])}
+		}
+		rs.MRR = &Metric{bench.Number(sum.MRR.Estimate), ci(sum.MRR)}
+	}
+	return rs
+}
+
+// Write writes scores.json atomically.
+func (s *Scores) Write(path string) error {
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return fmt.Errorf("%s: %w", filepath.Base(path), err)
+	}
+	return safefile.WriteFile(path, append(b, '\n'))
+}
