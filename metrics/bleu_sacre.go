@@ -27,7 +27,7 @@ const (
 type SacreBLEUOptions struct {
 	Tokenize       string  // "13a" or "none"
 	Smooth         string  // "exp", "floor", "add-k" or "none"
-	SmoothValue    float64 // 0 means the method's default (floor 0.1, add-k 1)
+	SmoothValue    float64 // 0 means the method's default (floor 0.1, add-k 1); a zero floor or k is "none"
 	Lowercase      bool
 	EffectiveOrder EffectiveOrder
 	MaxOrder       int

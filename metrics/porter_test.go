@@ -54,19 +54,19 @@ func TestStemNLTKVocabulary(t *testing.T) {
 // and from the irregular-forms pool in nltk/stem/porter.py.
 func TestStemCases(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
-		{"oed", "o"},          // test_oed_bug
-		{"On", "on"},          // test_lowercase_option
-		{"I", "i"},            // test_lowercase_option
-		{"Github", "github"},  // test_lowercase_option
-		{"skies", "sky"},      // pool
-		{"dying", "die"},      // pool
-		{"news", "news"},      // pool
-		{"Sky", "ski"},        // the pool is looked up with the word as given
-		{"flies", "fli"},      // step 1a, NLTK extension
-		{"dies", "die"},       // step 1a, NLTK extension
-		{"spied", "spi"},      // step 1b, NLTK extension
-		{"enjoy", "enjoy"},    // step 1c, NLTK extension
-		{"happy", "happi"},    // step 1c
+		{"oed", "o"},         // test_oed_bug
+		{"On", "on"},         // test_lowercase_option
+		{"I", "i"},           // test_lowercase_option
+		{"Github", "github"}, // test_lowercase_option
+		{"skies", "sky"},     // pool
+		{"dying", "die"},     // pool
+		{"news", "news"},     // pool
+		{"Sky", "ski"},       // the pool is looked up with the word as given
+		{"flies", "fli"},     // step 1a, NLTK extension
+		{"dies", "die"},      // step 1a, NLTK extension
+		{"spied", "spi"},     // step 1b, NLTK extension
+		{"enjoy", "enjoy"},   // step 1c, NLTK extension
+		{"happy", "happi"},   // step 1c
 		{"generously", "gener"},
 	} {
 		if got := Stem(c.in); got != c.want {
