@@ -26,6 +26,7 @@ func sampleExamples(n int) []*Example {
 		if i%3 == 0 {
 			ex.OracleReason = "Because.\nTwo lines."
 			ex.BayesCode, ex.BayesTitle = "13-2051.00", "Financial and Investment Analysts"
+			ex.Attempts = []Attempt{{Reason: "r1", Answer: "Treasurers", Code: "11-3031.01", Correct: true}, {Answer: "??"}}
 		}
 		if i%7 == 0 {
 			ex.TargetCode, ex.TargetTitle = "", "" // inference-only row

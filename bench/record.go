@@ -205,6 +205,17 @@ type Example struct {
 	// for synthetic data.
 	BayesCode  string `json:"bayes_code,omitempty"`
 	BayesTitle string `json:"bayes_title,omitempty"`
+	// Attempts are an oracle model's (reason, answer) attempts for the user,
+	// each marked correct when its answer maps to the target occupation.
+	Attempts []Attempt `json:"attempts,omitempty"`
+}
+
+// Attempt is one (reason, answer) an oracle model generated for a user.
+type Attempt struct {
+	Reason  string `json:"reason"`
+	Answer  string `json:"answer"` // the answer text as written
+	Code    string `json:"code"`   // the answer mapped onto O*NET; "" when unmapped
+	Correct bool   `json:"correct"`
 }
 
 // Jobs returns the job records of the history, oldest first.

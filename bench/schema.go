@@ -36,6 +36,14 @@ var recordType = arrow.StructOf(
 	arrow.Field{Name: "salary", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
 )
 
+// attemptType is the struct of one oracle attempt.
+var attemptType = arrow.StructOf(
+	arrow.Field{Name: "reason", Type: arrow.BinaryTypes.String, Nullable: true},
+	arrow.Field{Name: "answer", Type: arrow.BinaryTypes.String, Nullable: true},
+	arrow.Field{Name: "code", Type: arrow.BinaryTypes.String, Nullable: true},
+	arrow.Field{Name: "correct", Type: arrow.FixedWidthTypes.Boolean},
+)
+
 // Column order of a data set file.
 const (
 	colUser = iota
@@ -45,10 +53,11 @@ const (
 	colOracleReason
 	colBayesCode
 	colBayesTitle
+	colAttempts
 	numCols
 )
 
-var columnNames = [numCols]string{"user_id", "history", "target_code", "target_title", "oracle_reason", "bayes_code", "bayes_title"}
+var columnNames = [numCols]string{"user_id", "history", "target_code", "target_title", "oracle_reason", "bayes_code", "bayes_title", "attempts"}
 
 // Schema returns the Arrow schema of a data set with the given extra
 // metadata; the schema version is always set.
@@ -66,8 +75,11 @@ func Schema(meta map[string]string) *arrow.Schema {
 	fields := make([]arrow.Field, numCols)
 	for i, name := range columnNames {
 		f := arrow.Field{Name: name, Type: arrow.BinaryTypes.String, Nullable: i >= colTargetCode}
-		if i == colHistory {
+		switch i {
+		case colHistory:
 			f.Type = arrow.ListOf(recordType)
+		case colAttempts:
+			f.Type = arrow.ListOf(attemptType)
 		}
 		fields[i] = f
 	}
@@ -77,8 +89,12 @@ func Schema(meta map[string]string) *arrow.Schema {
 // batchBuilder accumulates examples into one Arrow record batch.
 type batchBuilder struct {
 	rb      *array.RecordBuilder
-	strs    [numCols]*array.StringBuilder // nil for history
+	strs    [numCols]*array.StringBuilder // nil for the list columns
 	list    *array.ListBuilder
+	att     *array.ListBuilder
+	attRec  *array.StructBuilder
+	attStr  [3]*array.StringBuilder // reason, answer, code
+	attOK   *array.BooleanBuilder
 	rec     *array.StructBuilder
 	kind    *array.StringBuilder
 	start   *array.Date32Builder
@@ -99,11 +115,17 @@ func newBatchBuilder(schema *arrow.Schema) *batchBuilder {
 	rb := array.NewRecordBuilder(memory.DefaultAllocator, schema)
 	b := &batchBuilder{rb: rb}
 	for i := range numCols {
-		if i == colHistory {
+		if i == colHistory || i == colAttempts {
 			continue
 		}
 		b.strs[i] = rb.Field(i).(*array.StringBuilder)
 	}
+	b.att = rb.Field(colAttempts).(*array.ListBuilder)
+	b.attRec = b.att.ValueBuilder().(*array.StructBuilder)
+	for i := range b.attStr {
+		b.attStr[i] = b.attRec.FieldBuilder(i).(*array.StringBuilder)
+	}
+	b.attOK = b.attRec.FieldBuilder(3).(*array.BooleanBuilder)
 	b.list = rb.Field(colHistory).(*array.ListBuilder)
 	b.rec = b.list.ValueBuilder().(*array.StructBuilder)
 	b.kind = b.rec.FieldBuilder(0).(*array.StringBuilder)
@@ -144,6 +166,18 @@ func (b *batchBuilder) append(ex *Example) {
 	appendOptString(b.strs[colOracleReason], ex.OracleReason)
 	appendOptString(b.strs[colBayesCode], ex.BayesCode)
 	appendOptString(b.strs[colBayesTitle], ex.BayesTitle)
+	if len(ex.Attempts) == 0 {
+		b.att.AppendNull()
+	} else {
+		b.att.Append(true)
+		for _, a := range ex.Attempts {
+			b.attRec.Append(true)
+			appendOptString(b.attStr[0], a.Reason)
+			appendOptString(b.attStr[1], a.Answer)
+			appendOptString(b.attStr[2], a.Code)
+			b.attOK.Append(a.Correct)
+		}
+	}
 	b.list.Append(true)
 	for i := range ex.History {
 		r := &ex.History[i]
@@ -186,6 +220,9 @@ func (b *batchBuilder) release() { b.rb.Release() }
 type batchView struct {
 	strs    [numCols]*array.String // nil when absent
 	list    *array.List
+	att     *array.List // nil when absent
+	attStr  [3]*array.String
+	attOK   *array.Boolean
 	kind    *array.String
 	start   *array.Date32
 	end     *array.Date32
@@ -213,6 +250,12 @@ func newBatchView(rec arrow.RecordBatch) (*batchView, error) {
 			continue
 		}
 		col := rec.Column(idx[0])
+		if i == colAttempts {
+			if err := v.setAttempts(col); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if i == colHistory {
 			l, ok := col.(*array.List)
 			if !ok {
@@ -272,6 +315,28 @@ func newBatchView(rec arrow.RecordBatch) (*batchView, error) {
 	return v, nil
 }
 
+func (v *batchView) setAttempts(col arrow.Array) error {
+	bad := fmt.Errorf("column \"attempts\": type %s, want list<struct<reason, answer, code: utf8, correct: bool>>", col.DataType())
+	l, ok := col.(*array.List)
+	if !ok {
+		return bad
+	}
+	st, ok := l.ListValues().(*array.Struct)
+	if !ok || st.NumField() != 4 {
+		return bad
+	}
+	for i := range v.attStr {
+		if v.attStr[i], ok = st.Field(i).(*array.String); !ok {
+			return bad
+		}
+	}
+	if v.attOK, ok = st.Field(3).(*array.Boolean); !ok {
+		return bad
+	}
+	v.att = l
+	return nil
+}
+
 func strAt(a *array.String, i int) string {
 	if a == nil || a.IsNull(i) {
 		return ""
@@ -294,6 +359,18 @@ func (v *batchView) example(i int, ex *Example) error {
 	ex.OracleReason = strAt(v.strs[colOracleReason], i)
 	ex.BayesCode = strAt(v.strs[colBayesCode], i)
 	ex.BayesTitle = strAt(v.strs[colBayesTitle], i)
+	ex.Attempts = nil
+	if v.att != nil && !v.att.IsNull(i) {
+		lo, hi := v.att.ValueOffsets(i)
+		for j := int(lo); j < int(hi); j++ {
+			ex.Attempts = append(ex.Attempts, Attempt{
+				Reason:  strAt(v.attStr[0], j),
+				Answer:  strAt(v.attStr[1], j),
+				Code:    strAt(v.attStr[2], j),
+				Correct: v.attOK.Value(j),
+			})
+		}
+	}
 	ex.History = ex.History[:0]
 	if v.list.IsNull(i) {
 		return nil
