@@ -27,6 +27,10 @@ type Prediction struct {
 	// Answer is the answer text as the system gave it, before mapping; the
 	// paper's strict EM compares it with the true title.
 	Answer string `json:"answer,omitempty"`
+	// Parse says how Answer was found in a model's raw output: tag,
+	// open_tag, answer_line, last_line, given (a replayed answer), or why
+	// there is none: truncated, unclosed_think, empty.
+	Parse string `json:"parse,omitempty"`
 	// Ranked holds codes best first, for runners that rank all occupations,
 	// with their scores.
 	Ranked []string  `json:"ranked,omitempty"`
@@ -41,6 +45,28 @@ type Prediction struct {
 	Attempt          int     `json:"attempt,omitempty"`
 	Error            string  `json:"error"`
 	CacheKey         string  `json:"cache_key,omitempty"`
+	// Calls are the model calls behind the prediction, in order (the
+	// reasoner then the predictor for a two-model runner); the token counts
+	// and latency above are their sums and CacheKey is the last call's.
+	Calls []Call `json:"calls,omitempty"`
+}
+
+// Call is one model request of a prediction.
+type Call struct {
+	Role             string  `json:"role"` // model, reasoner, predictor
+	Model            string  `json:"model"`
+	CacheKey         string  `json:"cache_key"`
+	Source           string  `json:"source"` // http, cache, batch
+	Tries            int     `json:"tries,omitempty"`
+	FinishReason     string  `json:"finish_reason,omitempty"`
+	PromptTokens     int     `json:"prompt_tokens,omitempty"`
+	CompletionTokens int     `json:"completion_tokens,omitempty"`
+	ReasoningTokens  int     `json:"reasoning_tokens,omitempty"`
+	LatencyMS        float64 `json:"latency_ms"`
+	// Raw is the call's output where it is not the prediction's Raw (the
+	// reasoner's of a two-model runner).
+	Raw   string `json:"raw,omitempty"`
+	Error string `json:"error,omitempty"`
 }
 
 // PredictionWriter appends predictions to a JSONL file, one line each,

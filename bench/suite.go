@@ -13,11 +13,14 @@ import (
 // Suite is a benchmark definition: which data, which runners, how scored,
 // and where the run goes.
 type Suite struct {
-	Name    string         `yaml:"name" json:"name"`
-	Train   string         `yaml:"train" json:"train"`
-	Test    string         `yaml:"test" json:"test"`
-	Out     string         `yaml:"out" json:"out"`
-	Seed    uint64         `yaml:"seed" json:"seed"`
+	Name  string `yaml:"name" json:"name"`
+	Train string `yaml:"train" json:"train"`
+	Test  string `yaml:"test" json:"test"`
+	Out   string `yaml:"out" json:"out"`
+	Seed  uint64 `yaml:"seed" json:"seed"`
+	// Cache is the directory of the LLM request cache; empty means
+	// .occbench-cache beside the run directory (DefaultCacheDir).
+	Cache   string         `yaml:"cache" json:"cache,omitempty"`
 	Metrics SuiteMetrics   `yaml:"metrics" json:"metrics"`
 	Runners []RunnerSpec   `yaml:"runners" json:"runners"`
 	Extra   map[string]any `yaml:",inline" json:"-"`
@@ -40,7 +43,20 @@ type RunnerSpec struct {
 	Name     string    `json:"name"`
 	Kind     string    `json:"kind"`
 	Settings yaml.Node `json:"-"`
-	line     int
+	// Dir is the suite file's directory: relative paths in the settings
+	// (prompt templates, replay files) are taken from it. Empty for a suite
+	// parsed from bytes, meaning the working directory.
+	Dir  string `json:"-"`
+	line int
+}
+
+// Path resolves a path given in the runner's settings against the suite
+// file's directory.
+func (r *RunnerSpec) Path(p string) string {
+	if p == "" || filepath.IsAbs(p) || r.Dir == "" {
+		return p
+	}
+	return filepath.Join(r.Dir, p)
 }
 
 // Line is the suite file line the entry starts on.
@@ -100,12 +116,25 @@ func LoadSuite(path string) (*Suite, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	dir := filepath.Dir(path)
-	for _, p := range []*string{&s.Train, &s.Test, &s.Out} {
+	for _, p := range []*string{&s.Train, &s.Test, &s.Out, &s.Cache} {
 		if *p != "" && !filepath.IsAbs(*p) {
 			*p = filepath.Join(dir, *p)
 		}
 	}
+	for i := range s.Runners {
+		s.Runners[i].Dir = dir
+	}
 	return s, nil
+}
+
+// DefaultCacheDir is the request cache of a run in dir when the suite names
+// none: .occbench-cache in dir's parent, so that the runs of one project
+// share it and a fresh run directory does not lose it.
+func DefaultCacheDir(dir string) string {
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	return filepath.Join(filepath.Dir(dir), ".occbench-cache")
 }
 
 // ParseSuite parses a suite and fills in defaults.
@@ -116,7 +145,7 @@ func ParseSuite(b []byte) (*Suite, error) {
 		return nil, err
 	}
 	for k := range s.Extra {
-		return nil, fmt.Errorf("unknown key %q: a suite has name, train, test, out, seed, metrics and runners", k)
+		return nil, fmt.Errorf("unknown key %q: a suite has name, train, test, out, seed, cache, metrics and runners", k)
 	}
 	switch {
 	case s.Name == "":

@@ -89,6 +89,10 @@ func Run(ctx context.Context, s *bench.Suite, opts Options) (*Scores, error) {
 		Log:       opts.Stderr,
 		Taxonomy:  onet.Default(),
 		Now:       opts.Now,
+		CacheDir:  s.Cache,
+	}
+	if env.CacheDir == "" {
+		env.CacheDir = bench.DefaultCacheDir(dir)
 	}
 	for i := range specs {
 		if err := runOne(ctx, &specs[i], env, man, dir, opts); err != nil {
@@ -257,7 +261,11 @@ func runOne(ctx context.Context, spec *bench.RunnerSpec, env *Env, man *bench.Ma
 	prog := newProgress(opts.Stderr, spec.Name, len(todo), opts.Now)
 	env.Progress = prog
 	if br, ok := r.(BatchRunner); ok {
-		err = predictBatch(ctx, br, spec.Name, todo, w, prog)
+		chunk := 256
+		if bs, ok := r.(BatchSizer); ok && bs.BatchSize() > 0 {
+			chunk = bs.BatchSize()
+		}
+		err = predictBatch(ctx, br, spec.Name, todo, chunk, w, prog)
 	} else {
 		n := defaultConcurrency(spec.Kind)
 		if c, ok := r.(concurrent); ok && c.Concurrency() > 0 {
@@ -280,8 +288,7 @@ func runOne(ctx context.Context, spec *bench.RunnerSpec, env *Env, man *bench.Ma
 
 // predictBatch predicts in chunks so that progress moves and a killed run
 // keeps the chunks already written.
-func predictBatch(ctx context.Context, r BatchRunner, name string, todo []*bench.Example, w *bench.PredictionWriter, prog *Progress) error {
-	const chunk = 256
+func predictBatch(ctx context.Context, r BatchRunner, name string, todo []*bench.Example, chunk int, w *bench.PredictionWriter, prog *Progress) error {
 	for lo := 0; lo < len(todo); lo += chunk {
 		if err := ctx.Err(); err != nil {
 			return err

@@ -34,6 +34,13 @@ type BatchRunner interface {
 	PredictBatch(ctx context.Context, exs []*bench.Example) ([]bench.Prediction, error)
 }
 
+// BatchSizer is a BatchRunner that wants other batch sizes than the
+// engine's default of 256 users (the OpenAI Batch API runner submits up to
+// its batch limit at once).
+type BatchSizer interface {
+	BatchSize() int
+}
+
 // Describer is a Runner that reports facts about itself for the manifest
 // (a model file, training time, an endpoint without its key).
 type Describer interface {
@@ -51,6 +58,9 @@ type Env struct {
 	Log       io.Writer
 	Taxonomy  *onet.Taxonomy
 	Now       func() time.Time
+	// CacheDir holds the request cache of model-calling runners: the
+	// suite's cache, else bench.DefaultCacheDir(RunDir).
+	CacheDir string
 	// Progress of the prediction phase; nil while preparing.
 	Progress *Progress
 }

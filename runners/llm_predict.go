@@ -1,0 +1,188 @@
+package runners
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/occbench/occbench/bench"
+)
+
+// Predict asks the endpoint for one user's next occupation.
+func (r *llmRunner) Predict(ctx context.Context, ex *bench.Example) (bench.Prediction, error) {
+	return r.predict(ctx, ex, r.complete)
+}
+
+// errDeferred is a call the batch runner has queued instead of answering.
+var errDeferred = errors.New("deferred to a batch")
+
+// predict runs the mode's calls for one user through call and builds the
+// record. Only fatal errors (and errDeferred) are returned; a failed call
+// is recorded in the prediction.
+func (r *llmRunner) predict(ctx context.Context, ex *bench.Example, call caller) (bench.Prediction, error) {
+	p := bench.Prediction{Attempt: r.s.Attempt}
+	hist, err := SerializeHistory(ex, r.s.HistoryFormat)
+	if err != nil {
+		p.Error, p.Mapping = err.Error(), "none"
+		return p, nil
+	}
+	data := PromptData{History: hist}
+	role := "model"
+	if r.s.Mode == ModeTwoModel {
+		c, err := r.newCall(ex, "reasoner", r.reasoner, r.s.Reasoner, r.reasonerP, data)
+		if err != nil {
+			return r.failed(p, "reasoner", err)
+		}
+		res, err := call(ctx, c)
+		if ok, err := r.record(&p, c, res, err, true); !ok {
+			return p, err
+		}
+		data.Reasoning = reasoningOf(res.Choices[0])
+		p.Reason = data.Reasoning
+		role = "predictor"
+	}
+	c, err := r.newCall(ex, role, r.main, &r.s.CallSettings, r.prompt, data)
+	if err != nil {
+		return r.failed(p, role, err)
+	}
+	res, err := call(ctx, c)
+	if ok, err := r.record(&p, c, res, err, false); !ok {
+		return p, err
+	}
+	r.answer(&p, res)
+	return p, nil
+}
+
+// newCall renders the prompt and builds the request, its body and key.
+func (r *llmRunner) newCall(ex *bench.Example, role string, ec *endpointClient, cs *CallSettings, pr *Prompt, data PromptData) (*chatCall, error) {
+	prompt, err := pr.Render(data)
+	if err != nil {
+		return nil, err
+	}
+	req := chatRequest(cs, prompt)
+	body, err := requestBody(req, cs.Decoding)
+	if err != nil {
+		return nil, err
+	}
+	return &chatCall{
+		role:   role,
+		client: ec,
+		req:    req,
+		body:   body,
+		key:    CacheKey(cs.Endpoint.BaseURL, cs.Endpoint.Model, body, ex.UserID, r.s.Attempt),
+	}, nil
+}
+
+func (r *llmRunner) failed(p bench.Prediction, role string, err error) (bench.Prediction, error) {
+	p.Error, p.Mapping = fmt.Sprintf("%s: %v", role, err), "none"
+	return p, nil
+}
+
+// record adds a call to the prediction: its key, tokens and latency, and
+// its error. ok is false when the prediction is finished (the call failed)
+// or must not be written (err is fatal or errDeferred).
+func (r *llmRunner) record(p *bench.Prediction, c *chatCall, res *chatResult, err error, keepRaw bool) (ok bool, _ error) {
+	var ce *callError
+	if err != nil && !errors.As(err, &ce) {
+		return false, err
+	}
+	call := bench.Call{Role: c.role, Model: c.req.Model, CacheKey: c.key}
+	p.CacheKey = c.key
+	if ce != nil {
+		call.Error, call.Tries = ce.msg, ce.tries
+		p.Calls = append(p.Calls, call)
+		p.Error, p.Mapping = ce.msg, "none"
+		return false, nil
+	}
+	call.Source, call.Tries = res.Source, res.Tries
+	call.FinishReason = res.Choices[0].FinishReason
+	call.PromptTokens, call.CompletionTokens, call.ReasoningTokens = res.Usage.Prompt, res.Usage.Completion, res.Usage.Reasoning
+	call.LatencyMS = float64(res.Latency) / float64(time.Millisecond)
+	if keepRaw {
+		call.Raw = r.redact(res.Choices[0].Content)
+	}
+	p.Calls = append(p.Calls, call)
+	p.PromptTokens += call.PromptTokens
+	p.CompletionTokens += call.CompletionTokens
+	p.ReasoningTokens += call.ReasoningTokens
+	p.LatencyMS += call.LatencyMS
+	return true, nil
+}
+
+// reasoningOf is a reasoner's reasoning: its <think> text, else the
+// server's separate reasoning field.
+func reasoningOf(c chatChoice) string {
+	if s := ReasoningText(c.Content); s != "" {
+		return s
+	}
+	return c.Reasoning
+}
+
+// answer parses the choices and maps the answer onto O*NET. With n > 1
+// choices the answer is the occupation most choices map to (ties to the
+// earlier choice), Ranked lists the occupations by votes and Scores holds
+// their vote shares; the record keeps the winning choice's text.
+func (r *llmRunner) answer(p *bench.Prediction, res *chatResult) {
+	type vote struct {
+		code  string
+		n     int
+		first int
+	}
+	var votes []vote
+	parsed := make([]Parsed, len(res.Choices))
+	for i, c := range res.Choices {
+		parsed[i] = ParseOutput(c.Content, c.FinishReason == "length")
+		if parsed[i].Answer == "" {
+			continue
+		}
+		m := r.tax.Normalize(parsed[i].Answer)
+		if !m.OK() {
+			continue
+		}
+		j := 0
+		for j < len(votes) && votes[j].code != m.Code {
+			j++
+		}
+		if j == len(votes) {
+			votes = append(votes, vote{code: m.Code, first: i})
+		}
+		votes[j].n++
+	}
+	win := 0
+	if len(votes) > 0 {
+		best := 0
+		for j, v := range votes {
+			if v.n > votes[best].n {
+				best = j
+			}
+		}
+		win = votes[best].first
+	}
+	c, pa := res.Choices[win], parsed[win]
+	p.Raw = r.redact(c.Content)
+	p.Answer, p.Parse = r.redact(pa.Answer), pa.How
+	if p.Reason == "" { // a two-model prediction keeps its reasoner's text
+		p.Reason = r.redact(pa.Reason)
+		if p.Reason == "" {
+			p.Reason = r.redact(c.Reasoning)
+		}
+	}
+	p.Mapping = "none"
+	if pa.Answer != "" {
+		m := r.tax.Normalize(pa.Answer)
+		p.Code, p.Title, p.Mapping = m.Code, m.Title, m.Method.String()
+	}
+	if len(res.Choices) > 1 && len(votes) > 0 {
+		// Stable by votes: earlier first appearance wins ties.
+		for i := 1; i < len(votes); i++ {
+			for j := i; j > 0 && votes[j].n > votes[j-1].n; j-- {
+				votes[j], votes[j-1] = votes[j-1], votes[j]
+			}
+		}
+		for _, v := range votes {
+			p.Ranked = append(p.Ranked, v.code)
+			p.Scores = append(p.Scores, float64(v.n)/float64(len(res.Choices)))
+		}
+	}
+}

@@ -1,0 +1,481 @@
+package runners
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/bench/onet"
+)
+
+// fastSleep replaces backoff waits in the "llm-fast" kind: it records each
+// wait and sleeps at most a millisecond, so retry tests take no time.
+var fastSleep struct {
+	mu    sync.Mutex
+	waits []time.Duration
+}
+
+func resetWaits() {
+	fastSleep.mu.Lock()
+	fastSleep.waits = nil
+	fastSleep.mu.Unlock()
+}
+
+func waits() []time.Duration {
+	fastSleep.mu.Lock()
+	defer fastSleep.mu.Unlock()
+	return append([]time.Duration(nil), fastSleep.waits...)
+}
+
+func init() {
+	Register("llm-fast", 8, NewLLMFactory(LLMOptions{
+		Sleep: func(ctx context.Context, d time.Duration) error {
+			fastSleep.mu.Lock()
+			fastSleep.waits = append(fastSleep.waits, d)
+			fastSleep.mu.Unlock()
+			return sleepCtx(ctx, min(d, time.Millisecond))
+		},
+	}))
+}
+
+// llmTestSet writes n users whose target is the occupation of their last
+// job, which is what the fake server's model predicts.
+func llmTestSet(t testing.TB, dir string, n int) (string, []*bench.Example) {
+	t.Helper()
+	occ := onet.Default().Occupations()
+	exs := make([]*bench.Example, n)
+	for i := range exs {
+		a, b := occ[(i*37)%len(occ)], occ[(i*37+11)%len(occ)]
+		exs[i] = &bench.Example{
+			UserID: fmt.Sprintf("u%04d", i),
+			History: []bench.Record{
+				{Kind: bench.Education, School: "State University", Degree: "Bachelor's", Major: "Economics", GradYear: 2008, End: bench.DateOf(2008, 6, 1)},
+				{Kind: bench.Job, Title: "Associate", Code: a.Code, Occupation: a.Title, Industry: "Finance", Start: bench.DateOf(2008, 9, 1), End: bench.DateOf(2012, 3, 1), Salary: 52000},
+				{Kind: bench.Job, Title: "Senior associate", Code: b.Code, Occupation: b.Title, Industry: "Finance", Start: bench.DateOf(2012, 4, 1), End: bench.DateOf(2016, 1, 1)},
+			},
+			TargetCode:  b.Code,
+			TargetTitle: b.Title,
+		}
+	}
+	path := filepath.Join(dir, "test.arrow")
+	if err := bench.WriteExamples(path, exs, nil); err != nil {
+		t.Fatal(err)
+	}
+	return path, exs
+}
+
+// llmSuite is a suite over test with the given runner entries (YAML list
+// items), writing to out and caching in cache.
+func llmSuite(t testing.TB, test, out, cache, runners string) *bench.Suite {
+	t.Helper()
+	s, err := bench.ParseSuite([]byte(fmt.Sprintf("name: t\ntest: %s\nout: %s\ncache: %s\nmetrics: {bootstrap: 10}\nrunners:\n%s", test, out, cache, runners)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// readPreds reads a predictions file, failing on a user recorded twice.
+func readPreds(t testing.TB, path string) map[string]bench.Prediction {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	out := map[string]bench.Prediction{}
+	r := bench.NewPredictionReader(f, path)
+	for r.Scan() {
+		p := r.Prediction()
+		if _, dup := out[p.UserID]; dup {
+			t.Errorf("%s: user %s recorded twice", path, p.UserID)
+		}
+		out[p.UserID] = p
+	}
+	if err := r.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// checkOnce fails unless every body the server answered successfully was
+// answered once.
+func checkOnce(t *testing.T, srv *fakeLLM) {
+	t.Helper()
+	for d, n := range srv.successCounts() {
+		if n != 1 {
+			t.Errorf("request %.12s answered successfully %d times", d, n)
+		}
+	}
+}
+
+func TestLLMModesAgainstServer(t *testing.T) {
+	const users = 120
+	dir := t.TempDir()
+	test, exs := llmTestSet(t, dir, users)
+	for _, mode := range []string{"cot", "direct", "joint", "two-model"} {
+		t.Run(mode, func(t *testing.T) {
+			srv := newFakeLLM(t, mixedFaults(false))
+			out := filepath.Join(dir, mode, "run")
+			s := llmSuite(t, test, out, filepath.Join(dir, mode, "cache"), fmt.Sprintf(
+				"  - {name: m, kind: llm-fast, mode: %s, endpoint: {base_url: %q, model: qwen3-8b}, concurrency: 8, max_retries: 3, backoff: {base: 1ms, max: 4ms}}\n", mode, srv.URL()))
+			if _, err := Run(context.Background(), s, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			preds := readPreds(t, PredictionsPath(out, "m"))
+			if len(preds) != users {
+				t.Fatalf("%d users recorded, want %d", len(preds), users)
+			}
+			checkOnce(t, srv)
+			parses := map[string]int{}
+			for _, ex := range exs {
+				p := preds[ex.UserID]
+				parses[p.Parse]++
+				switch {
+				case p.Error != "":
+					t.Errorf("%s: error %q", ex.UserID, p.Error)
+				case p.Parse == ParseTruncated || p.Parse == ParseUnclosedThink:
+					if p.Code != "" || p.Mapping != "none" {
+						t.Errorf("%s: truncated output mapped to %s (%s)", ex.UserID, p.Code, p.Mapping)
+					}
+				case p.Code != ex.TargetCode:
+					t.Errorf("%s: code %q (answer %q, parse %s, raw %q), want %s", ex.UserID, p.Code, p.Answer, p.Parse, p.Raw, ex.TargetCode)
+				}
+				wantCalls := 1
+				if mode == "two-model" {
+					wantCalls = 2
+					if p.Calls[0].Role != "reasoner" || !strings.Contains(p.Reason, "career moves") {
+						t.Errorf("%s: reasoner call %+v, reason %q", ex.UserID, p.Calls[0], p.Reason)
+					}
+				}
+				if len(p.Calls) != wantCalls || p.CacheKey != p.Calls[len(p.Calls)-1].CacheKey || p.PromptTokens == 0 {
+					t.Errorf("%s: calls %+v, cache key %s, prompt tokens %d", ex.UserID, p.Calls, p.CacheKey, p.PromptTokens)
+				}
+				if p.Parse == ParseTag && mode != "two-model" && p.Reason == "" && !strings.HasPrefix(p.Raw, "```") && !strings.HasPrefix(p.Raw, "<answer>") {
+					t.Errorf("%s: no reasoning kept from %q", ex.UserID, p.Raw)
+				}
+			}
+			// The plan gives every kind of odd answer to some user.
+			for _, k := range []string{ParseTag, ParseAnswerLine, ParseLastLine, ParseTruncated} {
+				if parses[k] == 0 && mode != "two-model" {
+					t.Errorf("no answer parsed as %s: %v", k, parses)
+				}
+			}
+			man, err := bench.ReadManifest(filepath.Join(out, ManifestFile))
+			if err != nil {
+				t.Fatal(err)
+			}
+			info := man.Runners["m"].Info
+			if info["history_format"] != "v1" || info["backend"] != "chat" || info["prompts"] == nil {
+				t.Errorf("manifest info %v", info)
+			}
+		})
+	}
+}
+
+func TestLLMRetryAfterAndExhaustion(t *testing.T) {
+	dir := t.TempDir()
+	test, _ := llmTestSet(t, dir, 12)
+	t.Run("retry-after", func(t *testing.T) {
+		resetWaits()
+		// Every body: 429 with Retry-After seconds, then an HTTP date, then an answer.
+		srv := newFakeLLM(t, func(h uint32, attempt int) fault {
+			switch attempt {
+			case 1:
+				return fault429
+			case 2:
+				return fault429Date
+			}
+			return answerOK
+		})
+		out := filepath.Join(dir, "ra")
+		s := llmSuite(t, test, out, filepath.Join(dir, "ra-cache"), fmt.Sprintf(
+			"  - {name: m, kind: llm-fast, mode: joint, endpoint: {base_url: %q, model: m}, backoff: {base: 1ms, max: 2ms}}\n", srv.URL()))
+		if _, err := Run(context.Background(), s, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		for u, p := range readPreds(t, PredictionsPath(out, "m")) {
+			if p.Error != "" || p.Calls[0].Tries != 3 {
+				t.Errorf("%s: error %q after %d tries", u, p.Error, p.Calls[0].Tries)
+			}
+		}
+		w := waits()
+		if len(w) != 24 {
+			t.Fatalf("%d waits, want 24", len(w))
+		}
+		for _, d := range w {
+			// Retry-After: 1, and a date 2 s ahead (1 s at second precision).
+			if d < 900*time.Millisecond || d > 2*time.Second+50*time.Millisecond {
+				t.Errorf("waited %v after a 429 with Retry-After", d)
+			}
+		}
+	})
+	t.Run("exhausted", func(t *testing.T) {
+		srv := newFakeLLM(t, func(uint32, int) fault { return fault503 })
+		out := filepath.Join(dir, "ex")
+		s := llmSuite(t, test, out, filepath.Join(dir, "ex-cache"), fmt.Sprintf(
+			"  - {name: m, kind: llm-fast, mode: cot, endpoint: {base_url: %q, model: m}, max_retries: 2, backoff: {base: 1ms, max: 2ms}}\n", srv.URL()))
+		scores, err := Run(context.Background(), s, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		preds := readPreds(t, PredictionsPath(out, "m"))
+		for u, p := range preds {
+			if !strings.Contains(p.Error, "HTTP 503") || !strings.Contains(p.Error, "after 3 tries") || p.Mapping != "none" {
+				t.Errorf("%s: error %q mapping %q", u, p.Error, p.Mapping)
+			}
+		}
+		if len(preds) != 12 || scores.Runners["m"].Errors != 1 {
+			t.Errorf("%d records, error rate %v", len(preds), scores.Runners["m"].Errors)
+		}
+		for d, n := range srv.sent() {
+			if n != 3 {
+				t.Errorf("body %.12s sent %d times, want 3", d, n)
+			}
+		}
+		// --retry-errors once the server has recovered: every user ends with one good record.
+		srv.setPlan(noFaults)
+		if _, err := Run(context.Background(), s, Options{Resume: true, RetryErrors: true}); err != nil {
+			t.Fatal(err)
+		}
+		for u, p := range readPreds(t, PredictionsPath(out, "m")) {
+			if p.Error != "" || p.Code == "" {
+				t.Errorf("%s after --retry-errors: %+v", u, p)
+			}
+		}
+	})
+}
+
+func TestLLMRequestDeadline(t *testing.T) {
+	dir := t.TempDir()
+	test, exs := llmTestSet(t, dir, 8)
+	srv := newFakeLLM(t, func(_ uint32, attempt int) fault {
+		if attempt == 1 {
+			return faultHang
+		}
+		return answerOK
+	})
+	out := filepath.Join(dir, "run")
+	s := llmSuite(t, test, out, filepath.Join(dir, "cache"), fmt.Sprintf(
+		"  - {name: m, kind: llm-fast, mode: joint, endpoint: {base_url: %q, model: m}, timeout: 150ms, backoff: {base: 1ms, max: 2ms}}\n", srv.URL()))
+	start := time.Now()
+	if _, err := Run(context.Background(), s, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if el := time.Since(start); el > 5*time.Second {
+		t.Errorf("a hanging server held the run for %v", el)
+	}
+	preds := readPreds(t, PredictionsPath(out, "m"))
+	for _, ex := range exs {
+		if p := preds[ex.UserID]; p.Error != "" || p.Code != ex.TargetCode || p.Calls[0].Tries != 2 {
+			t.Errorf("%s: %+v", ex.UserID, p)
+		}
+	}
+	checkOnce(t, srv)
+}
+
+func TestLLMSendsSamplingSettings(t *testing.T) {
+	dir := t.TempDir()
+	test, _ := llmTestSet(t, dir, 3)
+	srv := newFakeLLM(t, noFaults)
+	out := filepath.Join(dir, "run")
+	s := llmSuite(t, test, out, filepath.Join(dir, "cache"), fmt.Sprintf(`  - name: m
+    kind: llm-fast
+    mode: joint
+    endpoint: {base_url: %q, model: qwen3-8b}
+    temperature: 0
+    seed: 7
+    n: 3
+    stop: ["</answer>"]
+    max_tokens: 512
+    extra_body: {chat_template_kwargs: {enable_thinking: false}}
+  - name: defaults
+    kind: llm-fast
+    endpoint: {base_url: %q, model: qwen3-8b}
+    top_p: 0.9
+    temperature: null
+`, srv.URL(), srv.URL()))
+	if _, err := Run(context.Background(), s, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	bodies := srv.requests()
+	if len(bodies) != 6 {
+		t.Fatalf("%d requests, want 6", len(bodies))
+	}
+	for _, b := range bodies {
+		if b["top_p"] != nil { // the first runner
+			if _, sent := b["temperature"]; sent || b["top_p"] != 0.9 || b["max_tokens"] != 4096.0 {
+				t.Errorf("defaults runner sent %v", b)
+			}
+			continue
+		}
+		temp, sent := b["temperature"]
+		if !sent || temp != 0.0 {
+			t.Errorf("temperature 0 was not sent: %v", b)
+		}
+		kw, _ := b["chat_template_kwargs"].(map[string]any)
+		if b["seed"] != 7.0 || b["n"] != 3.0 || b["max_tokens"] != 512.0 || fmt.Sprint(b["stop"]) != "[</answer>]" || kw["enable_thinking"] != false {
+			t.Errorf("request body %v", b)
+		}
+	}
+	// n: 3 — choices 0 and 2 agree, so they win the vote; Ranked holds both codes.
+	for u, p := range readPreds(t, PredictionsPath(out, "m")) {
+		if len(p.Ranked) != 2 || p.Ranked[0] != p.Code || p.Scores[0] < 0.66 || p.Scores[0] > 0.67 {
+			t.Errorf("%s: vote %v %v code %s", u, p.Ranked, p.Scores, p.Code)
+		}
+	}
+}
+
+func TestCacheKeyCoversEverySetting(t *testing.T) {
+	ex := &bench.Example{UserID: "u1", History: []bench.Record{{Kind: bench.Job, Title: "Dev", Occupation: "Software Developers", Start: bench.DateOf(2020, 1, 1)}}}
+	key := func(t *testing.T, extra string) string {
+		t.Helper()
+		s, err := bench.ParseSuite([]byte("name: k\ntest: t\nrunners:\n  - name: m\n    kind: llm\n    mode: joint\n    endpoint: {base_url: 'http://h/v1', model: m, api_key_env: K}\n" + extra))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, _, err := New(&s.Runners[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		lr := r.(*llmRunner)
+		hist, _ := SerializeHistory(ex, lr.s.HistoryFormat)
+		c, err := lr.newCall(ex, "model", nil, &lr.s.CallSettings, lr.prompt, PromptData{History: hist})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.key
+	}
+	base := key(t, "")
+	tmpl := filepath.Join(t.TempDir(), "p.tmpl")
+	os.WriteFile(tmpl, []byte("Predict from {{.History}}"), 0o644)
+	seen := map[string]string{base: "base"}
+	for _, extra := range []string{
+		"    temperature: 0.7\n",
+		"    temperature: null\n",
+		"    top_p: 0.95\n",
+		"    max_tokens: 100\n",
+		"    max_completion_tokens: 100\n",
+		"    seed: 1\n",
+		"    seed: 2\n",
+		"    n: 2\n",
+		"    stop: [x]\n",
+		"    extra_body: {reasoning_effort: low}\n",
+		"    attempt: 2\n",
+		"    prompt: " + tmpl + "\n",
+	} {
+		k := key(t, extra)
+		if prev, dup := seen[k]; dup {
+			t.Errorf("setting %q gives the key of %q", strings.TrimSpace(extra), prev)
+		}
+		seen[k] = extra
+	}
+	// Endpoint identity and the sample are in the key; the API key is not.
+	other := CacheKey("http://h/v1", "m2", []byte("{}"), "u1", 1)
+	for _, k := range []string{
+		CacheKey("http://h2/v1", "m2", []byte("{}"), "u1", 1),
+		CacheKey("http://h/v1", "m3", []byte("{}"), "u1", 1),
+		CacheKey("http://h/v1", "m2", []byte("{}"), "u2", 1),
+		CacheKey("http://h/v1", "m2", []byte("{} "), "u1", 1),
+	} {
+		if k == other {
+			t.Error("a changed field kept the key")
+		}
+	}
+	if CacheKey("http://h/v1/", "m2", []byte("{}"), "u1", 1) != other {
+		t.Error("a trailing slash on the base URL changed the key")
+	}
+	t.Setenv("K", "one-key")
+	k1 := key(t, "")
+	t.Setenv("K", "another-key")
+	if key(t, "") != k1 || k1 != base {
+		t.Error("the API key changed the cache key")
+	}
+}
+
+func TestCacheServesRerun(t *testing.T) {
+	dir := t.TempDir()
+	test, _ := llmTestSet(t, dir, 30)
+	srv := newFakeLLM(t, mixedFaults(false))
+	cache := filepath.Join(dir, "cache")
+	entry := fmt.Sprintf("  - {name: m, kind: llm-fast, mode: two-model, endpoint: {base_url: %q, model: m}, backoff: {base: 1ms, max: 2ms}}\n", srv.URL())
+	if _, err := Run(context.Background(), llmSuite(t, test, filepath.Join(dir, "a"), cache, entry), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	sent := len(srv.requests())
+	first := readPreds(t, PredictionsPath(filepath.Join(dir, "a"), "m"))
+	// A new run directory over the same cache sends nothing.
+	if _, err := Run(context.Background(), llmSuite(t, test, filepath.Join(dir, "b"), cache, entry), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.requests()); n != sent {
+		t.Errorf("the rerun sent %d requests", n-sent)
+	}
+	for u, p := range readPreds(t, PredictionsPath(filepath.Join(dir, "b"), "m")) {
+		if p.Calls[0].Source != "cache" || p.Calls[1].Source != "cache" || p.Raw != first[u].Raw || p.CacheKey != first[u].CacheKey {
+			t.Errorf("%s: rerun record differs: %+v", u, p)
+		}
+	}
+	// The default cache sits beside the run directory.
+	if got := bench.DefaultCacheDir(filepath.Join(dir, "runs", "r1")); got != filepath.Join(dir, "runs", ".occbench-cache") {
+		t.Errorf("default cache %s", got)
+	}
+}
+
+func TestLLMSettingsErrors(t *testing.T) {
+	for _, tc := range []struct{ name, entry, want string }{
+		{"mode", "mode: chat, endpoint: {base_url: 'http://h/v1', model: m}", `mode "chat"`},
+		{"no url", "endpoint: {model: m}", "endpoint.base_url: missing"},
+		{"bad url", "endpoint: {base_url: 'localhost:8000', model: m}", "want an http(s) URL"},
+		{"key in url", "endpoint: {base_url: 'http://u:p@h/v1', model: m}", "credentials"},
+		{"no model", "endpoint: {base_url: 'http://h/v1'}", "endpoint.model: missing"},
+		{"misspelt", "endpoint: {base_url: 'http://h/v1', model: m}, temprature: 0", "temprature"},
+		{"top_p", "endpoint: {base_url: 'http://h/v1', model: m}, top_p: 0", "top_p 0"},
+		{"reasoner in cot", "endpoint: {base_url: 'http://h/v1', model: m}, reasoner: {temperature: 1}", "only the two-model"},
+		{"reasoner n", "mode: two-model, endpoint: {base_url: 'http://h/v1', model: m}, reasoner: {n: 2}", "reasoner.n 2"},
+		{"reasoner misspelt", "mode: two-model, endpoint: {base_url: 'http://h/v1', model: m}, reasoner: {modle: x}", "modle"},
+		{"timeout", "endpoint: {base_url: 'http://h/v1', model: m}, timeout: soon", "duration"},
+		{"history", "endpoint: {base_url: 'http://h/v1', model: m}, history_format: v9", "history_format"},
+		{"prompt", "endpoint: {base_url: 'http://h/v1', model: m}, prompt: /nonexistent.tmpl", "nonexistent.tmpl"},
+		{"o-series", "endpoint: {base_url: 'http://h/v1', model: o3-mini}", "max_completion_tokens"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := bench.ParseSuite([]byte("name: x\ntest: t\nrunners:\n  - {name: m, kind: llm, " + tc.entry + "}\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _, err = New(&s.Runners[0])
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want %q", err, tc.want)
+			}
+		})
+	}
+	// The reasoner inherits what it does not set, and never shares the predictor's values.
+	s, _ := bench.ParseSuite([]byte("name: x\ntest: t\nrunners:\n  - {name: m, kind: llm, mode: two-model, n: 3, temperature: 0.5, endpoint: {base_url: 'http://h/v1', model: pred, api_key_env: K}, reasoner: {endpoint: {model: reas}, temperature: 0}}\n"))
+	_, set, err := New(&s.Runners[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls := set.(*LLMSettings)
+	r := ls.Reasoner
+	if r.Endpoint.Model != "reas" || r.Endpoint.BaseURL != "http://h/v1" || r.Endpoint.APIKeyEnv != "K" || *r.Temperature != 0 || r.N != 1 || *ls.Temperature != 0.5 || ls.N != 3 {
+		t.Errorf("reasoner %+v (temperature %v), predictor temperature %v", r, *r.Temperature, *ls.Temperature)
+	}
+}
+
+func TestAPIKeyMissingFromEnv(t *testing.T) {
+	dir := t.TempDir()
+	test, _ := llmTestSet(t, dir, 2)
+	s := llmSuite(t, test, filepath.Join(dir, "run"), filepath.Join(dir, "cache"),
+		"  - {name: m, kind: llm, endpoint: {base_url: 'http://127.0.0.1:1/v1', model: m, api_key_env: OCCBENCH_SURELY_UNSET_KEY}}\n")
+	_, err := Run(context.Background(), s, Options{})
+	if err == nil || !strings.Contains(err.Error(), "OCCBENCH_SURELY_UNSET_KEY is not set") {
+		t.Errorf("error %v", err)
+	}
+}

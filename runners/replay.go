@@ -1,0 +1,225 @@
+package runners
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/bench/onet"
+)
+
+func init() {
+	Register("replay", 4, newReplay)
+}
+
+// ReplaySettings are the suite settings of the replay kind, which scores
+// outputs produced elsewhere. Each line (JSONL object or CSV row with a
+// header) has a user id and an answer or a raw model output; a raw output
+// is parsed like a model's (ParseOutput), an answer is taken as written.
+type ReplaySettings struct {
+	File        string `yaml:"file" json:"file"`
+	Format      string `yaml:"format" json:"format"` // jsonl or csv; default from the file's extension
+	IDField     string `yaml:"id_field" json:"id_field"`
+	AnswerField string `yaml:"answer_field" json:"answer_field"`
+	RawField    string `yaml:"raw_field" json:"raw_field"`
+	ReasonField string `yaml:"reason_field" json:"reason_field"`
+}
+
+// DefaultReplay are the replay kind's defaults.
+var DefaultReplay = ReplaySettings{IDField: "user_id", AnswerField: "answer", RawField: "raw", ReasonField: "reason"}
+
+func newReplay(spec *bench.RunnerSpec) (Runner, any, error) {
+	s := DefaultReplay
+	if err := spec.DecodeSettings(&s); err != nil {
+		return nil, nil, err
+	}
+	where := fmt.Sprintf("runner %q (line %d)", spec.Name, spec.Line())
+	if s.File == "" {
+		return nil, nil, fmt.Errorf("%s: file: missing (a JSONL or CSV file of user ids and answers)", where)
+	}
+	s.File = spec.Path(s.File)
+	if s.Format == "" {
+		switch strings.ToLower(filepath.Ext(s.File)) {
+		case ".csv":
+			s.Format = "csv"
+		default:
+			s.Format = "jsonl"
+		}
+	}
+	if s.Format != "jsonl" && s.Format != "csv" {
+		return nil, nil, fmt.Errorf("%s: format %q: want jsonl or csv", where, s.Format)
+	}
+	return &replayRunner{s: &s}, &s, nil
+}
+
+// replayLine is one user's replayed output.
+type replayLine struct {
+	answer, raw, reason string
+	line                int
+}
+
+type replayRunner struct {
+	s      *ReplaySettings
+	tax    *onet.Taxonomy
+	lines  map[string]replayLine
+	sha256 string
+}
+
+// Prepare reads the whole file: a duplicate user or a missing column is a
+// setup error, found before anything is recorded.
+func (r *replayRunner) Prepare(_ context.Context, env *Env) error {
+	r.tax = env.Taxonomy
+	if r.tax == nil {
+		r.tax = onet.Default()
+	}
+	f, err := os.Open(r.s.File)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	r.lines = map[string]replayLine{}
+	add := func(line int, id string, l replayLine) error {
+		if id == "" {
+			return fmt.Errorf("%s:%d: field %q: missing", r.s.File, line, r.s.IDField)
+		}
+		if prev, dup := r.lines[id]; dup {
+			return fmt.Errorf("%s:%d: user %s already given on line %d", r.s.File, line, id, prev.line)
+		}
+		l.line = line
+		r.lines[id] = l
+		return nil
+	}
+	if r.s.Format == "csv" {
+		err = r.readCSV(f, add)
+	} else {
+		err = r.readJSONL(f, add)
+	}
+	if err != nil {
+		return err
+	}
+	if r.sha256, err = bench.FileSHA256(r.s.File); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (r *replayRunner) readJSONL(f io.Reader, add func(int, string, replayLine) error) error {
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 64<<20)
+	for n := 1; sc.Scan(); n++ {
+		b := bytes.TrimSpace(sc.Bytes())
+		if len(b) == 0 {
+			continue
+		}
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal(b, &obj); err != nil {
+			return fmt.Errorf("%s:%d: %w", r.s.File, n, err)
+		}
+		var l replayLine
+		var id string
+		for _, f := range []struct {
+			name string
+			dst  *string
+		}{{r.s.IDField, &id}, {r.s.AnswerField, &l.answer}, {r.s.RawField, &l.raw}, {r.s.ReasonField, &l.reason}} {
+			v, ok := obj[f.name]
+			if !ok || string(v) == "null" {
+				continue
+			}
+			if err := json.Unmarshal(v, f.dst); err != nil {
+				// A numeric user id is fine; other fields must be strings.
+				var num json.Number
+				if f.dst != &id || json.Unmarshal(v, &num) != nil {
+					return fmt.Errorf("%s:%d: field %q: want a string, got %s", r.s.File, n, f.name, clip(string(v)))
+				}
+				*f.dst = num.String()
+			}
+		}
+		if err := add(n, id, l); err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("%s: %w", r.s.File, err)
+	}
+	return nil
+}
+
+func (r *replayRunner) readCSV(f io.Reader, add func(int, string, replayLine) error) error {
+	cr := csv.NewReader(f)
+	cr.FieldsPerRecord = -1
+	head, err := cr.Read()
+	if err != nil {
+		return fmt.Errorf("%s: header: %w", r.s.File, err)
+	}
+	col := map[string]int{}
+	for i, h := range head {
+		col[strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))] = i
+	}
+	if _, ok := col[r.s.IDField]; !ok {
+		return fmt.Errorf("%s: no column %q (the header has %v)", r.s.File, r.s.IDField, head)
+	}
+	_, hasA := col[r.s.AnswerField]
+	_, hasR := col[r.s.RawField]
+	if !hasA && !hasR {
+		return fmt.Errorf("%s: no column %q or %q (the header has %v)", r.s.File, r.s.AnswerField, r.s.RawField, head)
+	}
+	get := func(rec []string, name string) string {
+		if i, ok := col[name]; ok && i < len(rec) {
+			return rec[i]
+		}
+		return ""
+	}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			return fmt.Errorf("%s: %w", r.s.File, err)
+		}
+		l := replayLine{answer: get(rec, r.s.AnswerField), raw: get(rec, r.s.RawField), reason: get(rec, r.s.ReasonField)}
+		if err := add(line, strings.TrimSpace(get(rec, r.s.IDField)), l); err != nil {
+			return err
+		}
+	}
+}
+
+func (r *replayRunner) Describe() map[string]any {
+	return map[string]any{"file_sha256": r.sha256, "lines": len(r.lines), "parser": ParserVersion}
+}
+
+// Predict maps the user's replayed answer; a user the file lacks is
+// recorded with an error.
+func (r *replayRunner) Predict(_ context.Context, ex *bench.Example) (bench.Prediction, error) {
+	p := bench.Prediction{Mapping: "none"}
+	l, ok := r.lines[ex.UserID]
+	if !ok {
+		p.Error = fmt.Sprintf("replay: %s has no line for this user", filepath.Base(r.s.File))
+		return p, nil
+	}
+	p.Raw, p.Reason = l.raw, l.reason
+	if strings.TrimSpace(l.answer) != "" {
+		p.Answer, p.Parse = strings.TrimSpace(l.answer), ParseGiven
+	} else {
+		pa := ParseOutput(l.raw, false)
+		p.Answer, p.Parse = pa.Answer, pa.How
+		if p.Reason == "" {
+			p.Reason = pa.Reason
+		}
+	}
+	if p.Answer != "" {
+		m := r.tax.Normalize(p.Answer)
+		p.Code, p.Title, p.Mapping = m.Code, m.Title, m.Method.String()
+	}
+	return p, nil
+}

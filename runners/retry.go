@@ -1,0 +1,270 @@
+package runners
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
+)
+
+// Backoff is the wait before retry k (1, 2, …): a uniformly random time in
+// [0, min(Max, Base·2^(k-1))] ("full jitter"), or at least what the
+// server's Retry-After asks for.
+type Backoff struct {
+	Base Duration `yaml:"base" json:"base"`
+	Max  Duration `yaml:"max" json:"max"`
+}
+
+// maxRetryAfter bounds a server's Retry-After, so that a bogus date cannot
+// park a worker for days.
+const maxRetryAfter = 10 * time.Minute
+
+// wait is the pause before retry k; retryAfter < 0 means the server sent
+// none. rnd is uniform in [0, 1).
+func (b Backoff) wait(k int, retryAfter time.Duration, rnd float64) time.Duration {
+	ceil := time.Duration(b.Base)
+	for i := 1; i < k && ceil < time.Duration(b.Max); i++ {
+		ceil *= 2
+	}
+	ceil = min(ceil, time.Duration(b.Max))
+	d := time.Duration(rnd * float64(ceil))
+	if retryAfter >= 0 {
+		d = max(d, min(retryAfter, maxRetryAfter))
+	}
+	return d
+}
+
+// parseRetryAfter reads Retry-After (delay-seconds or an HTTP date) or
+// OpenAI's retry-after-ms; -1 when absent or unreadable.
+func parseRetryAfter(h http.Header, now time.Time) time.Duration {
+	if v := strings.TrimSpace(h.Get("Retry-After-Ms")); v != "" {
+		if ms, err := strconv.ParseFloat(v, 64); err == nil && ms >= 0 {
+			return time.Duration(ms * float64(time.Millisecond))
+		}
+	}
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return -1
+	}
+	if s, err := strconv.ParseFloat(v, 64); err == nil {
+		if s < 0 {
+			return -1
+		}
+		return time.Duration(s * float64(time.Second))
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0)
+	}
+	return -1
+}
+
+// exchange is what the HTTP layer saw of one request, passed through the
+// request's context so that go-openai need not know about it: the body to
+// send in place of go-openai's own encoding, and the status, headers and
+// body that came back.
+type exchange struct {
+	body []byte // sent instead of go-openai's body when set
+	// ok, when set, receives a 200 response body as soon as it is read,
+	// before anything else happens, so that a run killed right after a
+	// response arrives has already cached it.
+	ok func(body []byte)
+
+	status    int
+	header    http.Header
+	transport error // the round trip itself failed (connection, timeout)
+}
+
+type exchangeKey struct{}
+
+// doer is the go-openai HTTP client: it sends the exchange's body and
+// records the response.
+type doer struct{ c *http.Client }
+
+func (d doer) Do(req *http.Request) (*http.Response, error) {
+	ex, _ := req.Context().Value(exchangeKey{}).(*exchange)
+	if ex == nil {
+		return d.c.Do(req)
+	}
+	if ex.body != nil {
+		body := ex.body
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		req.ContentLength = int64(len(body))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	}
+	resp, err := d.c.Do(req)
+	if err != nil {
+		ex.transport = err
+		return nil, err
+	}
+	ex.status, ex.header = resp.StatusCode, resp.Header
+	if ex.ok == nil {
+		return resp, nil
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		ex.transport = err
+		return nil, err
+	}
+	if resp.StatusCode == http.StatusOK {
+		ex.ok(b)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	return resp, nil
+}
+
+// callError is a request that failed for good: the sample is recorded with
+// it and the run goes on.
+type callError struct {
+	msg   string
+	tries int
+}
+
+func (e *callError) Error() string { return e.msg }
+
+// fatalError stops the run (a cache write failed).
+type fatalError struct{ err error }
+
+func (e *fatalError) Error() string { return e.err.Error() }
+func (e *fatalError) Unwrap() error { return e.err }
+
+// malformedError is a 200 response whose body is not a usable completion.
+type malformedError struct{ err error }
+
+func (e *malformedError) Error() string { return "malformed response body: " + e.err.Error() }
+
+// retrier runs requests with a deadline each, retrying what may succeed on
+// a second try.
+type retrier struct {
+	timeout    time.Duration
+	maxRetries int
+	backoff    Backoff
+	now        func() time.Time
+	sleep      func(context.Context, time.Duration) error
+	rand       func() float64
+	progress   func() *Progress
+	redact     func(string) string
+}
+
+// run calls op until it succeeds, fails in a way no retry can fix, or the
+// retries run out; op gets a context with the request deadline and a fresh
+// exchange. The error is a *callError for a failed request, anything else
+// (the run's context ended, a *fatalError) stops the run.
+func (r *retrier) run(ctx context.Context, what string, op func(context.Context, *exchange) error) (tries int, err error) {
+	for tries = 1; ; tries++ {
+		ex := &exchange{}
+		rctx, cancel := context.WithTimeout(ctx, r.timeout)
+		err = op(context.WithValue(rctx, exchangeKey{}, ex), ex)
+		timedOut := rctx.Err() != nil && ctx.Err() == nil
+		cancel()
+		if err == nil {
+			return tries, nil
+		}
+		if ctx.Err() != nil {
+			return tries, ctx.Err()
+		}
+		var fe *fatalError
+		if errors.As(err, &fe) {
+			return tries, err
+		}
+		retry, why := classify(err, ex, timedOut, r.timeout)
+		why = r.redact(why)
+		if !retry || tries > r.maxRetries {
+			msg := fmt.Sprintf("%s: %s", what, why)
+			if tries > 1 {
+				msg = fmt.Sprintf("%s: %s (after %d tries)", what, why, tries)
+			}
+			return tries, &callError{msg: msg, tries: tries}
+		}
+		ra := time.Duration(-1)
+		if ex.header != nil {
+			ra = parseRetryAfter(ex.header, r.now())
+		}
+		p := r.progress()
+		p.noteRetrying(1)
+		err = r.sleep(ctx, r.backoff.wait(tries, ra, r.rand()))
+		p.noteRetrying(-1)
+		if err != nil {
+			return tries, err
+		}
+	}
+}
+
+// classify says whether a failed request is worth retrying, and why it
+// failed in words fit for a prediction record.
+func classify(err error, ex *exchange, timedOut bool, timeout time.Duration) (retry bool, why string) {
+	var me *malformedError
+	var apiErr *openai.APIError
+	var reqErr *openai.RequestError
+	switch {
+	case timedOut:
+		return true, fmt.Sprintf("no response within %s", timeout)
+	case errors.As(err, &me):
+		return true, me.Error()
+	case errors.As(err, &apiErr) && apiErr.HTTPStatusCode > 0:
+		return retryStatus(apiErr.HTTPStatusCode), fmt.Sprintf("HTTP %d: %s", apiErr.HTTPStatusCode, clip(apiErr.Message))
+	case errors.As(err, &reqErr) && reqErr.HTTPStatusCode > 0:
+		return retryStatus(reqErr.HTTPStatusCode), fmt.Sprintf("HTTP %d: %s", reqErr.HTTPStatusCode, clip(string(reqErr.Body)))
+	case ex.status == http.StatusOK:
+		// go-openai could not decode a 200 body (the files and batches calls).
+		return true, "malformed response body: " + clip(err.Error())
+	case ex.transport != nil:
+		return true, "connection: " + clip(ex.transport.Error())
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return true, "connection: " + clip(err.Error())
+	}
+	return false, clip(err.Error())
+}
+
+// retryStatus: rate limits, timeouts and server errors may pass; other
+// client errors (a bad request, a missing model, a wrong key) will not.
+func retryStatus(code int) bool {
+	return code == http.StatusTooManyRequests || code == http.StatusRequestTimeout || code >= 500
+}
+
+// clip shortens a server's error text for a record.
+func clip(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 300 {
+		s = strings.ToValidUTF8(s[:300], "") + "…"
+	}
+	return s
+}
+
+// sleepCtx waits d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Nil-safe progress reporting: a runner used outside the engine has none.
+func (p *Progress) noteRetrying(d int) {
+	if p != nil {
+		p.Retrying(d)
+	}
+}
+
+func (p *Progress) noteTokens(n int) {
+	if p != nil && n > 0 {
+		p.Tokens(n)
+	}
+}

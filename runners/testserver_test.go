@@ -1,0 +1,497 @@
+package runners
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// fault is how the fake server answers one request.
+type fault int
+
+const (
+	answerOK        fault = iota
+	fault429              // 429, Retry-After: 1 (seconds)
+	fault429Date          // 429, Retry-After as an HTTP date
+	fault500              // 500 with a JSON error
+	fault503              // 503 with an HTML body
+	faultHang             // no answer until the client gives up
+	faultMalformed        // 200 with a body that is not JSON
+	faultNoChoices        // 200 with JSON but no choices
+	faultBadRequest       // 400, echoing the API key in its message
+	// Successful answers of unusual shape.
+	answerTruncated       // cut at max_tokens inside the reasoning
+	answerTruncatedAnswer // cut at max_tokens inside <answer>
+	answerNoTags          // prose and an "Answer:" line
+	answerEmptyThink      // <think>\n\n</think> then the bare title
+	answerReasoningField  // the reasoning in message.reasoning_content
+	answerFenced          // the tags inside a code fence
+	answerEchoKey         // the API key in the output (a hostile server)
+)
+
+// faultPlan picks a request's fault from a hash of its body and how many
+// times the server has seen that body (1 for the first). Keyed by body,
+// not arrival order, so two servers behave alike under any concurrency.
+type faultPlan func(h uint32, attempt int) fault
+
+func noFaults(uint32, int) fault { return answerOK }
+
+// mixedFaults: transient faults on first tries only, odd answers always.
+func mixedFaults(hang bool) faultPlan {
+	return func(h uint32, attempt int) fault {
+		if attempt == 1 {
+			switch h % 20 {
+			case 1:
+				return fault500
+			case 2:
+				return fault503
+			case 3:
+				return faultMalformed
+			case 4:
+				return faultNoChoices
+			case 5:
+				if hang {
+					return faultHang
+				}
+			}
+		}
+		switch h % 20 {
+		case 10:
+			return answerTruncated
+		case 11:
+			return answerTruncatedAnswer
+		case 12:
+			return answerNoTags
+		case 13:
+			return answerEmptyThink
+		case 14:
+			return answerReasoningField
+		case 15:
+			return answerFenced
+		}
+		return answerOK
+	}
+}
+
+// fakeLLM is an in-process OpenAI-compatible server that answers like
+// vLLM: chat completions with usage, and the files and batches endpoints.
+// Its "model" predicts the occupation of the last job in the history, and
+// it counts the successful answers it gave per request body.
+type fakeLLM struct {
+	srv     *httptest.Server
+	latency time.Duration
+	key     string // expected bearer token; "" accepts any
+	plan    faultPlan
+
+	mu        sync.Mutex
+	seen      map[string]int // body digest → requests
+	successes map[string]int // body digest → successful answers
+	bodies    []map[string]any
+	held      int
+	gateAt    int           // hold requests once this many succeeded (0: never)
+	gate      chan struct{} // closed to release held requests
+	files     map[string][]byte
+	batches   map[string]*fakeBatch
+	batchOrd  []string
+	created   int
+	uploads   int
+	release   chan struct{} // batches complete once closed (nil: at once)
+}
+
+type fakeBatch struct {
+	ID          string `json:"id"`
+	Object      string `json:"object"`
+	InputFileID string `json:"input_file_id"`
+	Status      string `json:"status"`
+	Output      string `json:"output_file_id,omitempty"`
+	ErrorFile   string `json:"error_file_id,omitempty"`
+	Endpoint    string `json:"endpoint"`
+	Window      string `json:"completion_window"`
+}
+
+func newFakeLLM(t testing.TB, plan faultPlan) *fakeLLM {
+	f := &fakeLLM{plan: plan, seen: map[string]int{}, successes: map[string]int{},
+		files: map[string][]byte{}, batches: map[string]*fakeBatch{}, gate: make(chan struct{})}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v1/chat/completions", f.chat)
+	mux.HandleFunc("POST /v1/files", f.upload)
+	mux.HandleFunc("GET /v1/files/{id}/content", f.fileContent)
+	mux.HandleFunc("POST /v1/batches", f.createBatch)
+	mux.HandleFunc("GET /v1/batches/{id}", f.getBatch)
+	mux.HandleFunc("GET /v1/batches", f.listBatches)
+	f.srv = httptest.NewServer(f.auth(mux))
+	t.Cleanup(func() {
+		f.openGate()
+		f.srv.CloseClientConnections()
+		f.srv.Close()
+	})
+	return f
+}
+
+func (f *fakeLLM) URL() string { return f.srv.URL + "/v1" }
+
+func (f *fakeLLM) setPlan(p faultPlan) {
+	f.mu.Lock()
+	f.plan = p
+	f.mu.Unlock()
+}
+
+// sent returns how many times each body was received.
+func (f *fakeLLM) sent() map[string]int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make(map[string]int, len(f.seen))
+	for k, v := range f.seen {
+		out[k] = v
+	}
+	return out
+}
+
+// requests returns the decoded bodies received so far.
+func (f *fakeLLM) requests() []map[string]any {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]map[string]any(nil), f.bodies...)
+}
+
+func (f *fakeLLM) openGate() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	select {
+	case <-f.gate:
+	default:
+		close(f.gate)
+	}
+}
+
+func (f *fakeLLM) auth(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if f.key != "" && r.Header.Get("Authorization") != "Bearer "+f.key {
+			writeJSON(w, 401, map[string]any{"error": map[string]any{"message": "invalid API key", "type": "invalid_request_error"}})
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+func digest(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+func hash32(b []byte) uint32 {
+	h := fnv.New32a()
+	h.Write(b)
+	return h.Sum32()
+}
+
+// successCounts returns a copy of the successful answers per body.
+func (f *fakeLLM) successCounts() map[string]int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make(map[string]int, len(f.successes))
+	for k, v := range f.successes {
+		out[k] = v
+	}
+	return out
+}
+
+func (f *fakeLLM) totalSuccesses() int {
+	n := 0
+	for _, v := range f.successCounts() {
+		n += v
+	}
+	return n
+}
+
+func (f *fakeLLM) chat(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return
+	}
+	var req map[string]any
+	if err := json.Unmarshal(body, &req); err != nil {
+		writeJSON(w, 400, map[string]any{"error": map[string]any{"message": "body is not JSON"}})
+		return
+	}
+	d := digest(body)
+	f.mu.Lock()
+	f.seen[d]++
+	attempt := f.seen[d]
+	f.bodies = append(f.bodies, req)
+	gated := f.gateAt > 0 && f.totalLocked() >= f.gateAt
+	gate, plan := f.gate, f.plan
+	if gated {
+		f.held++
+	}
+	f.mu.Unlock()
+	if gated {
+		select {
+		case <-gate:
+		case <-r.Context().Done():
+			return
+		}
+	}
+	if f.latency > 0 {
+		select {
+		case <-time.After(f.latency):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	switch fl := plan(hash32(body), attempt); fl {
+	case fault429:
+		w.Header().Set("Retry-After", "1")
+		writeJSON(w, 429, map[string]any{"error": map[string]any{"message": "rate limited", "type": "rate_limit"}})
+	case fault429Date:
+		w.Header().Set("Retry-After", time.Now().Add(2*time.Second).UTC().Format(http.TimeFormat))
+		writeJSON(w, 429, map[string]any{"error": map[string]any{"message": "rate limited"}})
+	case fault500:
+		writeJSON(w, 500, map[string]any{"error": map[string]any{"message": "internal error", "type": "server_error"}})
+	case fault503:
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(503)
+		io.WriteString(w, "<html><body>503 Service Unavailable</body></html>")
+	case faultHang:
+		<-r.Context().Done()
+	case faultMalformed:
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id": "chatcmpl-1", "choices": [{"message": {"content": "<answer>Sof`)
+	case faultNoChoices:
+		writeJSON(w, 200, map[string]any{"id": "chatcmpl-1", "object": "chat.completion", "choices": []any{}})
+	case faultBadRequest:
+		writeJSON(w, 400, map[string]any{"error": map[string]any{"message": "this request was made with key " + f.key + " which lacks access"}})
+	default:
+		out := f.completion(req, fl)
+		b, _ := json.Marshal(out)
+		w.Header().Set("Content-Type", "application/json")
+		if _, err := w.Write(b); err != nil {
+			return
+		}
+		f.mu.Lock()
+		f.successes[d]++
+		f.mu.Unlock()
+	}
+}
+
+func (f *fakeLLM) totalLocked() int {
+	n := 0
+	for _, v := range f.successes {
+		n += v
+	}
+	return n
+}
+
+var lastOccupation = regexp.MustCompile(`"occupation":"([^"]+)"`)
+
+// completion is the model's answer to a request: the occupation of the
+// last job in the prompt's history.
+func (f *fakeLLM) completion(req map[string]any, fl fault) map[string]any {
+	msgs, _ := req["messages"].([]any)
+	prompt := ""
+	if len(msgs) > 0 {
+		m, _ := msgs[len(msgs)-1].(map[string]any)
+		prompt, _ = m["content"].(string)
+	}
+	occ := lastOccupation.FindAllStringSubmatch(prompt, -1)
+	last, first := "Chief Executives", "Chief Executives"
+	if len(occ) > 0 {
+		last, first = occ[len(occ)-1][1], occ[0][1]
+	}
+	n := 1
+	if v, ok := req["n"].(float64); ok && v > 1 {
+		n = int(v)
+	}
+	reasoner := strings.Contains(prompt, "Do NOT name")
+	var choices []any
+	completionTokens := 0
+	reasoningTokens := 0
+	for i := range n {
+		title := last
+		if i%2 == 1 {
+			title = first // odd choices disagree, for majority votes
+		}
+		content, reasoning, finish := "<think>\nThe person last worked as "+title+", so the next step stays close.\n</think>\n<answer>\n"+title+"\n</answer>", "", "stop"
+		switch {
+		case reasoner && fl == answerTruncated:
+			content, finish = "<think>\nThe career moves steadily; the last job", "length"
+		case reasoner && fl == answerReasoningField:
+			content, reasoning = "", "The career moves steadily (said apart)."
+		case reasoner:
+			content = "<think>\nThe career moves steadily; the last job was " + title + ".\n</think>"
+		}
+		if reasoner {
+			fl = answerOK
+		}
+		switch fl {
+		case answerTruncated:
+			content, finish = "<think>\nThe person last worked as "+title+" and before that", "length"
+		case answerTruncatedAnswer:
+			content, finish = "<think>\nReasoning.\n</think>\n<answer>\n"+title[:len(title)/2], "length"
+		case answerNoTags:
+			content = "The person worked as " + title + " for years.\nAnswer: " + title
+		case answerEmptyThink:
+			content = "<think>\n\n</think>\n\n" + title
+		case answerReasoningField:
+			content, reasoning = "<answer>"+title+"</answer>", "Separate reasoning about "+title+"."
+		case answerFenced:
+			content = "```xml\n<answer>\n" + title + "\n</answer>\n```"
+		case answerEchoKey:
+			content = "<think>my key is " + f.key + "</think><answer>" + title + "</answer>"
+		}
+		msg := map[string]any{"role": "assistant", "content": content}
+		if reasoning != "" {
+			msg["reasoning_content"] = reasoning
+			reasoningTokens += len(reasoning) / 4
+		}
+		choices = append(choices, map[string]any{"index": i, "message": msg, "finish_reason": finish})
+		completionTokens += len(content)/4 + len(reasoning)/4
+	}
+	usage := map[string]any{"prompt_tokens": len(prompt) / 4, "completion_tokens": completionTokens, "total_tokens": len(prompt)/4 + completionTokens}
+	if reasoningTokens > 0 {
+		usage["completion_tokens_details"] = map[string]any{"reasoning_tokens": reasoningTokens}
+	}
+	return map[string]any{"id": "chatcmpl-x", "object": "chat.completion", "created": 1700000000, "model": req["model"], "choices": choices, "usage": usage}
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(v)
+}
+
+// The Batch API.
+
+func (f *fakeLLM) upload(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseMultipartForm(64 << 20); err != nil {
+		writeJSON(w, 400, map[string]any{"error": map[string]any{"message": err.Error()}})
+		return
+	}
+	file, hdr, err := r.FormFile("file")
+	if err != nil || r.FormValue("purpose") != "batch" {
+		writeJSON(w, 400, map[string]any{"error": map[string]any{"message": "want a file with purpose batch"}})
+		return
+	}
+	data, _ := io.ReadAll(file)
+	f.mu.Lock()
+	f.uploads++
+	id := "file-" + strconv.Itoa(len(f.files)+1)
+	f.files[id] = data
+	f.mu.Unlock()
+	writeJSON(w, 200, map[string]any{"id": id, "object": "file", "bytes": len(data), "filename": hdr.Filename, "purpose": "batch"})
+}
+
+func (f *fakeLLM) fileContent(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	data, ok := f.files[r.PathValue("id")]
+	f.mu.Unlock()
+	if !ok {
+		writeJSON(w, 404, map[string]any{"error": map[string]any{"message": "no such file"}})
+		return
+	}
+	w.Write(data)
+}
+
+func (f *fakeLLM) createBatch(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		InputFileID      string `json:"input_file_id"`
+		Endpoint         string `json:"endpoint"`
+		CompletionWindow string `json:"completion_window"`
+	}
+	json.NewDecoder(r.Body).Decode(&req)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.files[req.InputFileID]; !ok || req.Endpoint != "/v1/chat/completions" {
+		writeJSON(w, 400, map[string]any{"error": map[string]any{"message": "bad batch request"}})
+		return
+	}
+	f.created++
+	b := &fakeBatch{ID: "batch_" + strconv.Itoa(f.created), Object: "batch", InputFileID: req.InputFileID, Status: "in_progress", Endpoint: req.Endpoint, Window: req.CompletionWindow}
+	f.batches[b.ID] = b
+	f.batchOrd = append(f.batchOrd, b.ID)
+	writeJSON(w, 200, b)
+}
+
+func (f *fakeLLM) getBatch(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	b, ok := f.batches[r.PathValue("id")]
+	release := f.release
+	f.mu.Unlock()
+	if !ok {
+		writeJSON(w, 404, map[string]any{"error": map[string]any{"message": "no such batch"}})
+		return
+	}
+	done := release == nil
+	if !done {
+		select {
+		case <-release:
+			done = true
+		default:
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if done && b.Status == "in_progress" {
+		f.runBatch(b)
+	}
+	writeJSON(w, 200, b)
+}
+
+// runBatch answers every line of the batch's input; requests the fault
+// plan marks as server errors go to the error file.
+func (f *fakeLLM) runBatch(b *fakeBatch) {
+	var out, errs bytes.Buffer
+	for i, line := range bytes.Split(bytes.TrimSpace(f.files[b.InputFileID]), []byte("\n")) {
+		var l struct {
+			CustomID string          `json:"custom_id"`
+			Body     json.RawMessage `json:"body"`
+		}
+		json.Unmarshal(line, &l)
+		var req map[string]any
+		json.Unmarshal(l.Body, &req)
+		f.bodies = append(f.bodies, req)
+		d := digest(l.Body)
+		f.seen[d]++
+		fl := f.plan(hash32(l.Body), f.seen[d])
+		if fl == fault500 {
+			json.NewEncoder(&errs).Encode(map[string]any{"id": fmt.Sprint("req_", i), "custom_id": l.CustomID, "response": nil,
+				"error": map[string]any{"code": "server_error", "message": "the model failed"}})
+			continue
+		}
+		if fl < answerTruncated {
+			fl = answerOK
+		}
+		json.NewEncoder(&out).Encode(map[string]any{"id": fmt.Sprint("req_", i), "custom_id": l.CustomID,
+			"response": map[string]any{"status_code": 200, "request_id": "r", "body": f.completion(req, fl)}, "error": nil})
+		f.successes[d]++
+	}
+	b.Status = "completed"
+	b.Output = "file-out-" + b.ID
+	f.files[b.Output] = out.Bytes()
+	if errs.Len() > 0 {
+		b.ErrorFile = "file-err-" + b.ID
+		f.files[b.ErrorFile] = errs.Bytes()
+	}
+}
+
+func (f *fakeLLM) listBatches(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var data []*fakeBatch
+	for i := len(f.batchOrd) - 1; i >= 0; i-- { // newest first, like OpenAI
+		data = append(data, f.batches[f.batchOrd[i]])
+	}
+	writeJSON(w, 200, map[string]any{"object": "list", "data": data, "has_more": false})
+}
