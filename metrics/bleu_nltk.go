@@ -196,61 +196,105 @@ func nltkBP(refLen, hypLen int) float64 {
 
 // pnum is one entry of NLTK's p_n list: a Fraction (kept exact, as Python
 // keeps it) or, once a smoothing method has turned it into one, a float.
+// Plain count ratios stay as two integers; big.Rat is only built when a
+// smoothing method does arithmetic on Fractions.
 type pnum struct {
-	r *big.Rat // nil when the value is a float
-	f float64
+	kind     uint8 // pFrac, pRat or pFloat
+	num, den int64
+	r        *big.Rat
+	f        float64
 }
 
-func ratOf(num, den int) pnum { return pnum{r: big.NewRat(int64(num), int64(den))} }
-func floatOf(f float64) pnum  { return pnum{f: f} }
+const (
+	pFrac uint8 = iota
+	pRat
+	pFloat
+)
 
-func (p pnum) float() float64 {
-	if p.r == nil {
-		return p.f
+func ratOf(num, den int) pnum { return pnum{kind: pFrac, num: int64(num), den: int64(den)} }
+func floatOf(f float64) pnum  { return pnum{kind: pFloat, f: f} }
+
+func (p pnum) exact() bool { return p.kind != pFloat }
+
+func (p pnum) rat() *big.Rat {
+	if p.kind == pRat {
+		return p.r
 	}
-	f, _ := p.r.Float64()
+	return big.NewRat(p.num, p.den)
+}
+
+// float is Python's float(Fraction): the correctly rounded quotient, which
+// IEEE division gives directly while both integers are exact in a float64.
+func (p pnum) float() float64 {
+	switch p.kind {
+	case pFloat:
+		return p.f
+	case pFrac:
+		if abs64(p.num) < 1<<53 && p.den < 1<<53 {
+			return float64(p.num) / float64(p.den)
+		}
+	}
+	f, _ := p.rat().Float64()
 	return f
 }
 
-func (p pnum) positive() bool {
-	if p.r == nil {
-		return p.f > 0
+func abs64(x int64) int64 {
+	if x < 0 {
+		return -x
 	}
-	return p.r.Sign() > 0
+	return x
 }
 
-func (p pnum) isZero() bool {
-	if p.r == nil {
-		return p.f == 0
+func (p pnum) sign() int {
+	switch p.kind {
+	case pFloat:
+		switch {
+		case p.f > 0:
+			return 1
+		case p.f < 0:
+			return -1
+		}
+		return 0
+	case pRat:
+		return p.r.Sign()
 	}
-	return p.r.Sign() == 0
+	switch {
+	case p.num > 0:
+		return 1
+	case p.num < 0:
+		return -1
+	}
+	return 0
 }
+
+func (p pnum) positive() bool { return p.sign() > 0 }
+func (p pnum) isZero() bool   { return p.sign() == 0 && !(p.kind == pFloat && math.IsNaN(p.f)) }
 
 // add follows Python: Fraction+Fraction stays exact, anything with a float
 // becomes a float sum.
 func (p pnum) add(q pnum) pnum {
-	if p.r != nil && q.r != nil {
-		return pnum{r: new(big.Rat).Add(p.r, q.r)}
+	if p.exact() && q.exact() {
+		return pnum{kind: pRat, r: new(big.Rat).Add(p.rat(), q.rat())}
 	}
 	return floatOf(p.float() + q.float())
 }
 
 func (p pnum) mul(q pnum) pnum {
-	if p.r != nil && q.r != nil {
-		return pnum{r: new(big.Rat).Mul(p.r, q.r)}
+	if p.exact() && q.exact() {
+		return pnum{kind: pRat, r: new(big.Rat).Mul(p.rat(), q.rat())}
 	}
 	return floatOf(p.float() * q.float())
 }
 
 func (p pnum) div(q pnum) pnum {
-	if p.r != nil && q.r != nil {
-		return pnum{r: new(big.Rat).Quo(p.r, q.r)}
+	if p.exact() && q.exact() {
+		return pnum{kind: pRat, r: new(big.Rat).Quo(p.rat(), q.rat())}
 	}
 	return floatOf(p.float() / q.float())
 }
 
 // exact returns x as an exact number (NLTK's int arguments, e.g. alpha=5).
-func exact(x float64) pnum { return pnum{r: new(big.Rat).SetFloat64(x)} }
+func exact(x float64) pnum { return pnum{kind: pRat, r: new(big.Rat).SetFloat64(x)} }
 
 // score is the part of corpus_bleu after counting: the early zero, the
 // smoothing function (called, as NLTK calls it, with the last pair's
@@ -261,8 +305,15 @@ func (o NLTKBLEUOptions) score(c nltkCounts, lastHyp []uint32, lastRefs [][]uint
 		return 0, nil
 	}
 	bp := nltkBP(c.refLen, c.hypLen)
-	pn, err := o.smooth(c, lastHyp, lastRefs)
-	if err != nil {
+	var pbuf [8]pnum
+	pn := pbuf[:0]
+	if len(c.num) > len(pbuf) {
+		pn = make([]pnum, 0, len(c.num))
+	}
+	for i := range c.num {
+		pn = append(pn, ratOf(c.num[i], c.den[i]))
+	}
+	if err := o.smooth(pn, c, lastHyp, lastRefs); err != nil {
 		return math.NaN(), err
 	}
 	weights := o.Weights
@@ -272,7 +323,8 @@ func (o NLTKBLEUOptions) score(c nltkCounts, lastHyp []uint32, lastRefs [][]uint
 			weights[i] = 1 / float64(c.hypLen)
 		}
 	}
-	terms := make([]float64, 0, len(pn))
+	var tbuf [8]float64
+	terms := tbuf[:0]
 	for i, p := range pn {
 		if i >= len(weights) {
 			break
@@ -298,12 +350,8 @@ func isDefaultWeights(w []float64) bool {
 }
 
 // smooth applies SmoothingFunction().methodN to the corpus precisions.
-func (o NLTKBLEUOptions) smooth(c nltkCounts, lastHyp []uint32, lastRefs [][]uint32) ([]pnum, error) {
+func (o NLTKBLEUOptions) smooth(pn []pnum, c nltkCounts, lastHyp []uint32, lastRefs [][]uint32) error {
 	n := len(c.num)
-	pn := make([]pnum, n)
-	for i := range pn {
-		pn[i] = ratOf(c.num[i], c.den[i])
-	}
 	hypLen := c.hypLen
 	if hypLen == 0 {
 		hypLen = len(lastHyp)
@@ -341,7 +389,7 @@ func (o NLTKBLEUOptions) smooth(c nltkCounts, lastHyp []uint32, lastRefs [][]uin
 		o.method5(pn, lastHyp, lastRefs)
 	case "method6":
 		if n < 3 || c.num[2] == 0 { // NLTK: assert p_n[2]
-			return nil, ErrMethod6
+			return ErrMethod6
 		}
 		for i := 2; i < n; i++ {
 			l := max(0, len(lastHyp)-i) // i+1-grams in the last hypothesis
@@ -359,7 +407,7 @@ func (o NLTKBLEUOptions) smooth(c nltkCounts, lastHyp []uint32, lastRefs [][]uin
 		o.method4(pn, c, hypLen)
 		o.method5(pn, lastHyp, lastRefs)
 	}
-	return pn, nil
+	return nil
 }
 
 // method4 scales the smoothed count by 1/ln(hyp_len); it reads the original

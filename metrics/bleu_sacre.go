@@ -261,12 +261,22 @@ func sacreLog(x float64) float64 {
 }
 
 func (o SacreBLEUOptions) compute(st BLEUStats, eff bool) BLEUScore {
+	n := o.MaxOrder
+	res := BLEUScore{Counts: make([]float64, n), Totals: make([]float64, n), Precisions: make([]float64, n)}
+	return o.computeInto(res, st, eff)
+}
+
+// computeInto fills res, whose slices have MaxOrder elements.
+func (o SacreBLEUOptions) computeInto(res BLEUScore, st BLEUStats, eff bool) BLEUScore {
 	maxN := o.MaxOrder
-	correct := make([]float64, maxN)
-	total := make([]float64, maxN)
-	for i := 0; i < maxN && i < len(st.Correct); i++ {
-		correct[i] = float64(st.Correct[i])
-		total[i] = float64(st.Total[i])
+	correct, total := res.Counts, res.Totals
+	clear(res.Precisions)
+	for i := 0; i < maxN; i++ {
+		correct[i], total[i] = 0, 0
+		if i < len(st.Correct) {
+			correct[i] = float64(st.Correct[i])
+			total[i] = float64(st.Total[i])
+		}
 	}
 	bp := 1.0
 	if st.SysLen < st.RefLen {
@@ -276,8 +286,7 @@ func (o SacreBLEUOptions) compute(st BLEUStats, eff bool) BLEUScore {
 			bp = 0
 		}
 	}
-	res := BLEUScore{Counts: correct, Totals: total, Precisions: make([]float64, maxN),
-		BP: bp, SysLen: st.SysLen, RefLen: st.RefLen}
+	res.BP, res.SysLen, res.RefLen, res.Score = bp, st.SysLen, st.RefLen, 0
 
 	anyCorrect := false
 	for _, c := range correct {

@@ -113,57 +113,95 @@ func rougeFields(text string, buf []byte, fn func([]byte)) []byte {
 // Score is RougeScorer.score(target, prediction) for rouge1, rouge2, rougeL
 // and rougeLsum. Note the order: the reference comes first.
 func (o ROUGEOptions) Score(target, prediction string) ROUGEScore {
-	s := newRougeScratch(newInterner())
-	return s.score(target, prediction, o.Stem)
+	return newRougeScratch().score(target, prediction, o.Stem)
 }
 
-// rougeScratch is one worker's reusable state: the interner, the stem cache
-// (raw token to stem id, so a word is stemmed once per worker), an n-gram
-// table and the LCS bit vectors.
+// rougeScratch is one worker's reusable state: per-pair token ids, the stem
+// cache (each word is stemmed once per worker), the n-gram table and the LCS
+// bit vectors.
 type rougeScratch struct {
-	in      *interner
-	stems   map[string]uint32
-	buf     []byte
-	table   ngramTable
-	t, p    []uint32
-	lcs     lcsScratch
-	counts  [2]int
-	totals  [2]int
-	lineBuf [][]uint32
+	stems *stemCache
+	loc   byteTable
+	arena []byte
+	t, p  []uint32
+	pack  packTable
+	gen   ngramTable
+	lcs   lcsScratch
+	one   [1][]uint32
 }
 
-func newRougeScratch(in *interner) *rougeScratch {
-	return &rougeScratch{in: in, stems: make(map[string]uint32, 1<<12)}
+func newRougeScratch() *rougeScratch {
+	return &rougeScratch{stems: newStemCache()}
 }
 
-func (s *rougeScratch) tokenIDs(text string, stem bool, dst []uint32) []uint32 {
-	dst = dst[:0]
-	s.buf = rougeFields(text, s.buf, func(b []byte) {
-		if !stem || len(b) <= 3 {
-			dst = append(dst, s.in.id(b))
-			return
+// ids appends the ids of text's tokens (stemmed when stem is set) to dst.
+// Token bytes go to the arena, which begin sized so that it never moves.
+func (s *rougeScratch) ids(text string, stem bool, dst []uint32) []uint32 {
+	for i := 0; i < len(text); {
+		start := len(s.arena)
+		for i < len(text) {
+			c := text[i]
+			if c < utf8.RuneSelf {
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				if ('a' <= c && c <= 'z') || ('0' <= c && c <= '9') {
+					s.arena = append(s.arena, c)
+					i++
+					continue
+				}
+				i++
+				break
+			}
+			// Python's str.lower() maps only two non-ASCII characters into
+			// [a-z0-9]: U+0130 to "i" plus a combining dot (a separator), and
+			// the Kelvin sign to "k".
+			r, w := utf8.DecodeRuneInString(text[i:])
+			i += w
+			if r == 0x212a {
+				s.arena = append(s.arena, 'k')
+				continue
+			}
+			if r == 0x130 {
+				s.arena = append(s.arena, 'i')
+			}
+			break
 		}
-		if id, ok := s.stems[string(b)]; ok {
-			dst = append(dst, id)
-			return
+		tok := s.arena[start:len(s.arena):len(s.arena)]
+		if len(tok) == 0 {
+			continue
 		}
-		id := s.in.idString(Stem(string(b)))
-		s.stems[string(b)] = id
-		dst = append(dst, id)
-	})
+		h := hashBytes(tok)
+		if stem && len(tok) > 3 {
+			dst = append(dst, s.stems.stemID(tok, h, &s.loc))
+			continue
+		}
+		dst = append(dst, s.loc.id(tok, h))
+	}
 	return dst
 }
 
 func (s *rougeScratch) score(target, prediction string, stem bool) ROUGEScore {
-	s.t = s.tokenIDs(target, stem, s.t)
-	s.p = s.tokenIDs(prediction, stem, s.p)
+	n := len(target) + len(prediction)
+	if cap(s.arena) < 2*n+8 {
+		s.arena = make([]byte, 0, 2*n+8)
+	}
+	s.arena = s.arena[:0]
+	s.loc.reset(n/2 + 1)
+	s.t = s.ids(target, stem, s.t[:0])
+	s.p = s.ids(prediction, stem, s.p[:0])
 	var res ROUGEScore
-	s.counts, s.totals = [2]int{}, [2]int{}
-	s.table.count(s.p, [][]uint32{s.t}, 2, s.counts[:], s.totals[:])
-	res.Rouge1 = prf(s.counts[0], len(s.p), len(s.t))
-	res.Rouge2 = prf(s.counts[1], max(0, len(s.p)-1), max(0, len(s.t)-1))
+	var counts, totals [2]int
+	s.one[0] = s.t
+	if s.loc.next <= maxPackedID {
+		s.pack.count(s.p, s.one[:], 2, int(s.loc.next), counts[:], totals[:])
+	} else {
+		s.gen.count(s.p, s.one[:], 2, counts[:], totals[:])
+	}
+	res.Rouge1 = prf(counts[0], len(s.p), len(s.t))
+	res.Rouge2 = prf(counts[1], max(0, len(s.p)-1), max(0, len(s.t)-1))
 	if len(s.t) > 0 && len(s.p) > 0 {
-		res.RougeL = prf(s.lcs.length(s.t, s.p, len(s.in.ids)), len(s.p), len(s.t))
+		res.RougeL = prf(s.lcs.length(s.t, s.p, int(s.loc.next)), len(s.p), len(s.t))
 	}
 	if strings.IndexByte(target, '\n') < 0 && strings.IndexByte(prediction, '\n') < 0 {
 		// One sentence on each side: the union LCS is the LCS.
@@ -174,12 +212,13 @@ func (s *rougeScratch) score(target, prediction string, stem bool) ROUGEScore {
 	return res
 }
 
-// sentences is get_sents: split on "\n", drop empty strings, tokenize.
+// sentences is get_sents: split on "\n", drop empty strings, tokenize. It
+// runs after score's own tokenization, in the same id space.
 func (s *rougeScratch) sentences(text string, stem bool) [][]uint32 {
 	var out [][]uint32
 	for _, line := range strings.Split(text, "\n") {
 		if line != "" {
-			out = append(out, s.tokenIDs(line, stem, nil))
+			out = append(out, s.ids(line, stem, nil))
 		}
 	}
 	return out
@@ -194,8 +233,8 @@ func (s *rougeScratch) summaryLCS(target, prediction string, stem bool) PRF {
 		return PRF{}
 	}
 	m, n := 0, 0
-	cntR := map[uint32]int{}
-	cntC := map[uint32]int{}
+	cntR := make([]int, s.loc.next)
+	cntC := make([]int, s.loc.next)
 	for _, r := range refs {
 		m += len(r)
 		for _, t := range r {
@@ -213,14 +252,14 @@ func (s *rougeScratch) summaryLCS(target, prediction string, stem bool) PRF {
 	}
 	hits := 0
 	for _, r := range refs {
-		union := map[int]bool{}
+		union := make([]bool, len(r))
 		for _, c := range cans {
 			for _, i := range lcsIndices(r, c) {
 				union[i] = true
 			}
 		}
-		for i := range r { // sorted(set().union(...)): ascending index order
-			if !union[i] {
+		for i, in := range union { // sorted(set().union(...)): ascending index order
+			if !in {
 				continue
 			}
 			t := r[i]

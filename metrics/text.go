@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 )
 
 // Pair is one generated text and its reference, e.g. a generated reason and
@@ -77,8 +78,23 @@ func ScoreText(pairs []Pair, o TextOptions) (*TextReport, error) {
 		},
 		Items: make([]TextItem, len(pairs)),
 	}
+	// One backing array each for the per-item slices: 10,000 items would
+	// otherwise mean 70,000 small allocations.
+	maxN, nMax := o.SacreBLEU.MaxOrder, len(o.NLTK.Weights)
 	sacre := make([]BLEUStats, len(pairs))
 	nltk := make([]nltkCounts, len(pairs))
+	ints := make([]int, len(pairs)*(2*maxN+2*nMax))
+	floats := make([]float64, len(pairs)*3*maxN)
+	for i := range pairs {
+		sacre[i].Correct, ints = ints[:maxN:maxN], ints[maxN:]
+		sacre[i].Total, ints = ints[:maxN:maxN], ints[maxN:]
+		nltk[i].num, ints = ints[:nMax:nMax], ints[nMax:]
+		nltk[i].den, ints = ints[:nMax:nMax], ints[nMax:]
+		b := &rep.Items[i].SacreBLEU
+		b.Counts, floats = floats[:maxN:maxN], floats[maxN:]
+		b.Totals, floats = floats[:maxN:maxN], floats[maxN:]
+		b.Precisions, floats = floats[:maxN:maxN], floats[maxN:]
+	}
 	errs := make([]error, len(pairs))
 
 	const chunk = 32
@@ -95,16 +111,15 @@ func ScoreText(pairs []Pair, o TextOptions) (*TextReport, error) {
 					return
 				}
 				for i := lo; i < min(lo+chunk, len(pairs)); i++ {
-					rep.Items[i], sacre[i], nltk[i], errs[i] = w.score(pairs[i])
+					errs[i] = w.score(pairs[i], &rep.Items[i], &sacre[i], &nltk[i])
 				}
 			}
 		}()
 	}
 	wg.Wait()
 
-	total := BLEUStats{Correct: make([]int, o.SacreBLEU.MaxOrder), Total: make([]int, o.SacreBLEU.MaxOrder)}
-	maxN := len(o.NLTK.Weights)
-	agg := nltkCounts{num: make([]int, maxN), den: make([]int, maxN)}
+	total := BLEUStats{Correct: make([]int, maxN), Total: make([]int, maxN)}
+	agg := nltkCounts{num: make([]int, nMax), den: make([]int, nMax)}
 	for i := range pairs {
 		total.Add(sacre[i])
 		agg.add(nltk[i])
@@ -160,77 +175,132 @@ func meanROUGE(items []TextItem) ROUGEScore {
 
 // textWorker is one goroutine's scratch: nothing is shared between workers.
 type textWorker struct {
-	o        TextOptions
-	in       *interner
-	tok      tok13a
-	table    ngramTable
-	rouge    *rougeScratch
-	hyp, ref []uint32
-	nh, nr   []uint32
-	shared   bool // NLTK sees the same tokens as sacrebleu
+	o          TextOptions
+	th, tr     tok13a // hypothesis and reference buffers, alive together
+	loc        byteTable
+	pack       packTable
+	gen        ngramTable
+	hyp, ref   []uint32
+	nh, nr     []uint32
+	rouge      *rougeScratch
+	one        [1][]uint32 // a reference list of one, without allocating
+	shared     bool        // NLTK sees the same tokens as sacrebleu
+	maxN, nMax int
 }
 
 func newTextWorker(o TextOptions) *textWorker {
-	in := newInterner()
 	return &textWorker{
-		o: o, in: in, rouge: newRougeScratch(in),
+		o: o, rouge: newRougeScratch(),
 		shared: o.NLTK.Tokenize == "13a" && o.SacreBLEU.Tokenize == "13a" &&
 			o.NLTK.Lowercase == o.SacreBLEU.Lowercase,
+		maxN: o.SacreBLEU.MaxOrder, nMax: len(o.NLTK.Weights),
 	}
 }
 
-// sacreIDs is sacrebleu's _preprocess_segment followed by str.split().
-func (w *textWorker) sacreIDs(s string, lower bool, tok string, dst []uint32) []uint32 {
+// prep is sacrebleu's _preprocess_segment (or, for "whitespace", the raw
+// text) in tk's buffers, ready for str.split().
+func prep(tk *tok13a, s string, lower bool, tok string) []byte {
 	if lower {
 		s = pyLower(s)
 	}
-	s = pyRstrip(s)
-	var b []byte
-	if tok == "none" || tok == "whitespace" {
-		b = append(w.tok.b[:0], s...)
-		w.tok.b = b
-	} else {
-		b = w.tok.spaced(s)
+	if tok == "13a" {
+		return tk.spaced(pyRstrip(s))
 	}
+	tk.a = append(tk.a[:0], s...)
+	return tk.a
+}
+
+// fieldIDs appends the ids of the fields Python's str.split() finds in b.
+func (w *textWorker) fieldIDs(b []byte, dst []uint32) []uint32 {
 	dst = dst[:0]
-	pyFields(b, func(i, j int) { dst = append(dst, w.in.id(b[i:j])) })
+	i := 0
+	for i < len(b) {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			if asciiSpace[c] {
+				i++
+				continue
+			}
+		} else if sp, n := pySpaceAt(b, i); sp {
+			i += n
+			continue
+		}
+		start := i
+		for i < len(b) {
+			c := b[i]
+			if c < utf8.RuneSelf {
+				if asciiSpace[c] {
+					break
+				}
+				i++
+				continue
+			}
+			sp, n := pySpaceAt(b, i)
+			if sp {
+				break
+			}
+			i += n
+		}
+		tok := b[start:i]
+		dst = append(dst, w.loc.id(tok, hashBytes(tok)))
+	}
 	return dst
 }
 
-func (w *textWorker) score(p Pair) (TextItem, BLEUStats, nltkCounts, error) {
-	o := w.o
-	it := TextItem{ID: p.ID}
-	w.hyp = w.sacreIDs(p.Hypothesis, o.SacreBLEU.Lowercase, o.SacreBLEU.Tokenize, w.hyp)
-	w.ref = w.sacreIDs(p.Reference, o.SacreBLEU.Lowercase, o.SacreBLEU.Tokenize, w.ref)
-	refs := [][]uint32{w.ref}
-	st := segmentStats(&w.table, w.hyp, refs, o.SacreBLEU.MaxOrder)
-	it.SacreBLEU = o.SacreBLEU.compute(st, o.SacreBLEU.effective(true))
+// tokens sets w.hyp/w.ref (or w.nh/w.nr) to per-pair ids and reports
+// whether they fit the packed n-gram table.
+func (w *textWorker) tokens(p Pair, lower bool, tok string, h, r []uint32) ([]uint32, []uint32, bool) {
+	bh := prep(&w.th, p.Hypothesis, lower, tok)
+	br := prep(&w.tr, p.Reference, lower, tok)
+	w.loc.reset((len(bh)+len(br))/2 + 1)
+	h = w.fieldIDs(bh, h)
+	r = w.fieldIDs(br, r)
+	return h, r, w.loc.next <= maxPackedID
+}
 
-	maxN := len(o.NLTK.Weights)
-	var nc nltkCounts
-	nh, nrefs := w.hyp, refs
-	if w.shared && maxN == o.SacreBLEU.MaxOrder {
-		nc = nltkCounts{num: append([]int(nil), st.Correct...), den: append([]int(nil), st.Total...),
-			hypLen: st.SysLen, refLen: st.RefLen}
-		for i := range nc.den {
-			nc.den[i] = max(1, nc.den[i])
-		}
+func (w *textWorker) count(hyp, ref []uint32, packed bool, maxN int, correct, total []int) {
+	w.one[0] = ref
+	if packed && maxN <= 4 {
+		w.pack.count(hyp, w.one[:], maxN, int(w.loc.next), correct, total)
+		return
+	}
+	w.gen.count(hyp, w.one[:], maxN, correct, total)
+}
+
+func (w *textWorker) score(p Pair, it *TextItem, st *BLEUStats, nc *nltkCounts) error {
+	o := w.o
+	it.ID = p.ID
+	var packed bool
+	w.hyp, w.ref, packed = w.tokens(p, o.SacreBLEU.Lowercase, o.SacreBLEU.Tokenize, w.hyp, w.ref)
+	st.SysLen, st.RefLen = len(w.hyp), len(w.ref)
+	clear(st.Correct)
+	clear(st.Total)
+	w.count(w.hyp, w.ref, packed, w.maxN, st.Correct, st.Total)
+	it.SacreBLEU = o.SacreBLEU.computeInto(it.SacreBLEU, *st, o.SacreBLEU.effective(true))
+
+	nh, nr := w.hyp, w.ref
+	clear(nc.num)
+	clear(nc.den)
+	if w.shared && w.nMax == w.maxN {
+		copy(nc.num, st.Correct)
+		copy(nc.den, st.Total)
 	} else {
-		if w.shared {
-			w.nh, w.nr = w.hyp, w.ref
-		} else {
+		if !w.shared {
 			// NLTK's "whitespace" is str.split() of the raw text; its "13a"
 			// here differs from sacrebleu's only in case or tokenizer.
-			tok := o.NLTK.Tokenize
-			w.nh = w.sacreIDs(p.Hypothesis, o.NLTK.Lowercase, tok, w.nh)
-			w.nr = w.sacreIDs(p.Reference, o.NLTK.Lowercase, tok, w.nr)
+			w.nh, w.nr, packed = w.tokens(p, o.NLTK.Lowercase, o.NLTK.Tokenize, w.nh, w.nr)
+			nh, nr = w.nh, w.nr
 		}
-		nh, nrefs = w.nh, [][]uint32{w.nr}
-		nc = nltkPair(&w.table, nh, nrefs, maxN)
+		w.count(nh, nr, packed, w.nMax, nc.num, nc.den)
 	}
+	for i := range nc.den {
+		nc.den[i] = max(1, nc.den[i])
+	}
+	nc.hypLen, nc.refLen = len(nh), len(nr)
 	var err error
-	it.NLTKBLEU, err = o.NLTK.score(nc, nh, nrefs)
+	w.one[0] = nr
+	it.NLTKBLEU, err = o.NLTK.score(*nc, nh, w.one[:])
 
 	it.ROUGE = w.rouge.score(p.Reference, p.Hypothesis, o.ROUGE.Stem)
-	return it, st, nc, err
+	return err
 }

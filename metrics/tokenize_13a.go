@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"bytes"
 	"strings"
 )
 
@@ -48,56 +49,67 @@ func (t *tok13a) spaced(line string) []byte {
 	}
 
 	// Pass 1: pad the punctuation class with spaces. The surrounding spaces
-	// matter: they give a leading "." a non-digit to its left.
-	a := t.a[:0]
-	a = append(a, ' ')
+	// matter: they give a leading "." a non-digit to its left. Text between
+	// triggers is copied in chunks; most bytes are letters no pass touches.
+	a := append(t.a[:0], ' ')
+	last := 0
 	for i := 0; i < len(line); i++ {
-		c := line[i]
-		if punct13a[c] {
+		if c := line[i]; punct13a[c] {
+			a = append(a, line[last:i]...)
 			a = append(a, ' ', c, ' ')
-		} else {
-			a = append(a, c)
+			last = i + 1
 		}
 	}
+	a = append(a, line[last:]...)
 	a = append(a, ' ')
-
-	// Pass 2: ([^0-9])([\.,]) -> "\1 \2 ".
 	b := t.b[:0]
-	for i := 0; i < len(a); {
-		if i+1 < len(a) && !isDigit(a[i]) && (a[i+1] == '.' || a[i+1] == ',') {
-			b = append(b, a[i], ' ', a[i+1], ' ')
-			i += 2
-			continue
+
+	if bytes.IndexByte(a, '.') >= 0 || bytes.IndexByte(a, ',') >= 0 {
+		// Pass 2: ([^0-9])([\.,]) -> "\1 \2 ". A match ends at its [.,], so
+		// only a [.,] consumed as the previous match's end blocks the next.
+		last, consumed := 0, 0
+		for k := 1; k < len(a); k++ {
+			c := a[k]
+			if (c == '.' || c == ',') && k-1 >= consumed && !isDigit(a[k-1]) {
+				b = append(b, a[last:k]...)
+				b = append(b, ' ', c, ' ')
+				last, consumed = k+1, k+1
+			}
 		}
-		b = append(b, a[i])
-		i++
+		b = append(b, a[last:]...)
+
+		// Pass 3: ([\.,])([^0-9]) -> " \1 \2", consuming the character after.
+		a = a[:0]
+		last, consumed = 0, 0
+		for k := 0; k+1 < len(b); k++ {
+			c := b[k]
+			if (c == '.' || c == ',') && k >= consumed && !isDigit(b[k+1]) {
+				a = append(a, b[last:k]...)
+				a = append(a, ' ', c, ' ', b[k+1])
+				last, consumed = k+2, k+2
+			}
+		}
+		a = append(a, b[last:]...)
 	}
 
-	// Pass 3: ([\.,])([^0-9]) -> " \1 \2".
-	a = a[:0]
-	for i := 0; i < len(b); {
-		if i+1 < len(b) && (b[i] == '.' || b[i] == ',') && !isDigit(b[i+1]) {
-			a = append(a, ' ', b[i], ' ', b[i+1])
-			i += 2
-			continue
+	if bytes.IndexByte(a, '-') >= 0 {
+		// Pass 4: ([0-9])(-) -> "\1 \2 ". A digit is never a match's end, so
+		// every "-" after a digit matches.
+		b = b[:0]
+		last := 0
+		for k := 1; k < len(a); k++ {
+			if a[k] == '-' && isDigit(a[k-1]) {
+				b = append(b, a[last:k]...)
+				b = append(b, ' ', '-', ' ')
+				last = k + 1
+			}
 		}
-		a = append(a, b[i])
-		i++
-	}
-
-	// Pass 4: ([0-9])(-) -> "\1 \2 ".
-	b = b[:0]
-	for i := 0; i < len(a); {
-		if i+1 < len(a) && isDigit(a[i]) && a[i+1] == '-' {
-			b = append(b, a[i], ' ', '-', ' ')
-			i += 2
-			continue
-		}
-		b = append(b, a[i])
-		i++
+		b = append(b, a[last:]...)
+		t.a, t.b = a, b
+		return b
 	}
 	t.a, t.b = a, b
-	return b
+	return a
 }
 
 // Tokenize13a returns the tokens sacrebleu's 13a tokenizer produces for
