@@ -28,7 +28,8 @@ type Parsed struct {
 // truncated says the output was cut off (finish_reason "length").
 //
 // The rules, in order:
-//  1. Code fence lines (```, ```xml) are dropped; the text inside is kept.
+//  1. Line ends are made "\n"; code fence lines (```, ```xml) are dropped
+//     and the text inside them kept.
 //  2. Reasoning is the text between <think> and </think> (tags match
 //     case-insensitively). An empty block, as fine-tuned Qwen3 predictors
 //     write, gives empty reasoning. A </think> without <think> (the opening
@@ -49,7 +50,7 @@ type Parsed struct {
 //  6. With no <think> block, the prose before the answer is the reasoning
 //     (zero-shot chain of thought without tags).
 func ParseOutput(out string, truncated bool) Parsed {
-	s := stripFences(out)
+	s := stripFences(unixLines(out))
 	reason, rest, closed := splitThink(s)
 	p := Parsed{Reason: strings.TrimSpace(reason)}
 	if !closed {
@@ -92,12 +93,12 @@ func ParseOutput(out string, truncated bool) Parsed {
 }
 
 // answerLine matches a labelled answer line; group 1 is the answer.
-var answerLine = regexp.MustCompile(`(?im)^[ \t*_#>-]*(?:final[ \t]+)?(?:answer|prediction|predicted[ \t]+(?:next[ \t]+)?occupation|next[ \t]+occupation|occupation)[ \t*_]*[:：][ \t*_]*([^\r\n]*?)[ \t*_]*\r?$`)
+var answerLine = regexp.MustCompile(`(?im)^[ \t*_#>-]*(?:final[ \t]+)?(?:answer|prediction|predicted[ \t]+(?:next[ \t]+)?occupation|next[ \t]+occupation|occupation)[ \t*_]*[:：][ \t*_]*([^\n]*?)[ \t*_]*$`)
 
 // pickLine reduces the text inside answer tags to one line.
 func pickLine(s string) string {
 	s = strings.TrimSpace(s)
-	if !strings.ContainsAny(s, "\r\n") {
+	if !strings.Contains(s, "\n") {
 		return s
 	}
 	if m := answerLine.FindAllStringSubmatch(s, -1); m != nil {
@@ -105,7 +106,7 @@ func pickLine(s string) string {
 			return a
 		}
 	}
-	return strings.TrimSpace(s[strings.LastIndexAny(s, "\r\n")+1:])
+	return strings.TrimSpace(s[strings.LastIndexByte(s, '\n')+1:])
 }
 
 // splitThink splits s into reasoning and the rest. closed is false when a
@@ -129,6 +130,14 @@ func splitThink(s string) (reason, rest string, closed bool) {
 		return body[:a], body[a:], true
 	}
 	return body, "", false
+}
+
+// unixLines turns "\r\n" and lone "\r" line ends into "\n".
+func unixLines(s string) string {
+	if !strings.Contains(s, "\r") {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 }
 
 // stripFences drops Markdown code fence lines.
@@ -183,7 +192,7 @@ func hasPrefixFold(s, lower string) bool {
 // ReasoningText is the reasoning a two-model reasoner wrote: the inside of
 // its <think> block (closed or not), else its whole output.
 func ReasoningText(out string) string {
-	reason, rest, _ := splitThink(stripFences(out))
+	reason, rest, _ := splitThink(stripFences(unixLines(out)))
 	if r := strings.TrimSpace(reason); r != "" {
 		return r
 	}

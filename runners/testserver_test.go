@@ -142,10 +142,28 @@ func newFakeLLM(t testing.TB, plan faultPlan) *fakeLLM {
 
 func (f *fakeLLM) URL() string { return f.srv.URL + "/v1" }
 
-func (f *fakeLLM) setPlan(p faultPlan) {
+func (f *fakeLLM) setPlan(p faultPlan) { f.set(func(f *fakeLLM) { f.plan = p }) }
+
+// set changes the server's settings under its lock (handlers run on other
+// goroutines).
+func (f *fakeLLM) set(fn func(*fakeLLM)) {
 	f.mu.Lock()
-	f.plan = p
+	fn(f)
 	f.mu.Unlock()
+}
+
+// batchCounts are the batches created and files uploaded.
+func (f *fakeLLM) batchCounts() (created, uploads int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.created, f.uploads
+}
+
+// heldRequests is how many requests the gate has held.
+func (f *fakeLLM) heldRequests() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.held
 }
 
 // sent returns how many times each body was received.
@@ -178,7 +196,10 @@ func (f *fakeLLM) openGate() {
 
 func (f *fakeLLM) auth(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if f.key != "" && r.Header.Get("Authorization") != "Bearer "+f.key {
+		f.mu.Lock()
+		key := f.key
+		f.mu.Unlock()
+		if key != "" && r.Header.Get("Authorization") != "Bearer "+key {
 			writeJSON(w, 401, map[string]any{"error": map[string]any{"message": "invalid API key", "type": "invalid_request_error"}})
 			return
 		}

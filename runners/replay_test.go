@@ -1,0 +1,83 @@
+package runners
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/occbench/occbench/bench"
+)
+
+func TestReplay(t *testing.T) {
+	dir := t.TempDir()
+	_, exs := llmTestSet(t, dir, 4)
+	title := func(i int) string { return exs[i].TargetTitle }
+	jsonl := `{"user_id": "u0000", "answer": "` + title(0) + `"}
+{"user_id": "u0001", "raw": "<think>\nsteady\n</think>\n<answer>\n` + title(1) + `\n</answer>"}
+{"user_id": "u0002", "raw": "<think>\ncut off", "reason": "given reason"}
+{"user_id": "u9999", "answer": "Chief Executives"}
+`
+	csvText := "id,output\r\nu0000,\"<think>a</think>\n<answer>" + title(0) + "</answer>\"\r\nu0001,Answer: " + title(1) + "\r\n"
+	os.WriteFile(filepath.Join(dir, "out.jsonl"), []byte(jsonl), 0o644)
+	os.WriteFile(filepath.Join(dir, "out.csv"), []byte(csvText), 0o644)
+	suiteFile := filepath.Join(dir, "suite.yaml")
+	os.WriteFile(suiteFile, []byte(`name: replay
+test: test.arrow
+out: run
+runners:
+  - {name: j, kind: replay, file: out.jsonl}
+  - {name: c, kind: replay, file: out.csv, id_field: id, raw_field: output}
+`), 0o644)
+	s, err := bench.LoadSuite(suiteFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scores, err := Run(context.Background(), s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := readPreds(t, PredictionsPath(filepath.Join(dir, "run"), "j"))
+	if p := j["u0000"]; p.Code != exs[0].TargetCode || p.Parse != ParseGiven || p.Mapping != "exact" {
+		t.Errorf("given answer: %+v", p)
+	}
+	if p := j["u0001"]; p.Code != exs[1].TargetCode || p.Parse != ParseTag || p.Reason != "steady" {
+		t.Errorf("raw output: %+v", p)
+	}
+	if p := j["u0002"]; p.Code != "" || p.Parse != ParseUnclosedThink || p.Reason != "given reason" || p.Error != "" {
+		t.Errorf("unanswered output: %+v", p)
+	}
+	if p := j["u0003"]; !strings.Contains(p.Error, "no line for this user") {
+		t.Errorf("missing user: %+v", p)
+	}
+	c := readPreds(t, PredictionsPath(filepath.Join(dir, "run"), "c"))
+	if c["u0000"].Code != exs[0].TargetCode || c["u0001"].Code != exs[1].TargetCode || c["u0001"].Parse != ParseAnswerLine {
+		t.Errorf("csv: %+v", c)
+	}
+	if scores.Runners["j"].EM != 0.5 || scores.Runners["c"].EM != 0.5 {
+		t.Errorf("EM j %v, c %v", scores.Runners["j"].EM, scores.Runners["c"].EM)
+	}
+
+	for name, tc := range map[string]struct{ file, text, extra, want string }{
+		"duplicate":  {"d.jsonl", "{\"user_id\":\"u1\",\"answer\":\"a\"}\n{\"user_id\":\"u1\",\"answer\":\"b\"}\n", "", "already given on line 1"},
+		"bad json":   {"b.jsonl", "{\"user_id\":\"u1\"\n", "", "b.jsonl:1"},
+		"not string": {"n.jsonl", "{\"user_id\":\"u1\",\"answer\":3}\n", "", `field "answer": want a string`},
+		"no column":  {"c.csv", "user,answer\nu1,a\n", "", `no column "user_id"`},
+		"no answer":  {"a.csv", "user_id,text\nu1,a\n", "", `no column "answer" or "raw"`},
+		"no id":      {"i.jsonl", "{\"answer\":\"a\"}\n", "", `i.jsonl:1: field "user_id": missing`},
+		"format":     {"f.txt", "", ", format: xml", `format "xml"`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			os.WriteFile(filepath.Join(dir, tc.file), []byte(tc.text), 0o644)
+			os.WriteFile(suiteFile, []byte("name: r\ntest: test.arrow\nout: run-"+name+"\nrunners:\n  - {name: r, kind: replay, file: "+tc.file+tc.extra+"}\n"), 0o644)
+			s, err := bench.LoadSuite(suiteFile)
+			if err == nil {
+				_, err = Run(context.Background(), s, Options{})
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
