@@ -86,3 +86,33 @@ func FuzzParsePairs(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParsePairFast checks the hand-written fast path against encoding/json:
+// whenever it accepts a line, encoding/json must accept it with the same
+// result.
+func FuzzParsePairFast(f *testing.F) {
+	for _, s := range []string{
+		`{"id": "a", "hypothesis": "h", "reference": "r"}`,
+		`{"id": -1.5e3, "hypothesis": "a\"b\\c\/\b\f\n\r\t\u00e9\u2019", "reference": "\u0000", "x": [1]}`,
+		`{"id":"a","hypothesis":"h","reference":"r","ID":"b"}`,
+		`{"id":"a","hypothesis":"h","reference":"r","hypothesis":"h2"}`,
+		`{"id":"a","hypothesis":"\ud83d\ude00","reference":"r"}`,
+		`{"id":"a","hypothesis":"h","reference":"r","n":null,"t":true,"f":false,"z":0}`,
+		` {"id":"é","hypothesis":"naïve","reference":"“x”"} `,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		fast, ok := parsePairFast(line)
+		if !ok {
+			return
+		}
+		slow, err := parsePairJSON(line)
+		if err != nil {
+			t.Fatalf("fast path accepted %q, encoding/json: %v", line, err)
+		}
+		if fast != slow {
+			t.Fatalf("%q: fast %+v, encoding/json %+v", line, fast, slow)
+		}
+	})
+}
