@@ -1,0 +1,208 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/metrics"
+	"github.com/occbench/occbench/reports/reportstest"
+)
+
+// flipRuns writes a base and a new run of two runners over 200 users. In
+// the base run, sasrec is right on users 0–59; in the new run it loses the
+// first b of them and gains the c users from 60 on. markov is the same in
+// both.
+func flipRuns(t *testing.T, b, c int) (string, string) {
+	t.Helper()
+	dir := t.TempDir()
+	test := reportstest.TestSet(200, false)
+	path, err := reportstest.WriteTestSet(filepath.Join(dir, "test.arrow"), test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	markov := reportstest.Runner{Name: "markov", Kind: "markov", Outcome: reportstest.Pattern(func(i int) bool { return i%3 == 0 }, nil)}
+	base := []reportstest.Runner{markov, {Name: "sasrec", Kind: "sasrec", Outcome: reportstest.Pattern(func(i int) bool { return i < 60 }, nil)}}
+	nw := []reportstest.Runner{markov, {Name: "sasrec", Kind: "sasrec", Outcome: reportstest.Pattern(func(i int) bool {
+		return (i >= b && i < 60) || (i >= 60 && i < 60+c)
+	}, func(i int) bool { return i < b })}}
+	bd, nd := filepath.Join(dir, "base"), filepath.Join(dir, "new")
+	if err := reportstest.WriteRun(bd, path, test, base); err != nil {
+		t.Fatal(err)
+	}
+	if err := reportstest.WriteRun(nd, path, test, nw); err != nil {
+		t.Fatal(err)
+	}
+	return bd, nd
+}
+
+func TestCompareFlips(t *testing.T) {
+	cases := []struct {
+		name       string
+		b, c       int
+		opts       CompareOptions
+		verdict    string // sasrec's
+		overall    string
+		wantPAdj   float64 // 0: skip
+		wantMethod metrics.McNemarMethod
+	}{
+		// p = 2·P(X ≤ 3 | 18, ½) = 2·988/2¹⁸; two runners, Bonferroni m = 2.
+		{name: "regression", b: 15, c: 3, verdict: VerdictRegression, overall: VerdictRegression, wantPAdj: 2 * 2 * 988.0 / 262144},
+		{name: "improvement", b: 3, c: 15, verdict: VerdictImprovement, overall: VerdictImprovement, wantPAdj: 2 * 2 * 988.0 / 262144},
+		{name: "no change", b: 4, c: 2, verdict: VerdictNoChange, overall: VerdictNoChange},
+		{name: "tolerated by max-drop", b: 15, c: 3, opts: CompareOptions{MaxDrop: 6}, verdict: VerdictTolerated, overall: VerdictNoChange},
+		{name: "max-drop below the drop", b: 15, c: 3, opts: CompareOptions{MaxDrop: 5.9}, verdict: VerdictRegression, overall: VerdictRegression},
+		{name: "strict alpha", b: 15, c: 3, opts: CompareOptions{Significance: Significance{Alpha: 0.01}}, verdict: VerdictNoChange, overall: VerdictNoChange},
+		{name: "holm", b: 15, c: 3, opts: CompareOptions{Significance: Significance{Correction: Holm}}, verdict: VerdictRegression, overall: VerdictRegression, wantPAdj: 2 * 2 * 988.0 / 262144},
+		{name: "chi2 corrected", b: 15, c: 3, opts: CompareOptions{Significance: Significance{Method: metrics.McNemarChi2Corrected}}, verdict: VerdictRegression, overall: VerdictRegression,
+			wantPAdj: 2 * math.Erfc(math.Sqrt(121.0/18/2)), wantMethod: metrics.McNemarChi2Corrected},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			bd, nd := flipRuns(t, tc.b, tc.c)
+			cmp, err := Compare(bd, nd, tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cmp.M != 2 || len(cmp.Runners) != 2 {
+				t.Fatalf("m = %d, runners %d; want 2 and 2", cmp.M, len(cmp.Runners))
+			}
+			mk, sr := cmp.Runners[0], cmp.Runners[1]
+			if mk.Name != "markov" || mk.B != 0 || mk.C != 0 || mk.Verdict != VerdictNoChange {
+				t.Errorf("markov: %+v", mk)
+			}
+			if sr.B != tc.b || sr.C != tc.c {
+				t.Errorf("sasrec b, c = %d, %d; want %d, %d", sr.B, sr.C, tc.b, tc.c)
+			}
+			if d := float64(sr.EMDelta); math.Abs(d-float64(tc.c-tc.b)/200) > 1e-12 {
+				t.Errorf("EM delta = %v, want %v", d, float64(tc.c-tc.b)/200)
+			}
+			if sr.Verdict != tc.verdict || cmp.Verdict != tc.overall {
+				t.Errorf("verdicts = %q / %q, want %q / %q", sr.Verdict, cmp.Verdict, tc.verdict, tc.overall)
+			}
+			if tc.wantPAdj > 0 && math.Abs(float64(sr.PAdj)-tc.wantPAdj) > 1e-12 {
+				t.Errorf("p adj = %.15g, want %.15g", float64(sr.PAdj), tc.wantPAdj)
+			}
+			if cmp.Method != tc.wantMethod.String() {
+				t.Errorf("method = %s, want %s", cmp.Method, tc.wantMethod)
+			}
+		})
+	}
+}
+
+func TestCompareJSONShape(t *testing.T) {
+	bd, nd := flipRuns(t, 15, 3)
+	cmp, err := Compare(bd, nd, CompareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := cmp.WriteJSON(&buf); err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"base", "new", "method", "correction", "m", "alpha", "max_drop", "runners", "only_base", "only_new", "regressions", "improvements", "verdict"} {
+		if _, ok := got[k]; !ok {
+			t.Errorf("JSON lacks %q:\n%s", k, buf.String())
+		}
+	}
+	r := got["runners"].([]any)[1].(map[string]any)
+	for _, k := range []string{"name", "n", "em_base", "em_new", "em_delta", "rm_base", "rm_new", "rm_delta", "rm_delta_ci", "b", "c", "statistic", "p", "p_adjusted", "verdict", "warnings"} {
+		if _, ok := r[k]; !ok {
+			t.Errorf("runner JSON lacks %q", k)
+		}
+	}
+	// markov has b = c = 0: the exact test's p is 1, and a warning says so.
+	mk := got["runners"].([]any)[0].(map[string]any)
+	if mk["p"] != 1.0 || len(mk["warnings"].([]any)) == 0 {
+		t.Errorf("markov = %v", mk)
+	}
+}
+
+func TestCompareUnusable(t *testing.T) {
+	bd, nd := flipRuns(t, 1, 1)
+	other := t.TempDir()
+	test := reportstest.TestSet(201, false)
+	path, err := reportstest.WriteTestSet(filepath.Join(other, "test.arrow"), test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	diffSet := filepath.Join(other, "run")
+	if err := reportstest.WriteRun(diffSet, path, test, []reportstest.Runner{{Name: "sasrec", Kind: "sasrec", Outcome: reportstest.Pattern(func(i int) bool { return true }, nil)}}); err != nil {
+		t.Fatal(err)
+	}
+	// A run over the same test set with other runners only.
+	bench200 := readManifestTest(t, bd)
+	others := filepath.Join(t.TempDir(), "others")
+	if err := reportstest.WriteRun(others, bench200, reportstest.TestSet(200, false), []reportstest.Runner{{Name: "bert4rec", Kind: "bert4rec", Outcome: reportstest.Pattern(func(i int) bool { return false }, nil)}}); err != nil {
+		t.Fatal(err)
+	}
+	// A new run that missed users.
+	partial := filepath.Join(t.TempDir(), "partial")
+	if err := reportstest.WriteRun(partial, bench200, reportstest.TestSet(200, false), []reportstest.Runner{{Name: "sasrec", Kind: "sasrec", Outcome: func(i int) reportstest.Outcome {
+		if i >= 190 {
+			return reportstest.Missing
+		}
+		return reportstest.Right
+	}}}); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, base, new string
+		opts            CompareOptions
+		want            string
+	}{
+		{"different test sets", bd, diffSet, CompareOptions{}, "different test sets"},
+		{"no runner in common", bd, others, CompareOptions{}, "no runner in common"},
+		{"missing samples", bd, partial, CompareOptions{}, "has no prediction for 10 of 200 test users (first: u0190, u0191, u0192)"},
+		{"not a run", bd, t.TempDir(), CompareOptions{}, "is not a run directory"},
+		{"only unknown", bd, nd, CompareOptions{Only: []string{"gru4rec"}}, "--only gru4rec"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Compare(tc.base, tc.new, tc.opts)
+			if !errors.Is(err, ErrUnusable) {
+				t.Fatalf("err = %v, want ErrUnusable", err)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %q, want it to say %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func readManifestTest(t *testing.T, dir string) string {
+	t.Helper()
+	m, err := bench.ReadManifest(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.Datasets["test"].Path
+}
+
+func TestCompareTableGolden(t *testing.T) {
+	bd, nd := flipRuns(t, 15, 3)
+	cmp, err := Compare(bd, nd, CompareOptions{MaxDrop: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The directories are temporary; name them as a person would.
+	cmp.Base.Dir, cmp.New.Dir = "runs/base", "runs/new"
+	for _, f := range []Format{Text, Markdown} {
+		var buf bytes.Buffer
+		if err := WriteTable(&buf, f, cmp.Table()); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "compare."+string(f), buf.Bytes())
+	}
+	_ = os.Remove
+}

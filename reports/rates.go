@@ -1,0 +1,63 @@
+package reports
+
+import (
+	"fmt"
+	"math"
+)
+
+// ratesTable is per-runner reliability and cost: error, unmapped-answer and
+// missing rates, the other EM, latency and tokens per user, and the ranking
+// metrics of runners that rank.
+func (r *Report) ratesTable() *Table {
+	otherEM := "EM strict (%)"
+	if strictEM(r.Run) {
+		otherEM = "EM codes (%)"
+	}
+	t := &Table{
+		ID:    "rates",
+		Title: "Per-runner error and unmapped-answer rates, cost, and ranking metrics",
+		Group: "Category",
+		Columns: []Column{
+			{"System", Left}, {"Errors (%)", Right}, {"Unmapped (%)", Right}, {"Missing", Right}, {otherEM, Right},
+			{"Latency (ms/user)", Right}, {"Prompt tok./user", Right}, {"Completion tok./user", Right},
+			{"HR@10 (%)", Right}, {"NDCG@10", Right}, {"MRR", Right},
+		},
+	}
+	for _, s := range r.Run.Systems {
+		sc := s.Scores
+		other := float64(sc.EMStrict)
+		if strictEM(r.Run) {
+			other = float64(sc.EM)
+		}
+		hr, nd, mrr := Dash, Dash, Dash
+		if m, ok := sc.HR["10"]; ok {
+			hr = pct(float64(m.Value))
+		}
+		if m, ok := sc.NDCG["10"]; ok {
+			nd = fixed(float64(m.Value), 4)
+		}
+		if sc.MRR != nil {
+			mrr = fixed(float64(sc.MRR.Value), 4)
+		}
+		t.Rows = append(t.Rows, Row{Group: s.Category, Cells: []string{
+			systemLabel(s), pct(float64(sc.Errors)), pct(float64(sc.Unmapped)), count(s.Outcomes.Missing), pct(other),
+			ms(float64(sc.LatencyMS)), tokens(float64(sc.PromptTok)), tokens(float64(sc.CompleteTok)), hr, nd, mrr,
+		}})
+	}
+	t.Notes = append(t.Notes, r.protocolNote(),
+		"Errors: predictions recorded with an error (counted wrong). Unmapped: answers that did not map onto O*NET (counted wrong). Missing: test users without a prediction. Latency and tokens: means per recorded user, as the runner recorded them; ranking metrics only for runners that rank all occupations.")
+	if strictEM(r.Run) {
+		t.Notes = append(t.Notes, "EM codes: O*NET codes equal after mapping the answer.")
+	} else {
+		t.Notes = append(t.Notes, fmt.Sprintf("EM strict: the paper's released definition, the answer string equal to the true title after trimming."))
+	}
+	return t
+}
+
+// tokens formats a mean token count; zero means the runner records none.
+func tokens(x float64) string {
+	if math.IsNaN(x) || x == 0 {
+		return Dash
+	}
+	return fixed(x, 1)
+}

@@ -1,0 +1,189 @@
+package reports
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Options control a report. The zero value is usable: the best system by
+// EM is the reference, McNemar exact with Bonferroni at 0.05, the embedded
+// paper expectations, two examples of each kind per system.
+type Options struct {
+	// Reference is the runner Table 2 tests every other system against;
+	// "" means the best by EM (the first in display order on a tie).
+	Reference    string
+	Significance Significance
+	// Paper holds the published numbers shown beside ours; nil means
+	// DefaultPaper(). NoPaper turns the comparison off.
+	Paper   *Paper
+	NoPaper bool
+	Inputs  Inputs
+	// Examples is how many best and how many worst predictions per system
+	// the PDF shows; 0 means 2, negative none.
+	Examples int
+}
+
+// DefaultExamples is the number of best and of worst examples per system.
+const DefaultExamples = 2
+
+func (o Options) withDefaults() Options {
+	o.Significance = o.Significance.withDefaults()
+	if o.Paper == nil && !o.NoPaper {
+		o.Paper = DefaultPaper()
+	}
+	if o.NoPaper {
+		o.Paper = nil
+	}
+	if o.Examples == 0 {
+		o.Examples = DefaultExamples
+	}
+	return o
+}
+
+// Report is everything computed from a run for its tables, charts and PDF.
+type Report struct {
+	Run       *Run
+	Opts      Options
+	Reference *System
+	// VsRef[i] tests the reference against Run.Systems[i] (zero for the
+	// reference itself); the family is every other system.
+	VsRef []Test
+	// Pairs tests every pair of systems; the family is all pairs.
+	Pairs []Test
+	// Similarity is each system's reasons against the oracle reasons, where
+	// both exist.
+	Similarity map[string]*Similarity
+
+	Table1, Table2, Table3, Table4, Scaling, McNemar, Rates, PaperDiff *Table
+}
+
+// Build computes a report from a loaded run.
+func Build(run *Run, o Options) (*Report, error) {
+	o = o.withDefaults()
+	r := &Report{Run: run, Opts: o}
+	if len(run.Systems) == 0 {
+		return nil, fmt.Errorf("run %s has no scored runners", run.Dir)
+	}
+	if err := r.significance(); err != nil {
+		return nil, err
+	}
+	sim, err := similarities(run)
+	if err != nil {
+		return nil, err
+	}
+	r.Similarity = sim
+	r.Table2 = r.table2()
+	r.McNemar = r.mcnemarTable()
+	r.Rates = r.ratesTable()
+	r.Table3 = r.table3()
+	r.Table1 = r.table1()
+	r.Table4 = r.table4()
+	r.Scaling = r.scalingTable()
+	r.PaperDiff = r.paperTable()
+	return r, nil
+}
+
+// Tables lists the report's tables in the order they are written.
+func (r *Report) Tables() []*Table {
+	ts := []*Table{r.Table2, r.McNemar, r.Rates, r.Table3, r.Table1, r.Table4, r.Scaling}
+	if r.PaperDiff != nil {
+		ts = append(ts, r.PaperDiff)
+	}
+	return ts
+}
+
+// significance picks the reference and runs the two families of tests.
+func (r *Report) significance() error {
+	ss := r.Run.Systems
+	if r.Opts.Reference != "" {
+		r.Reference = r.Run.System(r.Opts.Reference)
+		if r.Reference == nil {
+			return fmt.Errorf("--reference %s: the run has no such runner (it has %s)", r.Opts.Reference, strings.Join(names(ss), ", "))
+		}
+	} else {
+		best := math.Inf(-1)
+		for _, s := range ss {
+			if em := headlineEM(r.Run, s); em > best {
+				best, r.Reference = em, s
+			}
+		}
+		if r.Reference == nil {
+			r.Reference = ss[0]
+		}
+	}
+	var pairs [][2]*System
+	for _, s := range ss {
+		if s != r.Reference {
+			pairs = append(pairs, [2]*System{r.Reference, s})
+		}
+	}
+	fam, err := testFamily(pairs, r.Opts.Significance)
+	if err != nil {
+		return err
+	}
+	r.VsRef = make([]Test, len(ss))
+	k := 0
+	for i, s := range ss {
+		if s != r.Reference {
+			r.VsRef[i] = fam[k]
+			k++
+		}
+	}
+	r.Pairs, err = testFamily(allPairs(ss), r.Opts.Significance)
+	return err
+}
+
+func names(ss []*System) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = s.Name
+	}
+	return out
+}
+
+// strictEM reports whether the run's headline EM is the paper's title
+// match rather than code equality.
+func strictEM(run *Run) bool {
+	switch run.Manifest.Protocol.EM {
+	case "strict", "title", "em_strict":
+		return true
+	}
+	return false
+}
+
+// headlineEM is the EM the protocol names, with its interval.
+func headlineEM(run *Run, s *System) float64 {
+	v, _, _ := headlineEMCI(run, s)
+	return v
+}
+
+func headlineEMCI(run *Run, s *System) (v, lo, hi float64) {
+	sc := s.Scores
+	if strictEM(run) {
+		return float64(sc.EMStrict), float64(sc.EMStrictCI[0]), float64(sc.EMStrictCI[1])
+	}
+	return float64(sc.EM), float64(sc.EMCI[0]), float64(sc.EMCI[1])
+}
+
+// protocolNote states how the run was scored; every table carries it.
+func (r *Report) protocolNote() string {
+	p := r.Run.Manifest.Protocol
+	users := p.TestUsers
+	if users == 0 {
+		users = len(r.Run.Test)
+	}
+	em := "EM on O*NET codes (the answer mapped onto the taxonomy)"
+	if strictEM(r.Run) {
+		em = "EM on title strings (the paper's released code)"
+	}
+	boot := ""
+	if p.Bootstrap > 0 {
+		boot = fmt.Sprintf("; 95%% percentile bootstrap intervals, %s resamples", count(p.Bootstrap))
+	}
+	return fmt.Sprintf("Protocol: test set %s (%s); %s; RM over the true occupation and %d O*NET related occupations%s.",
+		short(r.Run.TestDigest()), plural(users, "user", "users"), em, p.Related, boot)
+}
+
+// systemLabel is how tables name a system.
+func systemLabel(s *System) string { return s.Display }

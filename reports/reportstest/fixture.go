@@ -1,0 +1,179 @@
+// Package reportstest builds small run directories in the formats occbench
+// run writes, for the tests of reports and of the report and compare
+// commands.
+package reportstest
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/bench/onet"
+	"github.com/occbench/occbench/runners"
+)
+
+// Runner describes a fake runner of a fixture run.
+type Runner struct {
+	Name     string
+	Kind     string
+	Settings map[string]any
+	// Outcome says what the runner predicts for user i: Right, Related (a
+	// related occupation), Wrong (an unrelated one), Unmapped, Failed, or
+	// Missing (no record).
+	Outcome func(i int) Outcome
+	Reasons bool    // write a reason text
+	Latency float64 // ms per user
+	Tokens  int     // prompt tokens per user (completion = a quarter)
+}
+
+// Outcome of one prediction.
+type Outcome int
+
+const (
+	Right Outcome = iota
+	Related
+	Wrong
+	Unmapped
+	Failed
+	Missing
+)
+
+// Targets are the occupations the fixture's users move into, all with an
+// O*NET related list.
+var Targets = []string{"15-1252.00", "29-1141.00", "13-2011.00", "11-2021.00", "25-2021.00"}
+
+// TestSet makes n users. Their histories carry text outside cp1252 (Polish,
+// Cyrillic, Greek) so that PDF rendering is exercised; every third user has
+// an oracle reason when oracle is true.
+func TestSet(n int, oracle bool) []*bench.Example {
+	tax := onet.Default()
+	exs := make([]*bench.Example, n)
+	for i := range exs {
+		target, _ := tax.ByCode(Targets[i%len(Targets)])
+		prev, _ := tax.ByCode(tax.RelatedCodes(target.Code, 2)[1])
+		ex := &bench.Example{
+			UserID: fmt.Sprintf("u%04d", i),
+			History: []bench.Record{
+				{Kind: bench.Education, School: "Politechnika Łódzka", Degree: "Magister inżynier", Major: "Informatyka", GradYear: 2008, End: bench.DateOf(2008, 6, 30)},
+				{Kind: bench.Job, Title: "Инженер — " + prev.Title, Code: prev.Code, Occupation: prev.Title, Industry: "Τεχνολογία", Start: bench.DateOf(2009, 1, 1), End: bench.DateOf(2014, 3, 31)},
+				{Kind: bench.Job, Title: "Senior " + prev.Title, Code: prev.Code, Occupation: prev.Title, Industry: "Software", Start: bench.DateOf(2014, 4, 1), End: bench.DateOf(2020, 1, 31), Salary: 98000},
+			},
+			TargetCode:  target.Code,
+			TargetTitle: target.Title,
+		}
+		if oracle && i%3 == 0 {
+			ex.OracleReason = fmt.Sprintf("After years as %s the user builds on the same skills; the next step is %s, a natural promotion in the same field.", prev.Title, target.Title)
+		}
+		exs[i] = ex
+	}
+	return exs
+}
+
+// WriteTestSet writes a test set as Arrow and returns its path.
+func WriteTestSet(path string, exs []*bench.Example) (string, error) {
+	if err := bench.WriteExamples(path, exs, nil); err != nil {
+		return "", err
+	}
+	return path, nil
+}
+
+// Clock is the fixed time of fixture manifests, so outputs are stable.
+var Clock = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+
+// WriteRun writes a run directory over the test set at testPath: the
+// manifest, one predictions file per runner, and scores.json scored by
+// runners.ScoreRun with 200 bootstrap resamples.
+func WriteRun(dir, testPath string, test []*bench.Example, rs []Runner) error {
+	if err := os.MkdirAll(filepath.Join(dir, runners.PredDir), 0o755); err != nil {
+		return err
+	}
+	sum, err := bench.FileSHA256(testPath)
+	if err != nil {
+		return err
+	}
+	start, end := Clock, Clock.Add(90*time.Second)
+	man := &bench.Manifest{
+		Occbench: "test", GoVersion: "go1.26", Platform: "linux/amd64, 2 CPUs", Suite: "fixture", Seed: 1,
+		Datasets: map[string]bench.Dataset{"test": {Path: testPath, SHA256: sum, Users: len(test)}},
+		Protocol: bench.Protocol{EM: "code", Related: 20, Ranking: "full catalogue", Bootstrap: 200, TestUsers: len(test)},
+		Runners:  map[string]*bench.RunnerManifest{},
+		Started:  start, Finished: &end,
+	}
+	var names []string
+	for _, r := range rs {
+		settings := r.Settings
+		if settings == nil {
+			settings = map[string]any{}
+		}
+		man.Runners[r.Name] = &bench.RunnerManifest{Kind: r.Kind, Settings: settings, Started: &start, Finished: &end}
+		names = append(names, r.Name)
+		if err := writePredictions(runners.PredictionsPath(dir, r.Name), test, r); err != nil {
+			return err
+		}
+	}
+	if err := bench.WriteManifest(filepath.Join(dir, runners.ManifestFile), man); err != nil {
+		return err
+	}
+	scores, err := runners.ScoreRun(dir, test, names, runners.ScoreOptions{Related: 20, Bootstrap: 200, Seed: 1})
+	if err != nil {
+		return err
+	}
+	return scores.Write(filepath.Join(dir, runners.ScoresFile))
+}
+
+func writePredictions(path string, test []*bench.Example, r Runner) error {
+	tax := onet.Default()
+	w, err := bench.AppendPredictions(path)
+	if err != nil {
+		return err
+	}
+	for i, ex := range test {
+		out := r.Outcome(i)
+		if out == Missing {
+			continue
+		}
+		p := bench.Prediction{UserID: ex.UserID, Runner: r.Name, LatencyMS: r.Latency, PromptTokens: r.Tokens, CompletionTokens: r.Tokens / 4}
+		code := ""
+		switch out {
+		case Right:
+			code = ex.TargetCode
+		case Related:
+			code = tax.RelatedCodes(ex.TargetCode, 3)[2]
+		case Wrong:
+			code = "11-1011.00" // Chief Executives: related to none of the targets
+		case Unmapped:
+			p.Mapping, p.Answer = "none", "Galactic Space Pirate"
+		case Failed:
+			p.Error = "HTTP 500: upstream failed"
+		}
+		if code != "" {
+			o, _ := tax.ByCode(code)
+			p.Code, p.Title, p.Answer, p.Mapping = o.Code, o.Title, o.Title, "exact"
+		}
+		if r.Reasons && p.Error == "" {
+			p.Reason = fmt.Sprintf("The user worked as %s for eleven years, so %s follows.", ex.History[2].Occupation, p.Answer)
+			p.Raw = "<think>" + p.Reason + "</think><answer>" + p.Answer + "</answer>"
+		}
+		if err := w.Write(&p); err != nil {
+			w.Close()
+			return err
+		}
+	}
+	return w.Close()
+}
+
+// Pattern returns an Outcome function: Right where right(i), Related where
+// related(i), otherwise Wrong.
+func Pattern(right, related func(i int) bool) func(int) Outcome {
+	return func(i int) Outcome {
+		switch {
+		case right(i):
+			return Right
+		case related != nil && related(i):
+			return Related
+		}
+		return Wrong
+	}
+}
