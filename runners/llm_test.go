@@ -479,3 +479,19 @@ func TestAPIKeyMissingFromEnv(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
+
+// The README's example suite parses and builds every runner.
+func TestExampleSuite(t *testing.T) {
+	s, err := bench.LoadSuite(filepath.Join("..", "testdata", "suites", "llm.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range s.Runners {
+		if _, _, err := New(&s.Runners[i]); err != nil {
+			t.Errorf("%s: %v", s.Runners[i].Name, err)
+		}
+	}
+	if !strings.HasSuffix(s.Cache, filepath.Join("runs", ".occbench-cache")) {
+		t.Errorf("cache %s", s.Cache)
+	}
+}

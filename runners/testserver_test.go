@@ -94,6 +94,8 @@ type fakeLLM struct {
 	latency time.Duration
 	key     string // expected bearer token; "" accepts any
 	plan    faultPlan
+	// dropBodies keeps no request bodies (benchmarks: memory stays flat).
+	dropBodies bool
 
 	mu        sync.Mutex
 	seen      map[string]int // body digest → requests
@@ -251,7 +253,9 @@ func (f *fakeLLM) chat(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.seen[d]++
 	attempt := f.seen[d]
-	f.bodies = append(f.bodies, req)
+	if !f.dropBodies {
+		f.bodies = append(f.bodies, req)
+	}
 	gated := f.gateAt > 0 && f.totalLocked() >= f.gateAt
 	gate, plan := f.gate, f.plan
 	if gated {

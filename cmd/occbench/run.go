@@ -23,7 +23,14 @@ done, and writes DIR/manifest.json and DIR/scores.json.
 
 --resume DIR continues an interrupted run (the suite is read from its
 manifest unless --suite is given): users already recorded are skipped,
-and with --retry-errors users recorded with an error are redone.`,
+and with --retry-errors users recorded with an error are redone.
+
+LLM runners (kind llm) cache every answer under the suite's cache
+directory (default: .occbench-cache beside the run directory), so a rerun
+or a resumed run never sends a request whose answer is on disk; a run
+using the OpenAI Batch API (batch: true) resumes by collecting the batch
+it submitted. API keys are read from the variables the suite names and
+are written nowhere.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if resume != "" {
