@@ -166,3 +166,31 @@ func cpuTime() int64 {
 	}
 	return ru.Utime.Nano() + ru.Stime.Nano()
 }
+
+// FuzzScoreText checks the batch engine (per-pair ids, packed n-grams)
+// against the one-pair functions (interned ids, generic n-gram table) on
+// arbitrary text.
+func FuzzScoreText(f *testing.F) {
+	f.Add("The dog bit the man.", "The dog had bit the man.", true)
+	f.Add("a a a a b", "a b a b a a", false)
+	f.Add("3.5, 1,000 -\nx", "<skipped> &amp; y", true)
+	f.Fuzz(func(t *testing.T, hyp, ref string, ws bool) {
+		o := DefaultText
+		o.NLTK.Smoothing = "method1"
+		if ws {
+			o.NLTK.Tokenize = "whitespace"
+		}
+		rep, err := ScoreText([]Pair{{ID: "x", Hypothesis: hyp, Reference: ref}}, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		it := rep.Items[0]
+		if s := o.SacreBLEU.Sentence(hyp, ref); !reflect.DeepEqual(s, it.SacreBLEU) {
+			t.Fatalf("sacrebleu %v, engine %v", s, it.SacreBLEU)
+		}
+		n, _ := o.NLTK.Sentence([][]string{o.NLTK.Tokens(ref)}, o.NLTK.Tokens(hyp))
+		if n != it.NLTKBLEU {
+			t.Fatalf("nltk %v, engine %v", n, it.NLTKBLEU)
+		}
+	})
+}

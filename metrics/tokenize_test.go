@@ -175,9 +175,26 @@ func FuzzTokenizeROUGE(f *testing.F) {
 		if want := tokenizeROUGERegexp(s); !slices.Equal(got, want) {
 			t.Fatalf("TokenizeROUGE(%q) = %q, regexp reference %q", s, got, want)
 		}
-		for _, tok := range TokenizeROUGE(s, stem) {
+		toks := TokenizeROUGE(s, stem)
+		for _, tok := range toks {
 			if tok == "" || strings.Trim(tok, "abcdefghijklmnopqrstuvwxyz0123456789") != "" {
 				t.Fatalf("token %q outside [a-z0-9]+", tok)
+			}
+		}
+		// The batch scorer's ids must tell tokens apart exactly as the
+		// strings do.
+		rs := newRougeScratch()
+		rs.arena = make([]byte, 0, 2*len(s)+8)
+		rs.loc.reset(len(s)/2 + 1)
+		ids := rs.ids(s, stem, nil)
+		if len(ids) != len(toks) {
+			t.Fatalf("%q: %d ids for %d tokens", s, len(ids), len(toks))
+		}
+		for i := range ids {
+			for j := range ids {
+				if (ids[i] == ids[j]) != (toks[i] == toks[j]) {
+					t.Fatalf("%q: ids %v disagree with tokens %q", s, ids, toks)
+				}
 			}
 		}
 	})
