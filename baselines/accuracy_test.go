@@ -1,0 +1,160 @@
+package baselines
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/occbench/occbench/bench/onet"
+	"github.com/occbench/occbench/bench/synth"
+)
+
+var long = flag.Bool("long", false, "train the networks on occbench's default synthetic data and report accuracy")
+
+// synthSet is occbench's default synthetic data as item sequences.
+type synthSet struct {
+	tax      *onet.Taxonomy
+	n        int
+	users    []Sequence // train users: history then target
+	hists    []Sequence // test users' histories
+	targets  []int32
+	codes    []string // item → code
+	ceiling  synth.Ceiling
+	expected float64
+}
+
+var defaultSynth = sync.OnceValues(func() (*synthSet, error) {
+	cfg := synth.Default()
+	_, train, test, err := synth.Generate(context.Background(), cfg)
+	if err != nil {
+		return nil, err
+	}
+	tax := onet.Default()
+	s := &synthSet{tax: tax, n: tax.Len(), ceiling: synth.Compute(tax, train, test, cfg.Seed)}
+	for _, o := range tax.Occupations() {
+		s.codes = append(s.codes, o.Code)
+	}
+	seq := func(codes []string) (Sequence, error) {
+		out := make(Sequence, len(codes))
+		for i, c := range codes {
+			j, ok := tax.Index(c)
+			if !ok {
+				return nil, fmt.Errorf("code %q not in the taxonomy", c)
+			}
+			out[i] = int32(j)
+		}
+		return out, nil
+	}
+	for _, u := range train {
+		q, err := seq(append(u.Codes(), u.TargetCode))
+		if err != nil {
+			return nil, err
+		}
+		s.users = append(s.users, q)
+	}
+	for _, u := range test {
+		q, err := seq(append(u.Codes(), u.TargetCode))
+		if err != nil {
+			return nil, err
+		}
+		s.hists = append(s.hists, q[:len(q)-1])
+		s.targets = append(s.targets, q[len(q)-1])
+		s.expected += u.Bayes / float64(len(test))
+	}
+	return s, nil
+})
+
+// metricsOf scores top-10 lists: EM (top 1), RM (the paper's related
+// match of the top 1), HR@10 and NDCG@10.
+func (s *synthSet) metricsOf(top [][]Scored) (em, rm, hr, ndcg float64) {
+	for i, t := range top {
+		truth := s.codes[s.targets[i]]
+		if len(t) > 0 {
+			rm += synth.RM(s.tax, truth, s.codes[t[0].Item], synth.RelatedK)
+		}
+		for r, sc := range t {
+			if sc.Item == s.targets[i] {
+				if r == 0 {
+					em++
+				}
+				hr++
+				ndcg += 1 / math.Log2(float64(r)+2)
+				break
+			}
+		}
+	}
+	n := float64(len(top))
+	return em / n, rm / n, hr / n, ndcg / n
+}
+
+// TestAccuracyReport trains every baseline at its default settings on the
+// default synthetic data and prints the table for the README. Run with
+// go test ./baselines -run AccuracyReport -long -v -timeout 30m.
+func TestAccuracyReport(t *testing.T) {
+	if !*long {
+		t.Skip("needs -long")
+	}
+	s, err := defaultSynth()
+	if err != nil {
+		t.Fatal(err)
+	}
+	train, valid := PrepareData(s.users, s.hists, DefaultData)
+	var b strings.Builder
+	fmt.Fprintf(&b, "| model | EM | RM | HR@10 | NDCG@10 | train time | best epoch |\n|---|---|---|---|---|---|---|\n")
+	fmt.Fprintf(&b, "| Bayes-optimal (ceiling.json) | %.4f | %.4f | | | | expected EM %.4f |\n", s.ceiling.Bayes.EM, s.ceiling.Bayes.RM, s.expected)
+	row := func(name string, p Predictor, took time.Duration, best string) {
+		t0 := time.Now()
+		top := PredictAll(p, s.hists, 10)
+		em, rm, hr, ndcg := s.metricsOf(top)
+		fmt.Fprintf(&b, "| %s | %.4f | %.4f | %.4f | %.4f | %s | %s |\n", name, em, rm, hr, ndcg, took.Round(100*time.Millisecond), best)
+		t.Logf("%s: EM %.4f RM %.4f HR@10 %.4f NDCG@10 %.4f (predict %s)", name, em, rm, hr, ndcg, time.Since(t0).Round(time.Millisecond))
+	}
+	pop, _ := FitMostPop(s.users, s.n)
+	row("MostPop", pop, 0, "")
+	row("Last", NewLast(pop), 0, "")
+	m1, _ := FitMarkov(s.users, s.n, MarkovConfig{Order: 1, MinCount: 1})
+	row("Markov-1", m1, 0, "")
+	m2, _ := FitMarkov(s.users, s.n, DefaultMarkov)
+	row("Markov-2", m2, 0, "")
+	logf := func(f string, a ...any) { t.Logf(f, a...) }
+	if only := *modelFlag; only == "" || only == "sasrec" {
+		t0 := time.Now()
+		sas, err := TrainSASRec(context.Background(), train, valid, s.n, overlay(t, DefaultSASRec, *sasFlag), TrainOptions{Seed: 1, Logf: logf})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := sas.Stats()
+		row("SASRec", sas, time.Since(t0), fmt.Sprintf("%d (%s)", st.BestEpoch, st.ToBest.Round(100*time.Millisecond)))
+	}
+	if only := *modelFlag; only == "" || only == "bert4rec" {
+		t0 := time.Now()
+		bert, err := TrainBERT4Rec(context.Background(), train, valid, s.n, overlay(t, DefaultBERT4Rec, *bertFlag), TrainOptions{Seed: 1, Logf: logf})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := bert.Stats()
+		row("BERT4Rec", bert, time.Since(t0), fmt.Sprintf("%d (%s)", st.BestEpoch, st.ToBest.Round(100*time.Millisecond)))
+	}
+	t.Log("\n" + b.String())
+}
+
+var (
+	modelFlag = flag.String("model", "", "with -long: only this network (sasrec or bert4rec)")
+	sasFlag   = flag.String("sasrec", "", "with -long: JSON laid over DefaultSASRec")
+	bertFlag  = flag.String("bert4rec", "", "with -long: JSON laid over DefaultBERT4Rec")
+)
+
+func overlay[T any](t *testing.T, base T, js string) T {
+	if js != "" {
+		if err := json.Unmarshal([]byte(js), &base); err != nil {
+			t.Fatalf("config overlay: %v", err)
+		}
+	}
+	return base
+}

@@ -1,0 +1,203 @@
+package baselines
+
+import (
+	"cmp"
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"math"
+	"reflect"
+	"runtime"
+	"testing"
+)
+
+// smallData is a quick stand-in for the default data: 60 items, 2,000
+// users.
+var smallData = sync1(func() toyData { return newToyData(60, 2000, 300) })
+
+func smallSASRec() SASRecConfig {
+	c := DefaultSASRec
+	c.netConfig = netConfig{Hidden: 16, Heads: 2, Blocks: 1, Inner: 32, MaxLen: 16, Dropout: 0.1}
+	c.Train.Epochs, c.Train.Patience, c.Train.LR = 6, 0, 3e-3
+	return c
+}
+
+func smallBERT4Rec() BERT4RecConfig {
+	c := DefaultBERT4Rec
+	c.netConfig = netConfig{Hidden: 16, Heads: 2, Blocks: 1, Inner: 32, MaxLen: 16, Dropout: 0.1}
+	// The cloze task gives fewer targets per pass: it needs more epochs.
+	c.Train.Epochs, c.Train.Patience, c.Train.LR = 40, 0, 3e-3
+	return c
+}
+
+func emOf(p Predictor, test []Sequence) float64 {
+	hs, ts := histories(test)
+	hit := 0
+	for i, top := range PredictAll(p, hs, 1) {
+		if len(top) > 0 && top[0].Item == ts[i] {
+			hit++
+		}
+	}
+	return float64(hit) / float64(len(ts))
+}
+
+// trainSmall trains on smallData; epochs > 0 overrides the config's.
+func trainSmall(t *testing.T, kind string, epochs int, opts TrainOptions) Model {
+	t.Helper()
+	d := smallData()
+	train, valid := PrepareData(d.train, nil, DataOptions{ValidFrac: 0.1, Seed: 1})
+	var m Model
+	var err error
+	if kind == "sasrec" {
+		c := smallSASRec()
+		c.Train.Epochs = cmp.Or(epochs, c.Train.Epochs)
+		m, err = TrainSASRec(context.Background(), train, valid, 60, c, opts)
+	} else {
+		c := smallBERT4Rec()
+		c.Train.Epochs = cmp.Or(epochs, c.Train.Epochs)
+		m, err = TrainBERT4Rec(context.Background(), train, valid, 60, c, opts)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestNetworksLearn checks that both networks beat popularity by a wide
+// margin on a small hidden-type Markov world.
+func TestNetworksLearn(t *testing.T) {
+	d := smallData()
+	pop, _ := FitMostPop(d.train, 60)
+	base := emOf(pop, d.test)
+	bayes := d.world.bayesEM(d.test)
+	for _, kind := range []string{"sasrec", "bert4rec"} {
+		t.Run(kind, func(t *testing.T) {
+			var epochs []Epoch
+			m := trainSmall(t, kind, 0, TrainOptions{Seed: 1, Progress: func(e Epoch) { epochs = append(epochs, e) }})
+			em := emOf(m, d.test)
+			t.Logf("%s EM %.3f, mostpop %.3f, bayes %.3f", kind, em, base, bayes)
+			if em < base+0.1 {
+				t.Errorf("EM %.3f: want at least mostpop %.3f + 0.1", em, base)
+			}
+			if len(epochs) < 6 || epochs[0].Loss <= epochs[len(epochs)-1].Loss {
+				t.Errorf("epochs %+v: want a falling loss", epochs)
+			}
+			st := m.(interface{ Stats() TrainStats }).Stats()
+			if st.BestEpoch < 1 || st.ValidEM != epochs[st.BestEpoch-1].ValidEM {
+				t.Errorf("stats %+v do not match the epochs", st)
+			}
+		})
+	}
+}
+
+// TestDeterminism: the same seed and shards give bit-identical weights
+// and predictions, whatever GOMAXPROCS.
+func TestDeterminism(t *testing.T) {
+	d := smallData()
+	hs, _ := histories(d.test)
+	for _, kind := range []string{"sasrec", "bert4rec"} {
+		t.Run(kind, func(t *testing.T) {
+			var saved [][]byte
+			var preds [][][]Scored
+			for _, procs := range []int{2, 1} {
+				old := runtime.GOMAXPROCS(procs)
+				m := trainSmall(t, kind, 3, TrainOptions{Seed: 7, Shards: 2})
+				runtime.GOMAXPROCS(old)
+				w := m.(interface{ paramSet() *paramSet }).paramSet().w
+				b := make([]byte, 4*len(w))
+				for i, v := range w {
+					binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v))
+				}
+				saved = append(saved, b)
+				preds = append(preds, m.PredictBatch(hs, 10))
+			}
+			if !bytes.Equal(saved[0], saved[1]) {
+				t.Error("weights differ between GOMAXPROCS 2 and 1")
+			}
+			if !reflect.DeepEqual(preds[0], preds[1]) {
+				t.Error("predictions differ")
+			}
+		})
+	}
+}
+
+func TestPredictConsistency(t *testing.T) {
+	m := trainSmall(t, "sasrec", 0, TrainOptions{Seed: 1})
+	hs := []Sequence{{1, 2, 3}, {}, {59, 59, 59, 59, 59, 59, 59, 59, 59, 59, 59, 59, 59, 59, 59, 59, 59, 59, 1}, {70, 3}}
+	batch := m.PredictBatch(hs, 10)
+	for i, h := range hs {
+		one := m.Predict(h, 10)
+		if !reflect.DeepEqual(one, batch[i]) {
+			t.Errorf("history %d: Predict %v, PredictBatch %v", i, one, batch[i])
+		}
+		var sum float64
+		for j, s := range one {
+			sum += s.Score
+			if j > 0 && s.Score > one[j-1].Score {
+				t.Errorf("history %d: scores not sorted", i)
+			}
+		}
+		if len(one) != 10 || sum > 1+1e-6 || math.IsNaN(sum) {
+			t.Errorf("history %d: %d items, probability sum %v", i, len(one), sum)
+		}
+	}
+	// Out-of-range items are dropped, not indexed: {70, 3} scores as {3}.
+	if !reflect.DeepEqual(batch[3], m.Predict(Sequence{3}, 10)) {
+		t.Error("an unknown item changed the prediction")
+	}
+}
+
+func TestTrainErrors(t *testing.T) {
+	ctx := context.Background()
+	good := []Sequence{{0, 1, 2}, {2, 1}}
+	cfg := smallSASRec()
+	bad := cfg
+	bad.Heads = 3
+	for _, c := range []struct {
+		name  string
+		train []Sequence
+		cfg   SASRecConfig
+	}{
+		{"item out of range", []Sequence{{0, 60}}, cfg},
+		{"nothing to learn", []Sequence{{1}, {}}, cfg},
+		{"heads do not divide hidden", good, bad},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if _, err := TrainSASRec(ctx, c.train, nil, 60, c.cfg, TrainOptions{}); err == nil {
+				t.Error("no error")
+			}
+		})
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := TrainSASRec(cctx, good, nil, 60, cfg, TrainOptions{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: got %v", err)
+	}
+}
+
+func TestWindows(t *testing.T) {
+	got := windows([]Sequence{{1}, {1, 2, 3}, {1, 2, 3, 4, 5, 6, 7}}, 3)
+	want := []Sequence{{1, 2, 3}, {5, 6, 7}, {3, 4, 5}, {1, 2, 3}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
+func TestPrepareData(t *testing.T) {
+	users := []Sequence{{1, 2}, {3}, {4, 5, 6}, {7, 8}, {9, 10}}
+	tests := []Sequence{{11, 12}}
+	train, valid := PrepareData(users, tests, DataOptions{ValidFrac: 0.4, Seed: 3, Transductive: true})
+	if len(valid) != 2 || len(train) != 3+2+1 {
+		t.Fatalf("train %v, valid %v", train, valid)
+	}
+	for _, v := range valid {
+		if len(v) < 2 {
+			t.Errorf("validation user %v has no target", v)
+		}
+	}
+	train2, valid2 := PrepareData(users, tests, DataOptions{ValidFrac: 0.4, Seed: 3})
+	if len(train2) != 3 || !reflect.DeepEqual(valid, valid2) {
+		t.Errorf("inductive: train %v valid %v", train2, valid2)
+	}
+}
