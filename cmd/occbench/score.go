@@ -6,7 +6,9 @@ import (
 	"io"
 	"math"
 	"os"
+	"runtime"
 	"strconv"
+	"sync"
 	"text/tabwriter"
 	"unicode/utf8"
 
@@ -59,7 +61,7 @@ sacrebleu 2.x, NLTK's bleu_score and Google's rouge-score.`,
 			if format == "table" {
 				err = writeScoreTable(out, rep)
 			} else {
-				_, err = out.Write(appendScoreJSON(nil, rep))
+				err = writeScoreJSON(out, rep)
 			}
 			if err != nil {
 				return err
@@ -90,9 +92,58 @@ func readPairsFile(name string) ([]metrics.Pair, error) {
 	return metrics.ParsePairs(data, name)
 }
 
-// appendScoreJSON writes the report in the documented shape and key order,
-// one item per line.
+// writeScoreJSON writes the report in the documented shape and key order,
+// one item per line. Items are formatted in parallel chunks, which matters
+// at 10,000 items.
+func writeScoreJSON(w io.Writer, r *metrics.TextReport) error {
+	const chunk = 512
+	parts := make([][]byte, (len(r.Items)+chunk-1)/chunk)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for p := range parts {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			lo, hi := p*chunk, min((p+1)*chunk, len(r.Items))
+			b := make([]byte, 0, (hi-lo)*800)
+			for i := lo; i < hi; i++ {
+				b = appendItemJSON(b, i == 0, r.Items[i])
+			}
+			parts[p] = b
+			<-sem
+		}()
+	}
+	wg.Wait()
+	if _, err := w.Write(appendScoreHead(nil, r)); err != nil {
+		return err
+	}
+	for _, b := range parts {
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+	}
+	tail := "]}\n"
+	if len(r.Items) > 0 {
+		tail = "\n]}\n"
+	}
+	_, err := io.WriteString(w, tail)
+	return err
+}
+
+// appendScoreJSON is writeScoreJSON into a byte slice.
 func appendScoreJSON(b []byte, r *metrics.TextReport) []byte {
+	b = appendScoreHead(b, r)
+	for i, it := range r.Items {
+		b = appendItemJSON(b, i == 0, it)
+	}
+	if len(r.Items) > 0 {
+		b = append(b, '\n')
+	}
+	return append(b, "]}\n"...)
+}
+
+func appendScoreHead(b []byte, r *metrics.TextReport) []byte {
 	b = append(b, `{"signature":{"sacrebleu":`...)
 	b = appendJSONString(b, r.Signatures.SacreBLEU)
 	b = append(b, `,"nltk":`...)
@@ -105,25 +156,22 @@ func appendScoreJSON(b []byte, r *metrics.TextReport) []byte {
 	b = appendJSONFloat(b, r.CorpusNLTKBLEU)
 	b = append(b, `,"rouge":`...)
 	b = appendROUGEJSON(b, r.CorpusROUGE)
-	b = append(b, `},"items":[`...)
-	for i, it := range r.Items {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, "\n"+`{"id":`...)
-		b = appendJSONString(b, it.ID)
-		b = append(b, `,"sacrebleu":`...)
-		b = appendBLEUJSON(b, it.SacreBLEU)
-		b = append(b, `,"nltk_bleu":`...)
-		b = appendJSONFloat(b, it.NLTKBLEU)
-		b = append(b, `,"rouge":`...)
-		b = appendROUGEJSON(b, it.ROUGE)
-		b = append(b, '}')
+	return append(b, `},"items":[`...)
+}
+
+func appendItemJSON(b []byte, first bool, it metrics.TextItem) []byte {
+	if !first {
+		b = append(b, ',')
 	}
-	if len(r.Items) > 0 {
-		b = append(b, '\n')
-	}
-	return append(b, "]}\n"...)
+	b = append(b, "\n"+`{"id":`...)
+	b = appendJSONString(b, it.ID)
+	b = append(b, `,"sacrebleu":`...)
+	b = appendBLEUJSON(b, it.SacreBLEU)
+	b = append(b, `,"nltk_bleu":`...)
+	b = appendJSONFloat(b, it.NLTKBLEU)
+	b = append(b, `,"rouge":`...)
+	b = appendROUGEJSON(b, it.ROUGE)
+	return append(b, '}')
 }
 
 func appendBLEUJSON(b []byte, s metrics.BLEUScore) []byte {
