@@ -134,28 +134,36 @@ func newRougeScratch() *rougeScratch {
 	return &rougeScratch{stems: newStemCache()}
 }
 
+// alnum marks the ASCII letters and digits, which rouge-score keeps.
+var alnum = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	return t
+}()
+
 // ids appends the ids of text's tokens (stemmed when stem is set) to dst.
-// Token bytes go to the arena, which begin sized so that it never moves.
+// Token bytes are copied in runs to the arena, which score sizes so that it
+// never moves, and lowercased there.
 func (s *rougeScratch) ids(text string, stem bool, dst []uint32) []uint32 {
+	start := len(s.arena)
 	for i := 0; i < len(text); {
-		start := len(s.arena)
-		for i < len(text) {
-			c := text[i]
-			if c < utf8.RuneSelf {
-				if 'A' <= c && c <= 'Z' {
-					c += 'a' - 'A'
+		c := text[i]
+		if c < utf8.RuneSelf {
+			if alnum[c] {
+				j := i + 1
+				for j < len(text) && text[j] < utf8.RuneSelf && alnum[text[j]] {
+					j++
 				}
-				if ('a' <= c && c <= 'z') || ('0' <= c && c <= '9') {
-					s.arena = append(s.arena, c)
-					i++
-					continue
-				}
-				i++
-				break
+				s.arena = append(s.arena, text[i:j]...)
+				i = j
+				continue
 			}
+			i++
+		} else {
 			// Python's str.lower() maps only two non-ASCII characters into
-			// [a-z0-9]: U+0130 to "i" plus a combining dot (a separator), and
-			// the Kelvin sign to "k".
+			// [a-z0-9]: U+0130 to "i" plus a combining dot (a separator),
+			// and the Kelvin sign to "k".
 			r, w := utf8.DecodeRuneInString(text[i:])
 			i += w
 			if r == 0x212a {
@@ -165,20 +173,31 @@ func (s *rougeScratch) ids(text string, stem bool, dst []uint32) []uint32 {
 			if r == 0x130 {
 				s.arena = append(s.arena, 'i')
 			}
-			break
 		}
-		tok := s.arena[start:len(s.arena):len(s.arena)]
-		if len(tok) == 0 {
-			continue
+		if len(s.arena) > start {
+			dst = s.emit(dst, start, stem)
+			start = len(s.arena)
 		}
-		h := hashBytes(tok)
-		if stem && len(tok) > 3 {
-			dst = append(dst, s.stems.stemID(tok, h, &s.loc))
-			continue
-		}
-		dst = append(dst, s.loc.id(tok, h))
+	}
+	if len(s.arena) > start {
+		dst = s.emit(dst, start, stem)
 	}
 	return dst
+}
+
+// emit lowercases the token at s.arena[start:] and appends its id.
+func (s *rougeScratch) emit(dst []uint32, start int, stem bool) []uint32 {
+	tok := s.arena[start:len(s.arena):len(s.arena)]
+	for k, c := range tok {
+		if 'A' <= c && c <= 'Z' {
+			tok[k] = c + 'a' - 'A'
+		}
+	}
+	h := hashBytes(tok)
+	if stem && len(tok) > 3 {
+		return append(dst, s.stems.stemID(tok, h, &s.loc))
+	}
+	return append(dst, s.loc.id(tok, h))
 }
 
 func (s *rougeScratch) score(target, prediction string, stem bool) ROUGEScore {
