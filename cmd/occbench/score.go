@@ -46,7 +46,7 @@ sacrebleu 2.x, NLTK's bleu_score and Google's rouge-score.`,
 			if format != "json" && format != "table" {
 				return fmt.Errorf("--format %q: want json or table", format)
 			}
-			pairs, err := readPairsFile(input)
+			pairs, err := readPairsFile(cmd.InOrStdin(), input)
 			if err != nil {
 				return err
 			}
@@ -81,9 +81,9 @@ sacrebleu 2.x, NLTK's bleu_score and Google's rouge-score.`,
 	return cmd
 }
 
-func readPairsFile(name string) ([]metrics.Pair, error) {
+func readPairsFile(stdin io.Reader, name string) ([]metrics.Pair, error) {
 	if name == "-" {
-		return metrics.ReadPairs(os.Stdin, "stdin")
+		return metrics.ReadPairs(stdin, "stdin")
 	}
 	data, err := os.ReadFile(name)
 	if err != nil {

@@ -84,6 +84,21 @@ func TestScoreJSONShape(t *testing.T) {
 	}
 }
 
+func TestScoreStdin(t *testing.T) {
+	root := newRootCmd(new(bytes.Buffer), new(bytes.Buffer))
+	var out bytes.Buffer
+	root.SetOut(&out)
+	root.SetIn(strings.NewReader(`{"id": "a", "hypothesis": "x y", "reference": "x y"}` + "\n{oops\n"))
+	root.SetArgs([]string{"score", "--input", "-"})
+	if err := root.Execute(); err == nil || !strings.HasPrefix(err.Error(), "stdin:2: invalid JSON") {
+		t.Fatalf("err = %v", err)
+	}
+	root.SetIn(strings.NewReader(`{"id": "a", "hypothesis": "x y", "reference": "x y"}`))
+	if err := root.Execute(); err != nil || !strings.Contains(out.String(), `"score":100`) {
+		t.Fatalf("%v: %s", err, out.String())
+	}
+}
+
 func TestScoreNullForNonFinite(t *testing.T) {
 	// NLTK's method6 raises for pairs without a trigram match: null, and a
 	// warning on stderr.
