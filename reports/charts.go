@@ -58,7 +58,11 @@ func (ch *Chart) render(w io.Writer, svg bool) error {
 		return err
 	}
 	r.SetDPI(chartDPI * scale)
-	c := &canvas{r: r, svg: svg, scale: scale}
+	kind := targetPNG
+	if svg {
+		kind = targetSVG
+	}
+	c := &canvas{r: r, target: kind, scale: scale}
 	c.rect(0, 0, ch.Width, ch.Height, white, drawing.Color{})
 	ch.draw(c)
 	var buf bytes.Buffer
@@ -137,11 +141,20 @@ func lighten(c drawing.Color, f float64) drawing.Color {
 	return drawing.Color{R: mix(c.R), G: mix(c.G), B: mix(c.B), A: 255}
 }
 
-// canvas draws in logical pixels on a go-chart renderer.
+// Drawing targets of a canvas.
+const (
+	targetPNG = iota
+	targetSVG
+	targetPDF
+)
+
+// canvas draws in logical pixels on a go-chart renderer: go-chart's PNG and
+// SVG renderers, or pdfRenderer, which puts the same drawing into the PDF
+// as vectors.
 type canvas struct {
-	r     chart.Renderer
-	svg   bool
-	scale float64
+	r      chart.Renderer
+	target int
+	scale  float64 // renderer units per logical pixel
 }
 
 func (c *canvas) px(v float64) int { return int(math.Round(v * c.scale)) }
@@ -260,7 +273,7 @@ func (c *canvas) text(s string, x, y float64, ts textStyle, align int) {
 		x -= w
 	}
 	c.setText(ts)
-	if c.svg {
+	if c.target == targetSVG {
 		s = html.EscapeString(s) // go-chart writes SVG text unescaped
 	}
 	c.r.Text(s, c.px(x), c.px(y))
@@ -273,7 +286,7 @@ func (c *canvas) setText(ts textStyle) {
 	c.r.ResetStyle()
 	c.r.SetFont(ts.font())
 	size := ts.size
-	if !c.svg {
+	if c.target == targetPNG {
 		size *= 64.0 / 72
 	}
 	c.r.SetFontSize(size)
@@ -285,7 +298,7 @@ func (c *canvas) vtext(s string, x, y float64, ts textStyle) {
 	w := measure(s, ts)
 	c.setText(ts)
 	c.r.SetTextRotation(-math.Pi / 2)
-	if c.svg {
+	if c.target == targetSVG {
 		s = html.EscapeString(s)
 	}
 	c.r.Text(s, c.px(x), c.px(y+w/2))

@@ -19,7 +19,7 @@ func (r *Report) ratesTable() *Table {
 		Group: "Category",
 		Columns: []Column{
 			{"System", Left}, {"Errors (%)", Right}, {"Unmapped (%)", Right}, {"Missing", Right}, {otherEM, Right},
-			{"Latency (ms/user)", Right}, {"Prompt tok./user", Right}, {"Completion tok./user", Right},
+			{"Latency (ms)", Right}, {"Prompt tok.", Right}, {"Compl. tok.", Right},
 			{"HR@10 (%)", Right}, {"NDCG@10", Right}, {"MRR", Right},
 		},
 	}
@@ -45,7 +45,7 @@ func (r *Report) ratesTable() *Table {
 		}})
 	}
 	t.Notes = append(t.Notes, r.protocolNote(),
-		"Errors: predictions recorded with an error (counted wrong). Unmapped: answers that did not map onto O*NET (counted wrong). Missing: test users without a prediction. Latency and tokens: means per recorded user, as the runner recorded them; ranking metrics only for runners that rank all occupations.")
+		"Errors: predictions recorded with an error (counted wrong). Unmapped: answers that did not map onto O*NET (counted wrong). Missing: test users without a prediction. Latency (ms), prompt and completion tokens: means per recorded user, as the runner recorded them; ranking metrics only for runners that rank all occupations.")
 	if strictEM(r.Run) {
 		t.Notes = append(t.Notes, "EM codes: O*NET codes equal after mapping the answer.")
 	} else {

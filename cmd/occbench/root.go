@@ -34,6 +34,8 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		newRunCmd(),
 		newScoreCmd(),
 		newStatsCmd(),
+		newReportCmd(),
+		newCompareCmd(),
 	)
 	return root
 }

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/occbench/occbench/reports/reportstest"
+)
+
+// compareRuns writes a base and a new run of sasrec over 200 users: right
+// on users 0–59 in base; in new it loses the first b and gains c.
+func compareRuns(t *testing.T, b, c int) (string, string, string) {
+	t.Helper()
+	dir := t.TempDir()
+	test := reportstest.TestSet(200, false)
+	path, err := reportstest.WriteTestSet(filepath.Join(dir, "test.arrow"), test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := []reportstest.Runner{{Name: "sasrec", Kind: "sasrec", Outcome: reportstest.Pattern(func(i int) bool { return i < 60 }, nil)}}
+	nw := []reportstest.Runner{{Name: "sasrec", Kind: "sasrec", Outcome: reportstest.Pattern(func(i int) bool {
+		return (i >= b && i < 60) || (i >= 60 && i < 60+c)
+	}, nil)}}
+	bd, nd := filepath.Join(dir, "base"), filepath.Join(dir, "new")
+	if err := reportstest.WriteRun(bd, path, test, base); err != nil {
+		t.Fatal(err)
+	}
+	if err := reportstest.WriteRun(nd, path, test, nw); err != nil {
+		t.Fatal(err)
+	}
+	return bd, nd, dir
+}
+
+func TestCompareExitCodes(t *testing.T) {
+	cases := []struct {
+		name    string
+		b, c    int
+		flags   []string
+		code    int
+		verdict string
+	}{
+		// p = 2·P(X ≤ 3 | 18, ½) = 0.0075: a regression.
+		{"regression", 15, 3, nil, 1, "regression"},
+		{"improvement", 3, 15, nil, 0, "improvement"},
+		{"no change", 5, 3, nil, 0, "no significant change"},
+		{"drop tolerated", 15, 3, []string{"--max-drop", "6"}, 0, "no significant change"},
+		{"strict alpha", 15, 3, []string{"--alpha", "0.005"}, 0, "no significant change"},
+		{"chi2", 15, 3, []string{"--method", "chi2"}, 1, "regression"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			bd, nd, _ := compareRuns(t, tc.b, tc.c)
+			args := append([]string{"compare", bd, nd, "--format", "json"}, tc.flags...)
+			stdout, _, err := runCLI(t, args...)
+			if code := codeOf(err); code != tc.code {
+				t.Fatalf("exit %d (%v), want %d", code, err, tc.code)
+			}
+			var got struct {
+				M       int    `json:"m"`
+				Verdict string `json:"verdict"`
+				Runners []struct {
+					B, C int
+					P    float64 `json:"p"`
+				} `json:"runners"`
+			}
+			if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+				t.Fatalf("%v:\n%s", err, stdout)
+			}
+			if got.Verdict != tc.verdict || got.M != 1 || got.Runners[0].B != tc.b || got.Runners[0].C != tc.c {
+				t.Errorf("got %+v", got)
+			}
+		})
+	}
+}
+
+func codeOf(err error) int {
+	if err == nil {
+		return 0
+	}
+	return exitCode(err)
+}
+
+func TestCompareUnusableExit2(t *testing.T) {
+	bd, nd, dir := compareRuns(t, 1, 1)
+	other := reportstest.TestSet(150, false)
+	p2, err := reportstest.WriteTestSet(filepath.Join(dir, "other.arrow"), other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	od := filepath.Join(dir, "other")
+	if err := reportstest.WriteRun(od, p2, other, []reportstest.Runner{{Name: "sasrec", Kind: "sasrec", Outcome: reportstest.Pattern(func(int) bool { return true }, nil)}}); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"compare", bd, od}, "different test sets"},
+		{[]string{"compare", bd, filepath.Join(dir, "missing")}, "not a run directory"},
+		{[]string{"compare", bd, nd, "--only", "bert4rec"}, "--only bert4rec"},
+		{[]string{"compare", bd, nd, "--method", "fisher"}, "--method"},
+		{[]string{"compare", bd, nd, "--alpha", "x"}, "alpha"},
+		{[]string{"compare", bd}, "accepts 2 arg"},
+	}
+	for _, c := range cases {
+		_, _, err := runCLI(t, c.args...)
+		if codeOf(err) != 2 {
+			t.Errorf("%v: exit %d (%v), want 2", c.args[1:], codeOf(err), err)
+		}
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: err = %v, want %q", c.args[1:], err, c.want)
+		}
+	}
+}
+
+func TestCompareText(t *testing.T) {
+	bd, nd, _ := compareRuns(t, 15, 3)
+	stdout, _, err := runCLI(t, "compare", bd, nd)
+	if codeOf(err) != 1 || !strings.Contains(err.Error(), "significant regression in sasrec (EM -6.00 points, p adj. 0.0075)") {
+		t.Fatalf("err = %v", err)
+	}
+	for _, want := range []string{"│ sasrec │", "│ 15 │ 3 │", "regression", "m = 1"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+}

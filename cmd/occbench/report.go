@@ -1,0 +1,141 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/occbench/occbench/reports"
+)
+
+func newReportCmd() *cobra.Command {
+	var (
+		format, out, paperPath, reference, correction, method, testPath string
+		alpha                                                           float64
+		examples                                                        int
+		noPaper, noPDF                                                  bool
+		inputs                                                          reports.InputPaths
+	)
+	cmd := &cobra.Command{
+		Use:   "report RUN_DIR",
+		Short: "Write a run's tables, charts and PDF report, and print Table 2",
+		Long: `Report reads a run directory (manifest.json, predictions/, scores.json and the
+test set the manifest names) and writes into --out (default RUN_DIR/report):
+
+  tables.txt tables.md tables.csv tables.tex   every table in each format
+  tables/<id>.csv tables/<id>.tex              one CSV and one LaTeX fragment per table
+  charts/<name>.png charts/<name>.svg          accuracy, cost_latency, cost_tokens,
+                                               scaling, reasons (those with data)
+  report.pdf                                   all of it, with the manifest, the
+                                               significance matrix and examples
+
+Table 2 (EM and RM per system with 95% intervals and McNemar's test against
+the reference, --reference or the best by EM) is printed in --format. The
+paper's published numbers are shown beside ours (--paper replaces them,
+--no-paper leaves them out). Tables 1, 3 and 4 and the scaling results come
+from optional JSON files in RUN_DIR (judge_perturbation.json,
+reason_quality.json, reason_sources.json, scaling.json; see the README);
+Table 3's BLEU and ROUGE are also computed from the run when the test set
+has oracle reasons.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir := args[0]
+			f, err := reports.ParseFormat(format)
+			if err != nil {
+				return fmt.Errorf("--format: %w", err)
+			}
+			var opts reports.Options
+			opts.Reference, opts.Examples, opts.NoPaper = reference, examples, noPaper
+			if examples == 0 {
+				opts.Examples = -1
+			}
+			if opts.Significance, err = significanceFlags(method, correction, alpha); err != nil {
+				return err
+			}
+			if paperPath != "" {
+				if opts.Paper, err = reports.LoadPaper(paperPath); err != nil {
+					return fmt.Errorf("--paper: %w", err)
+				}
+			}
+			run, err := reports.LoadRun(dir, reports.LoadOptions{TestPath: testPath})
+			if err != nil {
+				return err
+			}
+			if opts.Inputs, err = reports.LoadInputs(dir, inputs); err != nil {
+				return err
+			}
+			rep, err := reports.Build(run, opts)
+			if err != nil {
+				return err
+			}
+			if out == "" {
+				out = filepath.Join(dir, "report")
+			}
+			written, err := rep.WriteDir(out, reports.WriteOptions{NoPDF: noPDF})
+			if err != nil {
+				return err
+			}
+			for _, w := range run.Warnings {
+				fmt.Fprintln(cmd.ErrOrStderr(), "occbench report: warning:", w)
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "occbench report: wrote %d files to %s (%s)\n", len(written), out, summarize(out, written))
+			return reports.WriteTable(cmd.OutOrStdout(), f, rep.Table2)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&format, "format", "text", "format of the Table 2 printed: text, markdown, csv or latex")
+	fl.StringVar(&out, "out", "", "report directory (default RUN_DIR/report)")
+	fl.StringVar(&paperPath, "paper", "", "paper expectations file (YAML or JSON, the shape of reports/paper.yaml); default: the embedded one")
+	fl.BoolVar(&noPaper, "no-paper", false, "leave the paper's numbers out")
+	fl.StringVar(&reference, "reference", "", "runner Table 2 tests every other system against (default: the best by EM)")
+	fl.StringVar(&method, "method", "exact", "McNemar's test: exact, chi2 or chi2-corrected")
+	fl.StringVar(&correction, "correction", "bonferroni", "multiple-comparison correction: bonferroni or holm")
+	fl.Float64Var(&alpha, "alpha", 0.05, "significance level")
+	fl.IntVar(&examples, "examples", reports.DefaultExamples, "best and worst examples per system in the PDF (0: none)")
+	fl.BoolVar(&noPDF, "no-pdf", false, "skip report.pdf")
+	fl.StringVar(&testPath, "test", "", "the run's test set, if it has moved since the run (its digest must match)")
+	fl.StringVar(&inputs.Perturbation, "perturbation", "", "Table 1 input (default RUN_DIR/"+reports.PerturbationFile+" if present)")
+	fl.StringVar(&inputs.Reasons, "reasons", "", "Table 3 input (default RUN_DIR/"+reports.ReasonsFile+" if present)")
+	fl.StringVar(&inputs.Sources, "sources", "", "Table 4 input (default RUN_DIR/"+reports.SourcesFile+" if present)")
+	fl.StringVar(&inputs.Scaling, "scaling", "", "scaling input (default RUN_DIR/"+reports.ScalingFile+" if present)")
+	return cmd
+}
+
+// significanceFlags reads --method, --correction and --alpha.
+func significanceFlags(method, correction string, alpha float64) (reports.Significance, error) {
+	var s reports.Significance
+	var err error
+	if s.Method, err = reports.ParseMethod(method); err != nil {
+		return s, fmt.Errorf("--method: %w", err)
+	}
+	if s.Correction, err = reports.ParseCorrection(correction); err != nil {
+		return s, fmt.Errorf("--correction: %w", err)
+	}
+	if !(alpha > 0 && alpha < 1) {
+		return s, fmt.Errorf("--alpha %g: want a level between 0 and 1", alpha)
+	}
+	s.Alpha = alpha
+	return s, nil
+}
+
+// summarize names the top-level files and folders written.
+func summarize(dir string, paths []string) string {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range paths {
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			rel = p
+		}
+		if i := strings.IndexByte(rel, filepath.Separator); i >= 0 {
+			rel = rel[:i+1]
+		}
+		if !seen[rel] {
+			seen[rel] = true
+			out = append(out, rel)
+		}
+	}
+	return strings.Join(out, ", ")
+}

@@ -1,0 +1,92 @@
+package reports
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/occbench/occbench/internal/safefile"
+)
+
+// Files of a report directory.
+const (
+	TablesBase = "tables"     // tables.{txt,md,csv,tex}; tables/<id>.{csv,tex}
+	ChartsDir  = "charts"     // charts/<name>.{png,svg}
+	PDFFile    = "report.pdf" // everything in one document
+)
+
+// WriteOptions control WriteDir.
+type WriteOptions struct {
+	NoPDF    bool
+	NoCharts bool
+}
+
+// WriteDir writes the report into dir: every table in every format, one
+// CSV and one LaTeX fragment per table, the charts as PNG and SVG, and the
+// PDF. Each file is written atomically; it returns the paths written.
+func (r *Report) WriteDir(dir string, o WriteOptions) ([]string, error) {
+	var written []string
+	put := func(path string, b []byte) error {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		if err := safefile.WriteFile(path, b); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		written = append(written, path)
+		return nil
+	}
+	tables := r.Tables()
+	for _, f := range Formats {
+		var buf bytes.Buffer
+		if err := WriteTables(&buf, f.Format, tables); err != nil {
+			return written, err
+		}
+		if err := put(filepath.Join(dir, TablesBase+"."+f.Ext), buf.Bytes()); err != nil {
+			return written, err
+		}
+	}
+	for _, t := range tables {
+		for _, f := range []Format{CSV, LaTeX} {
+			var buf bytes.Buffer
+			if err := WriteTable(&buf, f, t); err != nil {
+				return written, err
+			}
+			ext := "csv"
+			if f == LaTeX {
+				ext = "tex"
+			}
+			if err := put(filepath.Join(dir, TablesBase, t.ID+"."+ext), buf.Bytes()); err != nil {
+				return written, err
+			}
+		}
+	}
+	if !o.NoCharts {
+		for _, c := range r.Charts() {
+			var png, svg bytes.Buffer
+			if err := c.PNG(&png); err != nil {
+				return written, err
+			}
+			if err := c.SVG(&svg); err != nil {
+				return written, err
+			}
+			if err := put(filepath.Join(dir, ChartsDir, c.Name+".png"), png.Bytes()); err != nil {
+				return written, err
+			}
+			if err := put(filepath.Join(dir, ChartsDir, c.Name+".svg"), svg.Bytes()); err != nil {
+				return written, err
+			}
+		}
+	}
+	if !o.NoPDF {
+		var buf bytes.Buffer
+		if err := r.WritePDF(&buf); err != nil {
+			return written, err
+		}
+		if err := put(filepath.Join(dir, PDFFile), buf.Bytes()); err != nil {
+			return written, err
+		}
+	}
+	return written, nil
+}
