@@ -19,11 +19,17 @@ func reportCPU(b *testing.B, start time.Duration) {
 	b.ReportMetric((cpuTime()-start).Seconds()/float64(b.N), "cpu-s/op")
 }
 
-// benchData is 9,000 training users and 1,000 test users over 1,016 items,
-// the shape of occbench's default synthetic set.
-var benchData = sync1(func() toyData { return newToyData(1016, 9000, 1000) })
+// benchUsers is the first 9,000 training users of occbench's default
+// synthetic data set (1,016 occupations).
+func benchUsers(b *testing.B) ([]Sequence, *synthSet) {
+	s, err := defaultSynth()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s.users[:9000], s
+}
 
-func sync1[T any](f func() T) func() T {
+func sync1[T any](f func() T) func() T { // a OnceValue without the lock: tests are serial
 	var v T
 	done := false
 	return func() T {
@@ -34,29 +40,46 @@ func sync1[T any](f func() T) func() T {
 	}
 }
 
+// BenchmarkSASRecEpoch is one training epoch of DefaultSASRec.
 func BenchmarkSASRecEpoch(b *testing.B) {
-	d := benchData()
+	users, s := benchUsers(b)
 	cfg := DefaultSASRec
 	cfg.Train.Epochs = 1
 	b.ResetTimer()
 	c0 := cpuTime()
 	for i := 0; i < b.N; i++ {
-		if _, err := TrainSASRec(context.Background(), d.train, nil, 1016, cfg, TrainOptions{Seed: 1}); err != nil {
+		if _, err := TrainSASRec(context.Background(), users, nil, s.n, cfg, TrainOptions{Seed: 1}); err != nil {
 			b.Fatal(err)
 		}
 	}
 	reportCPU(b, c0)
 }
 
+// BenchmarkBERT4RecEpoch is one training epoch of DefaultBERT4Rec.
+func BenchmarkBERT4RecEpoch(b *testing.B) {
+	users, s := benchUsers(b)
+	cfg := DefaultBERT4Rec
+	cfg.Train.Epochs = 1
+	b.ResetTimer()
+	c0 := cpuTime()
+	for i := 0; i < b.N; i++ {
+		if _, err := TrainBERT4Rec(context.Background(), users, nil, s.n, cfg, TrainOptions{Seed: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportCPU(b, c0)
+}
+
+// BenchmarkSASRecPredict1000 ranks all items for the 1,000 test users.
 func BenchmarkSASRecPredict1000(b *testing.B) {
-	d := benchData()
+	users, s := benchUsers(b)
 	cfg := DefaultSASRec
 	cfg.Train.Epochs = 1
-	m, err := TrainSASRec(context.Background(), d.train[:500], nil, 1016, cfg, TrainOptions{Seed: 1})
+	m, err := TrainSASRec(context.Background(), users[:500], nil, s.n, cfg, TrainOptions{Seed: 1})
 	if err != nil {
 		b.Fatal(err)
 	}
-	hs, _ := histories(d.test)
+	hs := s.hists
 	b.ResetTimer()
 	c0 := cpuTime()
 	for i := 0; i < b.N; i++ {

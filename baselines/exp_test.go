@@ -35,3 +35,26 @@ func TestExp(t *testing.T) {
 		}
 	}
 }
+
+func TestGELUKernels(t *testing.T) {
+	x := make([]float32, 203)
+	for i := range x {
+		x[i] = float32(i-101) * 0.09
+	}
+	x[0], x[1] = -100, 100
+	y, yg := make([]float32, len(x)), make([]float32, len(x))
+	geluForward(y, x)
+	geluForwardGo(yg, x)
+	dy := make([]float32, len(x))
+	for i := range dy {
+		dy[i] = 1 + float32(i%3)
+	}
+	d, dg := make([]float32, len(x)), make([]float32, len(x))
+	geluBackward(d, dy, x)
+	geluBackwardGo(dg, dy, x)
+	for i := range x {
+		if math.Abs(float64(y[i]-yg[i])) > 1e-5*(1+math.Abs(float64(yg[i]))) || math.Abs(float64(d[i]-dg[i])) > 1e-5*(1+math.Abs(float64(dg[i]))) {
+			t.Errorf("x=%v: gelu %v vs %v, gradient %v vs %v", x[i], y[i], yg[i], d[i], dg[i])
+		}
+	}
+}

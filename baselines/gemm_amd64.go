@@ -70,3 +70,25 @@ func scalef(z []float32, s float32) {
 		z[i] *= s
 	}
 }
+
+//go:noescape
+func geluFwd8(y, x *float32, n int)
+
+//go:noescape
+func geluBwd8(dx, dy, x *float32, n int)
+
+func geluForward(y, x []float32) {
+	n8 := len(x) &^ 7
+	if hasAVX2 && n8 > 0 {
+		geluFwd8(&y[0], &x[0], n8)
+	}
+	geluForwardGo(y[n8:len(x)], x[n8:])
+}
+
+func geluBackward(dx, dy, x []float32) {
+	n8 := len(x) &^ 7
+	if hasAVX2 && n8 > 0 {
+		geluBwd8(&dx[0], &dy[0], &x[0], n8)
+	}
+	geluBackwardGo(dx[n8:len(x)], dy[n8:len(x)], x[n8:])
+}

@@ -36,3 +36,7 @@ func scalef(z []float32, s float32) {
 		z[i] *= s
 	}
 }
+
+func geluForward(y, x []float32) { geluForwardGo(y, x) }
+
+func geluBackward(dx, dy, x []float32) { geluBackwardGo(dx, dy, x) }

@@ -57,13 +57,13 @@ const (
 
 // geluForward is the tanh approximation of GELU used by BERT's reference
 // implementations.
-func geluForward(y, x []float32) {
+func geluForwardGo(y, x []float32) {
 	for i, v := range x {
 		y[i] = 0.5 * v * (1 + tanhf(geluC*(v+geluA*v*v*v)))
 	}
 }
 
-func geluBackward(dx, dy, x []float32) {
+func geluBackwardGo(dx, dy, x []float32) {
 	for i, v := range x {
 		t := tanhf(geluC * (v + geluA*v*v*v))
 		d := 0.5*(1+t) + 0.5*v*(1-t*t)*geluC*(1+3*geluA*v*v)
