@@ -203,6 +203,9 @@ func decodeLLM(spec *bench.RunnerSpec) (*LLMSettings, error) {
 		r.N = 1
 		s.Reasoner = &r
 	}
+	if !s.Batch { // keep the manifest to the settings that apply
+		s.BatchPoll, s.BatchSize, s.CompletionWindow = 0, 0, ""
+	}
 	s.Prompt = spec.Path(s.Prompt)
 	if s.Reasoner != nil {
 		s.Reasoner.Prompt = spec.Path(s.Reasoner.Prompt)
