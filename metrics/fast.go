@@ -225,8 +225,10 @@ const maxPackedID = 1<<16 - 2
 // count adds the clipped matches and hypothesis totals of orders 1..maxN
 // (maxN ≤ 4) to correct and total; ids are below vocab ≤ maxPackedID+1.
 // Unigrams are counted in dense arrays indexed by id, higher orders in the
-// hash table; a reference position whose token is not in the hypothesis
-// cannot start a match and is skipped.
+// hash table. Only n-grams that can match are hashed: a hypothesis n-gram
+// enters the table only if each of its tokens occurs in some reference, and
+// a reference n-gram is looked up only while its prefix is in the table.
+// Totals are arithmetic.
 func (t *packTable) count(hyp []uint32, refs [][]uint32, maxN, vocab int, correct, total []int) {
 	if len(t.uh) < vocab {
 		t.uh = make([]int32, vocab)
@@ -237,6 +239,45 @@ func (t *packTable) count(hyp []uint32, refs [][]uint32, maxN, vocab int, correc
 	for _, id := range hyp {
 		uh[id]++
 	}
+	for _, ref := range refs {
+		for _, id := range ref {
+			uc[id]++
+		}
+		for _, id := range ref {
+			if uc[id] != 0 {
+				ur[id] = max(ur[id], uc[id])
+				uc[id] = 0
+			}
+		}
+	}
+	for n := 1; n <= maxN; n++ {
+		total[n-1] += max(0, len(hyp)-n+1)
+	}
+	if maxN >= 1 {
+		for _, id := range hyp {
+			if uh[id] > 0 {
+				correct[0] += int(min(uh[id], ur[id]))
+				uh[id] = -uh[id] // visited; the sign still says "in the hypothesis"
+			}
+		}
+	}
+	if maxN >= 2 {
+		t.higher(hyp, refs, maxN, correct)
+	}
+	for _, id := range hyp {
+		uh[id] = 0
+	}
+	for _, ref := range refs {
+		for _, id := range ref {
+			ur[id] = 0
+		}
+	}
+}
+
+// higher counts orders 2..maxN; uh is non-zero for hypothesis tokens and ur
+// for reference tokens.
+func (t *packTable) higher(hyp []uint32, refs [][]uint32, maxN int, correct []int) {
+	uh, ur := t.uh, t.ur
 	nh := 0
 	for n := 2; n <= maxN && n <= len(hyp); n++ {
 		nh += len(hyp) - n + 1
@@ -256,71 +297,56 @@ func (t *packTable) count(hyp []uint32, refs [][]uint32, maxN, vocab int, correc
 	// Locals, so the compiler keeps them in registers and drops bounds checks.
 	keys, hc, rc, cc := t.keys[:size], t.hyp[:size], t.ref[:size], t.cur[:size]
 	used := t.used[:0]
-	if maxN >= 2 {
-		for i := range hyp {
-			key := uint64(hyp[i] + 1)
-			for n := 2; n <= maxN && i+n <= len(hyp); n++ {
-				key = key<<16 | uint64(hyp[i+n-1]+1)
-				j := int(mix64(key)>>shift) & m
-				for keys[j] != key {
-					if keys[j] == 0 {
-						keys[j] = key
-						used = append(used, int32(j))
-						break
-					}
-					j = (j + 1) & m
-				}
-				hc[j]++
-			}
+	for i, id := range hyp {
+		if ur[id] == 0 {
+			continue
 		}
-	}
-	for _, ref := range refs {
-		for i, id := range ref {
-			uc[id]++
-			if uh[id] == 0 {
-				continue
+		key := uint64(id + 1)
+		for n := 2; n <= maxN && i+n <= len(hyp); n++ {
+			next := hyp[i+n-1]
+			if ur[next] == 0 {
+				break // no reference has this token, so no longer n-gram matches
 			}
-			key := uint64(id + 1)
-			for n := 2; n <= maxN && i+n <= len(ref); n++ {
-				key = key<<16 | uint64(ref[i+n-1]+1)
-				j := int(mix64(key)>>shift) & m
-				for keys[j] != key && keys[j] != 0 {
-					j = (j + 1) & m
-				}
+			key = key<<16 | uint64(next+1)
+			j := int(mix64(key)>>shift) & m
+			for keys[j] != key {
 				if keys[j] == 0 {
-					break // no hypothesis n-gram extends a missing prefix
+					keys[j] = key
+					used = append(used, int32(j))
+					break
 				}
-				cc[j]++
+				j = (j + 1) & m
 			}
-		}
-		for _, id := range ref {
-			if uc[id] != 0 {
-				ur[id] = max(ur[id], uc[id])
-				uc[id] = 0
-			}
-		}
-		for _, j := range used {
-			rc[j] = max(rc[j], cc[j])
-			cc[j] = 0
+			hc[j]++
 		}
 	}
-	if maxN >= 1 {
-		total[0] += len(hyp)
-		for _, id := range hyp {
-			if uh[id] > 0 {
-				correct[0] += int(min(uh[id], ur[id]))
-				uh[id] = 0
+	if len(used) > 0 {
+		for _, ref := range refs {
+			for i, id := range ref {
+				if uh[id] == 0 {
+					continue
+				}
+				key := uint64(id + 1)
+				for n := 2; n <= maxN && i+n <= len(ref); n++ {
+					key = key<<16 | uint64(ref[i+n-1]+1)
+					j := int(mix64(key)>>shift) & m
+					for keys[j] != key && keys[j] != 0 {
+						j = (j + 1) & m
+					}
+					if keys[j] == 0 {
+						break // no hypothesis n-gram extends a missing prefix
+					}
+					cc[j]++
+				}
 			}
-		}
-	}
-	for _, ref := range refs {
-		for _, id := range ref {
-			ur[id] = 0
+			for _, j := range used {
+				rc[j] = max(rc[j], cc[j])
+				cc[j] = 0
+			}
 		}
 	}
 	for _, j := range used {
 		n := (bits.Len64(keys[j]) + 15) >> 4
-		total[n-1] += int(hc[j])
 		correct[n-1] += int(min(hc[j], rc[j]))
 		keys[j], hc[j], rc[j] = 0, 0, 0
 	}
