@@ -20,14 +20,16 @@ type SASRecConfig struct {
 	Train    TrainConfig `json:"train"`
 }
 
-// DefaultSASRec is tuned on occbench's default synthetic careers (about
-// 10,000 users, 1,016 occupations, at most 16 jobs).
+// DefaultSASRec follows the reference implementations (2 blocks, hidden
+// 64, Adam β₂ 0.98, pre-LN) with RecBole's full cross-entropy, and a
+// learning rate of 3e-3, which on occbench's default synthetic careers
+// reached the same validation EM as 1e-3 in a third of the epochs.
 var DefaultSASRec = SASRecConfig{
 	netConfig: netConfig{Hidden: 64, Heads: 2, Blocks: 2, Inner: 128, MaxLen: 16, Dropout: 0.2},
 	Act:       ReLU,
 	Loss:      CrossEntropy,
 	EmbScale:  true,
-	Train: TrainConfig{Epochs: 200, Patience: 10, BatchSize: 128, LR: 1e-3,
+	Train: TrainConfig{Epochs: 200, Patience: 15, BatchSize: 128, LR: 3e-3,
 		Beta1: 0.9, Beta2: 0.98, WeightDecay: 0, Clip: 5},
 }
 
