@@ -79,7 +79,7 @@ var (
 )
 
 // fixtureRun writes the full fixture run once per test binary.
-func fixtureRun(t *testing.T) string {
+func fixtureRun(t testing.TB) string {
 	t.Helper()
 	fixtureOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "reports-fixture-")
@@ -116,7 +116,7 @@ func TestMain(m *testing.M) {
 }
 
 // fixtureReport loads and builds the fixture's report.
-func fixtureReport(t *testing.T, o Options) *Report {
+func fixtureReport(t testing.TB, o Options) *Report {
 	t.Helper()
 	dir := fixtureRun(t)
 	run, err := LoadRun(dir, LoadOptions{})

@@ -200,8 +200,11 @@ func ms(x float64) string {
 		return fixed(x, 0)
 	case x >= 1:
 		return fixed(x, 1)
+	case x == 0:
+		return "0"
 	}
-	return fixed(x, 3)
+	// Two significant digits: in-process baselines answer in microseconds.
+	return strconv.FormatFloat(x, 'f', max(3, 1-int(math.Floor(math.Log10(x)))), 64)
 }
 
 func short(digest string) string {

@@ -14,6 +14,7 @@ const (
 	TablesBase = "tables"     // tables.{txt,md,csv,tex}; tables/<id>.{csv,tex}
 	ChartsDir  = "charts"     // charts/<name>.{png,svg}
 	PDFFile    = "report.pdf" // everything in one document
+	DefaultDir = "report"     // inside the run directory
 )
 
 // WriteOptions control WriteDir.
@@ -89,4 +90,26 @@ func (r *Report) WriteDir(dir string, o WriteOptions) ([]string, error) {
 		}
 	}
 	return written, nil
+}
+
+// Generate makes the report of a run directory in one call, as occbench
+// report does: it loads the run and the optional inputs found in it,
+// builds the report and writes it into out (runDir/report when empty).
+func Generate(runDir, out string, o Options, w WriteOptions) (*Report, []string, error) {
+	run, err := LoadRun(runDir, LoadOptions{})
+	if err != nil {
+		return nil, nil, err
+	}
+	if o.Inputs, err = LoadInputs(runDir, InputPaths{}); err != nil {
+		return nil, nil, err
+	}
+	rep, err := Build(run, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	if out == "" {
+		out = filepath.Join(runDir, DefaultDir)
+	}
+	written, err := rep.WriteDir(out, w)
+	return rep, written, err
 }

@@ -71,7 +71,7 @@ has oracle reasons.`,
 				return err
 			}
 			if out == "" {
-				out = filepath.Join(dir, "report")
+				out = filepath.Join(dir, reports.DefaultDir)
 			}
 			written, err := rep.WriteDir(out, reports.WriteOptions{NoPDF: noPDF})
 			if err != nil {
