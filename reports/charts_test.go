@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -43,8 +44,12 @@ func TestChartsRender(t *testing.T) {
 				t.Errorf("PNG is %v, want %gx%g at scale %d", b, ch.Width, ch.Height, PNGScale)
 			}
 			golden(t, "charts/"+ch.Name+".svg", s1.Bytes())
-			sum := sha256.Sum256(p1.Bytes())
-			golden(t, "charts/"+ch.Name+".png.sha256", []byte(hex.EncodeToString(sum[:])+"\n"))
+			// Rasterising is float arithmetic that other architectures may
+			// fuse differently (FMA), so PNG bytes are pinned on amd64 only.
+			if runtime.GOARCH == "amd64" {
+				sum := sha256.Sum256(p1.Bytes())
+				golden(t, "charts/"+ch.Name+".png.sha256", []byte(hex.EncodeToString(sum[:])+"\n"))
+			}
 			if out != "" {
 				os.WriteFile(filepath.Join(out, ch.Name+".png"), p1.Bytes(), 0o644)
 				os.WriteFile(filepath.Join(out, ch.Name+".svg"), s1.Bytes(), 0o644)

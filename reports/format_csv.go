@@ -7,7 +7,7 @@ import (
 
 // writeCSV writes the table as RFC 4180 CSV: comment lines starting with
 // "# " for the title and the notes (pandas: comment="#"), then the header
-// and the rows, the group on every row.
+// and the rows, the group on every row. A missing value is an empty field.
 func writeCSV(w *bufio.Writer, t *Table) error {
 	w.WriteString("# " + oneLine(t.Title) + "\n")
 	for _, n := range t.Notes {
@@ -21,6 +21,11 @@ func writeCSV(w *bufio.Writer, t *Table) error {
 		return err
 	}
 	for _, r := range t.body(true) {
+		for i, c := range r {
+			if c == Dash {
+				r[i] = ""
+			}
+		}
 		if err := cw.Write(r); err != nil {
 			return err
 		}

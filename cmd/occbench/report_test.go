@@ -99,7 +99,7 @@ func TestReportInputFile(t *testing.T) {
 		t.Fatalf("%v\n%s", err, stderr)
 	}
 	b, _ := os.ReadFile(filepath.Join(out, "tables", "table1.csv"))
-	if !strings.Contains(string(b), "Oracle Reason,—,4.80,4.90,4.90") {
+	if !strings.Contains(string(b), "Oracle Reason,,4.80,4.90,4.90") {
 		t.Errorf("table1.csv:\n%s", b)
 	}
 	if _, err := os.Stat(filepath.Join(out, "report.pdf")); !os.IsNotExist(err) {
