@@ -98,7 +98,7 @@ func (r *Report) accuracyChart() *Chart {
 			rm := float64(s.Scores.RM)
 			bars := []struct {
 				v, lo, hi float64
-				col       rgba
+				col       drawing.Color
 				y0, y1    float64
 				mark      string
 			}{
@@ -129,8 +129,6 @@ func (r *Report) accuracyChart() *Chart {
 	}
 	return &Chart{Name: "accuracy", Title: "EM and RM per system with 95% intervals", Width: chartWidth, Height: math.Ceil(height), draw: draw}
 }
-
-type rgba = drawing.Color
 
 // nz maps NaN to 0, for layout.
 func nz(x float64) float64 {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 )
 
 // costPoint is one system on an accuracy-against-cost chart.
@@ -94,7 +95,7 @@ func (r *Report) costChart(tokens bool) *Chart {
 		for _, t := range ay.ticks() {
 			y := yOf(t)
 			c.line(gridGrey, 1, nil, x0, y, x1, y)
-			c.text(ax1(ay, t), x0-8, y+4, tsLabel, alignRight)
+			c.text(ay.label(t), x0-8, y+4, tsLabel, alignRight)
 		}
 		for _, t := range xticks {
 			x := xOf(t)
@@ -154,8 +155,6 @@ func (r *Report) costChart(tokens bool) *Chart {
 	return &Chart{Name: name, Title: title, Width: chartWidth, Height: math.Ceil(total), draw: draw}
 }
 
-func ax1(a axis, v float64) string { return a.label(v) }
-
 func overlaps(b [4]float64, boxes [][4]float64) bool {
 	for _, o := range boxes {
 		if b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3] {
@@ -176,18 +175,7 @@ func decadeLabel(v float64) string {
 
 func joinMax(xs []string, n int) string {
 	if len(xs) <= n {
-		return joinComma(xs)
+		return strings.Join(xs, ", ")
 	}
-	return joinComma(xs[:n]) + fmt.Sprintf(" and %d more", len(xs)-n)
-}
-
-func joinComma(xs []string) string {
-	out := ""
-	for i, x := range xs {
-		if i > 0 {
-			out += ", "
-		}
-		out += x
-	}
-	return out
+	return strings.Join(xs[:n], ", ") + fmt.Sprintf(" and %d more", len(xs)-n)
 }

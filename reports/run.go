@@ -86,6 +86,7 @@ func LoadRun(dir string, o LoadOptions) (*Run, error) {
 		index[ex.UserID] = i
 	}
 	opts := occupationOptions(man.Protocol.Related)
+	strict := strictEM(r)
 	for _, name := range scores.Order {
 		rs, ok := scores.Runners[name]
 		if !ok {
@@ -94,11 +95,11 @@ func LoadRun(dir string, o LoadOptions) (*Run, error) {
 		}
 		s := newSystem(name, man.Runners[name])
 		s.Scores = rs
-		if s.Outcomes, err = readOutcomes(runners.PredictionsPath(dir, name), r.Test, index, opts); err != nil {
+		if s.Outcomes, err = readOutcomes(runners.PredictionsPath(dir, name), r.Test, index, opts, strict); err != nil {
 			return nil, err
 		}
-		if em := mean(s.Outcomes.EM); len(r.Test) > 0 && !near(em, float64(rs.EM)) {
-			r.Warnings = append(r.Warnings, fmt.Sprintf("runner %s: EM from the predictions (%.4f) differs from %s (%.4f); rescore the run", name, em, runners.ScoresFile, float64(rs.EM)))
+		if em, want := mean(s.Outcomes.EM), headlineEM(r, s); len(r.Test) > 0 && !near(em, want) {
+			r.Warnings = append(r.Warnings, fmt.Sprintf("runner %s: EM from the predictions (%.4f) differs from %s (%.4f); rescore the run", name, em, runners.ScoresFile, want))
 		}
 		r.Systems = append(r.Systems, s)
 	}
@@ -164,8 +165,9 @@ func occupationOptions(related int) metrics.OccupationOptions {
 
 // readOutcomes scores a predictions file per user, streaming it. As in
 // runners.ScoreRun, a user recorded twice keeps the last record, and a
-// missing or failed prediction counts as wrong.
-func readOutcomes(path string, test []*bench.Example, index map[string]int, opts metrics.OccupationOptions) (Outcomes, error) {
+// missing or failed prediction counts as wrong. EM is the protocol's
+// headline: title strings when strict, else codes.
+func readOutcomes(path string, test []*bench.Example, index map[string]int, opts metrics.OccupationOptions, strict bool) (Outcomes, error) {
 	n := len(test)
 	out := Outcomes{EM: make([]bool, n), RM: make([]float64, n), Recorded: make([]bool, n), Failed: make([]bool, n)}
 	err := eachPrediction(path, func(p *bench.Prediction) {
@@ -185,6 +187,9 @@ func readOutcomes(path string, test []*bench.Example, index map[string]int, opts
 		}
 		it := metrics.ScoreOccupation(smp, opts)
 		out.EM[i], out.RM[i] = it.EM == 1, it.RM
+		if strict {
+			out.EM[i] = it.EMStrict == 1
+		}
 	})
 	for i := range out.Recorded {
 		if !out.Recorded[i] {
