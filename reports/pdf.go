@@ -312,25 +312,48 @@ func (d *pdfDoc) table(t *Table) {
 	body := t.body(false)
 	aligns := t.aligns()
 	const pad = 1.6
-	size := 8.0
-	var widths []float64
-	for ; ; size -= 0.5 {
+	// Fit the body width: shrink the font, then split long headers over two
+	// lines, then shrink further; as a last resort cut the widest
+	// left-aligned column.
+	var (
+		size   float64
+		widths []float64
+		heads  [][]string
+	)
+	measure := func(sz float64, split bool) float64 {
+		size = sz
 		widths = make([]float64, len(hdr))
-		d.font("B", size)
+		heads = make([][]string, len(hdr))
+		d.font("B", sz)
 		for i, h := range hdr {
-			widths[i] = f.GetStringWidth(pdfText(h)) + 2*pad
+			heads[i] = []string{h}
+			if split {
+				heads[i] = d.splitHeader(h)
+			}
+			for _, part := range heads[i] {
+				widths[i] = math.Max(widths[i], f.GetStringWidth(pdfText(part))+2*pad)
+			}
 		}
-		d.font("", size)
+		d.font("", sz)
 		for _, row := range body {
 			for i, c := range row {
 				widths[i] = math.Max(widths[i], f.GetStringWidth(pdfText(c))+2*pad)
 			}
 		}
-		if sum(widths) <= bodyW || size <= 5.5 {
+		return sum(widths)
+	}
+	fits := false
+	for _, try := range []struct {
+		from, to float64
+		split    bool
+	}{{8, 6.5, false}, {8, 5.5, true}} {
+		for sz := try.from; sz >= try.to && !fits; sz -= 0.5 {
+			fits = measure(sz, try.split) <= bodyW
+		}
+		if fits {
 			break
 		}
 	}
-	// Still too wide: cut the widest left-aligned column.
 	if over := sum(widths) - bodyW; over > 0 {
 		wi := -1
 		for i, a := range aligns {
@@ -342,6 +365,10 @@ func (d *pdfDoc) table(t *Table) {
 			widths[wi] = math.Max(15, widths[wi]-over)
 		}
 	}
+	lines := 1
+	for _, h := range heads {
+		lines = max(lines, len(h))
+	}
 	rowH := size * 0.5
 	total := sum(widths)
 	x0 := margin
@@ -352,11 +379,18 @@ func (d *pdfDoc) table(t *Table) {
 		f.Line(x0, y, x0+total, y)
 		d.font("B", size)
 		d.color(inkBlack)
-		f.SetXY(x0, y+0.6)
-		for i, h := range hdr {
-			f.CellFormat(widths[i], rowH, d.fit(h, widths[i]-2*pad), "", 0, pdfAlign(aligns[i]), false, 0, "")
+		for l := 0; l < lines; l++ {
+			f.SetXY(x0, y+0.6+rowH*float64(l))
+			for i, h := range heads {
+				// Headers sit on the last line, as in booktabs tables.
+				part := ""
+				if k := l - (lines - len(h)); k >= 0 {
+					part = h[k]
+				}
+				f.CellFormat(widths[i], rowH, d.fit(part, widths[i]-2*pad), "", 0, pdfAlign(aligns[i]), false, 0, "")
+			}
 		}
-		y += rowH + 1.2
+		y += rowH*float64(lines) + 1.2
 		f.SetLineWidth(0.2)
 		f.Line(x0, y, x0+total, y)
 		f.SetY(y + 0.6)
@@ -392,6 +426,22 @@ func (d *pdfDoc) table(t *Table) {
 		d.para(n, 7, inkGrey)
 	}
 	f.Ln(5)
+}
+
+// splitHeader breaks a header at the space that makes its longer half
+// shortest.
+func (d *pdfDoc) splitHeader(h string) []string {
+	best, bestW := []string{h}, d.f.GetStringWidth(pdfText(h))
+	for i, r := range h {
+		if r != ' ' {
+			continue
+		}
+		a, b := h[:i], h[i+1:]
+		if w := math.Max(d.f.GetStringWidth(pdfText(a)), d.f.GetStringWidth(pdfText(b))); w < bestW {
+			best, bestW = []string{a, b}, w
+		}
+	}
+	return best
 }
 
 // fit shortens s with an ellipsis to w millimetres in the current font.
