@@ -50,6 +50,9 @@ type Protocol struct {
 // RunnerManifest records one runner's resolved settings and what it did.
 type RunnerManifest struct {
 	Kind     string         `json:"kind"`
+	Display  string         `json:"display,omitempty"`
+	Category string         `json:"category,omitempty"`
+	Paper    string         `json:"paper,omitempty"`
 	Settings any            `json:"settings"`
 	Info     map[string]any `json:"info,omitempty"` // model file, training time, endpoint…
 	Started  *time.Time     `json:"started,omitempty"`

@@ -40,8 +40,13 @@ var DefaultSuiteMetrics = SuiteMetrics{Related: 20, Bootstrap: 1000}
 // RunnerSpec is one entry of a suite's runners. Settings holds every other
 // key of the entry, decoded by the runner kind.
 type RunnerSpec struct {
-	Name     string    `json:"name"`
-	Kind     string    `json:"kind"`
+	Name string `json:"name"`
+	Kind string `json:"kind"`
+	// Keys every kind accepts, for reports: the name shown in tables, the
+	// category a table groups it under, and the paper row it reproduces.
+	Display  string    `json:"display,omitempty"`
+	Category string    `json:"category,omitempty"`
+	Paper    string    `json:"paper,omitempty"`
 	Settings yaml.Node `json:"-"`
 	// Dir is the suite file's directory: relative paths in the settings
 	// (prompt templates, replay files) are taken from it. Empty for a suite
@@ -77,6 +82,12 @@ func (r *RunnerSpec) UnmarshalYAML(n *yaml.Node) error {
 			r.Name = v.Value
 		case "kind":
 			r.Kind = v.Value
+		case "display":
+			r.Display = v.Value
+		case "category":
+			r.Category = v.Value
+		case "paper":
+			r.Paper = v.Value
 		default:
 			r.Settings.Content = append(r.Settings.Content, k, v)
 		}

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 
@@ -66,16 +67,11 @@ func newSystem(name string, rm *bench.RunnerManifest) *System {
 	}
 	s.Mode = get("mode")
 	s.Category = Category(s.Kind, s.Mode)
-	if c := get("category"); c != "" {
-		s.Category = c
-	}
-	for _, k := range []string{"display", "label"} {
-		if d := get(k); d != "" {
-			s.Display = d
-			break
-		}
-	}
-	s.Paper = get("paper")
+	// The suite's common keys (display, category, paper) win; older runs
+	// may carry them in settings or info.
+	s.Category = cmp.Or(rm.Category, get("category"), s.Category)
+	s.Display = cmp.Or(rm.Display, get("display"), get("label"), s.Display)
+	s.Paper = cmp.Or(rm.Paper, get("paper"))
 	return s
 }
 

@@ -216,7 +216,7 @@ func runOne(ctx context.Context, spec *bench.RunnerSpec, env *Env, man *bench.Ma
 		return err
 	}
 	start := opts.Now().UTC()
-	rm := &bench.RunnerManifest{Kind: spec.Kind, Settings: settings, Started: &start}
+	rm := &bench.RunnerManifest{Kind: spec.Kind, Display: spec.Display, Category: spec.Category, Paper: spec.Paper, Settings: settings, Started: &start}
 	if old, ok := man.Runners[spec.Name]; ok && opts.Resume {
 		rm.Info, rm.Started, rm.Finished = old.Info, old.Started, old.Finished
 	}
