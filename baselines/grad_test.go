@@ -156,8 +156,10 @@ func gradCases() []gradCase {
 		}},
 		encoderCase("encoder pre-LN causal relu", true, true, ReLU),
 		encoderCase("encoder post-LN bidirectional gelu", false, false, GELU),
-		sasrecCase("sasrec CE", CrossEntropy, false),
-		sasrecCase("sasrec BCE post-LN", SampledBCE, true),
+		sasrecCase("sasrec CE", CrossEntropy, false, false),
+		sasrecCase("sasrec BCE post-LN", SampledBCE, true, false),
+		sasrecCase("sasrec CE start token", CrossEntropy, false, true),
+		sasrecCase("sasrec BCE start token", SampledBCE, false, true),
 		bert4recCase("bert4rec"),
 	}
 }
@@ -255,11 +257,11 @@ func stepCase(rng *rand.Rand, w []float32, wk worker, exs []example) (func() flo
 	return loss, grad
 }
 
-func sasrecCase(name string, l Loss, post bool) gradCase {
+func sasrecCase(name string, l Loss, post, start bool) gradCase {
 	return gradCase{name, func(rng *rand.Rand) ([][]float32, func() float64, func() [][]float32) {
 		cfg := DefaultSASRec
 		cfg.netConfig = netConfig{Hidden: 8, Heads: 2, Blocks: 2, Inner: 8, MaxLen: 6, Dropout: 0.1}
-		cfg.Loss, cfg.PostLN = l, post
+		cfg.Loss, cfg.PostLN, cfg.StartToken = l, post, start
 		cfg.Act = GELU // ReLU kinks upset finite differences; ReLU has its own case
 		m, err := newSASRec(13, cfg, 3)
 		if err != nil {

@@ -17,6 +17,10 @@ type SASRecConfig struct {
 	Act      Activation  `json:"act"`       // feed-forward non-linearity
 	Loss     Loss        `json:"loss"`      // CrossEntropy or SampledBCE
 	EmbScale bool        `json:"emb_scale"` // multiply item embeddings by √Hidden, as the original does
+	// StartToken prepends a learned start token to every sequence. It
+	// gives attention somewhere to go when nothing earlier matches (an
+	// attention sink), which helps the model notice repeats and returns.
+	StartToken bool `json:"start_token,omitempty"`
 	Train    TrainConfig `json:"train"`
 }
 
@@ -58,8 +62,12 @@ func newSASRec(n int, cfg SASRecConfig, seed uint64) (*SASRec, error) {
 	if !cfg.EmbScale {
 		std = float32(1 / math.Sqrt(float64(d)))
 	}
-	m.item = m.ps.weight("item_emb", n, d, std)
-	m.pos = m.ps.weight("pos_emb", cfg.MaxLen, d, 0.02)
+	extra := 0
+	if cfg.StartToken {
+		extra = 1 // row n of item_emb, position 0
+	}
+	m.item = m.ps.weight("item_emb", n+extra, d, std)
+	m.pos = m.ps.weight("pos_emb", cfg.MaxLen+extra, d, 0.02)
 	m.enc = newEncoder(&m.ps, d, cfg.Heads, cfg.Inner, cfg.Blocks, !cfg.PostLN, true, cfg.Act, cfg.Dropout)
 	m.ps.alloc(seed)
 	m.pool.New = func() any { return m.newWorker() }
@@ -136,21 +144,28 @@ type sasWorker struct {
 	segs           []segment
 	x, mask0, dh   []float32
 	logits, hidden []float32
+	dhc            []float32
 	enc            encoderWS
 }
 
 func (m *SASRec) newWorker() worker { return &sasWorker{m: m} }
 
-// pack lays the sequences out as consecutive rows, positions from 0.
+// pack lays the sequences out as consecutive rows, positions from 0,
+// each after a start token when the config has one.
 func (wk *sasWorker) pack(seqs func(i int) []int32, count int) int {
 	wk.ids, wk.pos, wk.segs = wk.ids[:0], wk.pos[:0], wk.segs[:0]
+	start := wk.m.cfg.StartToken
 	for i := 0; i < count; i++ {
 		s := seqs(i)
-		wk.segs = append(wk.segs, segment{off: len(wk.ids), n: len(s)})
-		wk.ids = append(wk.ids, s...)
-		for p := range s {
-			wk.pos = append(wk.pos, int32(p))
+		off := len(wk.ids)
+		if start {
+			wk.ids = append(wk.ids, int32(wk.m.n))
 		}
+		wk.ids = append(wk.ids, s...)
+		for p := off; p < len(wk.ids); p++ {
+			wk.pos = append(wk.pos, int32(p-off))
+		}
+		wk.segs = append(wk.segs, segment{off: off, n: len(wk.ids) - off})
 	}
 	return len(wk.ids)
 }
@@ -184,21 +199,41 @@ func (wk *sasWorker) step(w, g []float32, exs []example, scale float32, rng *ran
 		wk.neg = append(wk.neg, exs[i].neg...)
 	}
 	wk.embed(w, rows, rng)
-	h := wk.enc.out
+	// Output rows: all of them, or all but the start tokens.
+	h, k := wk.enc.out, rows
 	wk.dh = grow(wk.dh, rows*d)
-	E, dE := m.item.of(w), m.item.of(g)
+	dh := wk.dh
+	if m.cfg.StartToken {
+		k = rows - len(wk.segs)
+		wk.hidden, wk.dhc = grow(wk.hidden, k*d), grow(wk.dhc, k*d)
+		r := 0
+		for _, s := range wk.segs {
+			copy(wk.hidden[r*d:], h[(s.off+1)*d:(s.off+s.n)*d])
+			r += s.n - 1
+		}
+		h, dh = wk.hidden, wk.dhc
+	}
+	E, dE := m.item.of(w)[:n*d], m.item.of(g)[:n*d] // the start token is never an answer
 	var loss float64
 	if m.cfg.Loss == SampledBCE {
-		loss = sampledBCE(h, E, wk.dh, dE, rows, d, wk.tgt, wk.neg, scale)
+		loss = sampledBCE(h, E, dh, dE, k, d, wk.tgt, wk.neg, scale)
 	} else {
 		wk.logits = grow(wk.logits, ceChunk*n)
-		for r0 := 0; r0 < rows; r0 += ceChunk {
-			c := min(ceChunk, rows-r0)
+		for r0 := 0; r0 < k; r0 += ceChunk {
+			c := min(ceChunk, k-r0)
 			hc, z := h[r0*d:(r0+c)*d], wk.logits[:c*n]
 			gemm(false, true, c, n, d, hc, d, E, d, 0, z, n)
 			loss += softmaxCE(z, c, n, wk.tgt[r0:r0+c], scale)
-			gemm(false, false, c, d, n, z, n, E, d, 0, wk.dh[r0*d:(r0+c)*d], d)
+			gemm(false, false, c, d, n, z, n, E, d, 0, dh[r0*d:(r0+c)*d], d)
 			gemm(true, false, n, d, c, z, n, hc, d, 1, dE, d)
+		}
+	}
+	if m.cfg.StartToken {
+		r := 0
+		for _, s := range wk.segs {
+			clear(wk.dh[s.off*d : (s.off+1)*d])
+			copy(wk.dh[(s.off+1)*d:(s.off+s.n)*d], dh[r*d:])
+			r += s.n - 1
 		}
 	}
 	dx := m.enc.backward(&wk.enc, w, g, wk.dh)
@@ -230,7 +265,7 @@ func (wk *sasWorker) scores(w []float32, hs []Sequence, out []float32) {
 		}
 		copy(dst, wk.enc.out[(s.off+s.n-1)*d:(s.off+s.n)*d])
 	}
-	gemm(false, true, len(hs), n, d, wk.hidden, d, m.item.of(w), d, 0, out, n)
+	gemm(false, true, len(hs), n, d, wk.hidden, d, m.item.of(w)[:n*d], d, 0, out, n)
 }
 
 // Predict returns the top k items for history, with their softmax
