@@ -65,12 +65,15 @@ func TestKillResume(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Kill once the gate holds requests in flight and every answer given so
-	// far is in the cache (some not yet recorded, at most).
+	// Kill once the gate holds requests in flight, no other request is
+	// being answered, and every answer given so far is in the cache (some
+	// not yet recorded, at most). An answer on its way when the process
+	// dies is one no client can keep; the test leaves none.
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		ok := srv.totalSuccesses()
-		if ok >= 50 && srv.heldRequests() > 0 && countCacheFiles(t, cache) == ok {
+		active, waiting := srv.gateState()
+		if ok >= 50 && waiting > 0 && active == waiting && countCacheFiles(t, cache) == ok {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -87,6 +90,14 @@ func TestKillResume(t *testing.T) {
 	killed := countLines(t, PredictionsPath(out, "m"))
 	if killed >= users {
 		t.Fatalf("the killed run recorded all %d users", killed)
+	}
+	// Open the gate only once the server has seen every held request's
+	// client go away, or it would answer a dead process and count it.
+	for _, waiting := srv.gateState(); waiting > 0; _, waiting = srv.gateState() {
+		if time.Now().After(deadline) {
+			t.Fatal("held requests outlived the killed child")
+		}
+		time.Sleep(time.Millisecond)
 	}
 	srv.openGate()
 	cmd, stderr = child(true)

@@ -18,7 +18,8 @@ import (
 // against the fake server answering each request after a fixed 100 ms, at
 // concurrency 64. The ideal wall time is users/64 × 0.1 s (3.125 s for
 // 2,000 users); x-ideal is the measured time over that. B/sample and the
-// peak live heap show memory flat in the number of users.
+// peak live heap show memory flat in the number of users; cpu-s/run is the
+// CPU time the process (runner, engine and fake server) used.
 //
 //	go test ./runners -run '^$' -bench LLMRun -benchtime 1x
 //
@@ -51,6 +52,7 @@ func benchLLMRun(b *testing.B, users, concurrency int, latency time.Duration) {
 	var peak uint64
 	var wall time.Duration
 	var alloc uint64
+	var cpu time.Duration
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		out := filepath.Join(dir, fmt.Sprint("run", i))
@@ -62,11 +64,13 @@ func benchLLMRun(b *testing.B, users, concurrency int, latency time.Duration) {
 		allocBefore := ms.TotalAlloc
 		stop := watchHeap(&peak)
 		b.StartTimer()
+		cpu0 := cpuTime()
 		start := time.Now()
 		if _, err := Run(context.Background(), s, Options{}); err != nil {
 			b.Fatal(err)
 		}
 		wall += time.Since(start)
+		cpu += cpuTime() - cpu0
 		b.StopTimer()
 		stop()
 		runtime.ReadMemStats(&ms)
@@ -80,6 +84,10 @@ func benchLLMRun(b *testing.B, users, concurrency int, latency time.Duration) {
 	b.ReportMetric(per.Seconds(), "s/run")
 	b.ReportMetric(per.Seconds()/ideal.Seconds(), "x-ideal")
 	b.ReportMetric(float64(alloc)/float64(b.N)/float64(users), "B/sample")
+	// CPU used by the run and the server together: with CPU-seconds well
+	// under cores × wall time the run waits on the server, not on itself;
+	// x-ideal above 1.1 with little CPU means the machine was busy elsewhere.
+	b.ReportMetric((cpu / time.Duration(b.N)).Seconds(), "cpu-s/run")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 }
 

@@ -101,7 +101,9 @@ type fakeLLM struct {
 	seen      map[string]int // body digest → requests
 	successes map[string]int // body digest → successful answers
 	bodies    []map[string]any
-	held      int
+	held      int           // requests the gate has held
+	waiting   int           // requests waiting at the gate now
+	active    int           // chat requests being handled now
 	gateAt    int           // hold requests once this many succeeded (0: never)
 	gate      chan struct{} // closed to release held requests
 	files     map[string][]byte
@@ -159,6 +161,14 @@ func (f *fakeLLM) batchCounts() (created, uploads int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.created, f.uploads
+}
+
+// gateState is how many chat requests are being handled and how many of
+// them wait at the gate.
+func (f *fakeLLM) gateState() (active, waiting int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.active, f.waiting
 }
 
 // heldRequests is how many requests the gate has held.
@@ -251,6 +261,12 @@ func (f *fakeLLM) chat(w http.ResponseWriter, r *http.Request) {
 	}
 	d := digest(body)
 	f.mu.Lock()
+	f.active++
+	defer func() {
+		f.mu.Lock()
+		f.active--
+		f.mu.Unlock()
+	}()
 	f.seen[d]++
 	attempt := f.seen[d]
 	if !f.dropBodies {
@@ -260,12 +276,18 @@ func (f *fakeLLM) chat(w http.ResponseWriter, r *http.Request) {
 	gate, plan := f.gate, f.plan
 	if gated {
 		f.held++
+		f.waiting++
 	}
 	f.mu.Unlock()
 	if gated {
 		select {
 		case <-gate:
 		case <-r.Context().Done():
+		}
+		f.mu.Lock()
+		f.waiting--
+		f.mu.Unlock()
+		if r.Context().Err() != nil {
 			return
 		}
 	}
@@ -301,13 +323,13 @@ func (f *fakeLLM) chat(w http.ResponseWriter, r *http.Request) {
 	default:
 		out := f.completion(req, fl)
 		b, _ := json.Marshal(out)
-		w.Header().Set("Content-Type", "application/json")
-		if _, err := w.Write(b); err != nil {
-			return
-		}
+		// Counted before it is written: a client may have the answer (and
+		// cache it) before the write call returns here.
 		f.mu.Lock()
 		f.successes[d]++
 		f.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(b)
 	}
 }
 
