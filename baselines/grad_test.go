@@ -160,6 +160,8 @@ func gradCases() []gradCase {
 		sasrecCase("sasrec BCE post-LN", SampledBCE, true, false),
 		sasrecCase("sasrec CE start token", CrossEntropy, false, true),
 		sasrecCase("sasrec BCE start token", SampledBCE, false, true),
+		sasrecCase("sasrec CE start token repeat flags", CrossEntropy, false, true, true),
+		sasrecCase("sasrec CE repeat flags", CrossEntropy, true, false, true),
 		bert4recCase("bert4rec"),
 	}
 }
@@ -257,18 +259,19 @@ func stepCase(rng *rand.Rand, w []float32, wk worker, exs []example) (func() flo
 	return loss, grad
 }
 
-func sasrecCase(name string, l Loss, post, start bool) gradCase {
+func sasrecCase(name string, l Loss, post, start bool, flags ...bool) gradCase {
 	return gradCase{name, func(rng *rand.Rand) ([][]float32, func() float64, func() [][]float32) {
 		cfg := DefaultSASRec
 		cfg.netConfig = netConfig{Hidden: 8, Heads: 2, Blocks: 2, Inner: 8, MaxLen: 6, Dropout: 0.1}
 		cfg.Loss, cfg.PostLN, cfg.StartToken = l, post, start
+		cfg.RepeatFlags = len(flags) > 0 && flags[0]
 		cfg.Act = GELU // ReLU kinks upset finite differences; ReLU has its own case
 		m, err := newSASRec(13, cfg, 3)
 		if err != nil {
 			panic(err)
 		}
 		exs := make([]example, 3)
-		for i, s := range []Sequence{{1, 2, 3, 4}, {5, 5}, {12, 0, 7, 7, 3, 9, 1}} {
+		for i, s := range []Sequence{{1, 2, 3, 4}, {5, 5}, {12, 0, 7, 7, 0, 9, 12}} {
 			m.prepare(&exs[i], s, rng)
 		}
 		loss, grad := stepCase(rng, m.ps.w, m.newWorker(), exs)

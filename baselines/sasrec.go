@@ -21,6 +21,12 @@ type SASRecConfig struct {
 	// gives attention somewhere to go when nothing earlier matches (an
 	// attention sink), which helps the model notice repeats and returns.
 	StartToken bool `json:"start_token,omitempty"`
+	// RepeatFlags adds to each position a learned embedding of how its
+	// item relates to the earlier ones: new, the same as the previous
+	// item, a return to the one before that, or seen longer ago. Careers
+	// are full of stays and returns, and attention over random item
+	// embeddings finds such equalities only slowly.
+	RepeatFlags bool `json:"repeat_flags,omitempty"`
 	Train    TrainConfig `json:"train"`
 }
 
@@ -44,6 +50,7 @@ type SASRec struct {
 	ps    paramSet
 	item  pref
 	pos   pref
+	rep   pref // RepeatFlags only
 	enc   *encoder
 	stats TrainStats
 	pool  sync.Pool
@@ -68,6 +75,9 @@ func newSASRec(n int, cfg SASRecConfig, seed uint64) (*SASRec, error) {
 	}
 	m.item = m.ps.weight("item_emb", n+extra, d, std)
 	m.pos = m.ps.weight("pos_emb", cfg.MaxLen+extra, d, 0.02)
+	if cfg.RepeatFlags {
+		m.rep = m.ps.weight("repeat_emb", 4, d, 0.02)
+	}
 	m.enc = newEncoder(&m.ps, d, cfg.Heads, cfg.Inner, cfg.Blocks, !cfg.PostLN, true, cfg.Act, cfg.Dropout)
 	m.ps.alloc(seed)
 	m.pool.New = func() any { return m.newWorker() }
@@ -140,6 +150,7 @@ func contains(s Sequence, it int32) bool {
 type sasWorker struct {
 	m              *SASRec
 	ids, pos, tgt  []int32
+	flags          []int32
 	neg            []int32
 	segs           []segment
 	x, mask0, dh   []float32
@@ -153,7 +164,7 @@ func (m *SASRec) newWorker() worker { return &sasWorker{m: m} }
 // pack lays the sequences out as consecutive rows, positions from 0,
 // each after a start token when the config has one.
 func (wk *sasWorker) pack(seqs func(i int) []int32, count int) int {
-	wk.ids, wk.pos, wk.segs = wk.ids[:0], wk.pos[:0], wk.segs[:0]
+	wk.ids, wk.pos, wk.segs, wk.flags = wk.ids[:0], wk.pos[:0], wk.segs[:0], wk.flags[:0]
 	start := wk.m.cfg.StartToken
 	for i := 0; i < count; i++ {
 		s := seqs(i)
@@ -166,8 +177,42 @@ func (wk *sasWorker) pack(seqs func(i int) []int32, count int) int {
 			wk.pos = append(wk.pos, int32(p-off))
 		}
 		wk.segs = append(wk.segs, segment{off: off, n: len(wk.ids) - off})
+		if wk.m.cfg.RepeatFlags {
+			if start {
+				wk.flags = append(wk.flags[:off], 0)
+			}
+			wk.flags = appendRepeatFlags(wk.flags[:len(wk.ids)-len(s)], s)
+		}
 	}
 	return len(wk.ids)
+}
+
+// appendRepeatFlags appends, for each item of s, 0 if it is new, 1 if it
+// repeats the previous item, 2 if it returns to the last different item
+// before that, 3 if it was seen earlier still.
+func appendRepeatFlags(dst []int32, s []int32) []int32 {
+	for t, it := range s {
+		f := int32(0)
+		if t > 0 {
+			prev, pd := s[t-1], int32(-1)
+			for j := t - 2; j >= 0; j-- {
+				if s[j] != prev {
+					pd = s[j]
+					break
+				}
+			}
+			switch {
+			case it == prev:
+				f = 1
+			case it == pd:
+				f = 2
+			case contains(s[:t], it):
+				f = 3
+			}
+		}
+		dst = append(dst, f)
+	}
+	return dst
 }
 
 func (wk *sasWorker) embed(w []float32, rows int, rng *rand.Rand) {
@@ -176,6 +221,9 @@ func (wk *sasWorker) embed(w []float32, rows int, rng *rand.Rand) {
 	wk.mask0 = grow(wk.mask0, rows*d)
 	embedForward(wk.x, m.item.of(w), d, wk.ids, m.embScale(), false)
 	embedForward(wk.x, m.pos.of(w), d, wk.pos, 1, true)
+	if m.cfg.RepeatFlags {
+		embedForward(wk.x, m.rep.of(w), d, wk.flags, 1, true)
+	}
 	dropoutForward(wk.x, wk.mask0, m.cfg.Dropout, rng)
 	m.enc.forward(&wk.enc, w, wk.x, rows, wk.segs, rng)
 }
@@ -240,6 +288,9 @@ func (wk *sasWorker) step(w, g []float32, exs []example, scale float32, rng *ran
 	dropoutBackward(dx, wk.mask0, m.cfg.Dropout, true)
 	embedBackward(dE, dx, d, wk.ids, m.embScale())
 	embedBackward(m.pos.of(g), dx, d, wk.pos, 1)
+	if m.cfg.RepeatFlags {
+		embedBackward(m.rep.of(g), dx, d, wk.flags, 1)
+	}
 	return loss
 }
 

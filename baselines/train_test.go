@@ -201,3 +201,11 @@ func TestPrepareData(t *testing.T) {
 		t.Errorf("inductive: train %v valid %v", train2, valid2)
 	}
 }
+
+func TestRepeatFlags(t *testing.T) {
+	got := appendRepeatFlags([]int32{9}, Sequence{4, 4, 5, 4, 4, 6, 5, 7})
+	want := []int32{9, 0, 1, 0, 2, 1, 0, 3, 0}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
