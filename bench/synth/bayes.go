@@ -12,12 +12,12 @@ import (
 // salaries are drawn given the occupations alone, so they cancel out of the
 // posterior. With the type k hidden,
 //
-//	P(k | history) ∝ P(k) · P(o1 | k) · P(degree | o1, k) · Π_t P(o_t+1 | o_t, prev_t, k)
-//	P(y | history) = Σ_k P(k | history) · P(y | o_T, prev_T, k)
+//	P(k | history) ∝ P(k) · P(o1 | k) · P(degree | o1, k) · Π_t P(o_t+1 | o1..o_t, k)
+//	P(y | history) = Σ_k P(k | history) · P(y | o1..o_T, k)
 //
-// where prev_t is the last occupation before o_t that differs from it. The
-// number of jobs is drawn independently of everything, so the target is the
-// next step of the same process.
+// where a step depends on the current occupation and, through the return
+// move, on the earlier ones. The number of jobs is drawn independently of
+// everything, so the target is the next step of the same process.
 
 // posterior is P(type | occupations hist, highest degree level); level < 0
 // means the education is not observed.
@@ -25,17 +25,15 @@ func (w *world) posterior(hist []int, level int) []float64 {
 	K := len(w.cfg.Types)
 	lw := make([]float64, K)
 	best := math.Inf(-1)
+	var ret []entry
 	for k := range K {
 		l := math.Log(w.typeW[k]) + math.Log(w.start[k][hist[0]])
 		if level >= 0 {
 			l += math.Log(w.degree[k][hist[0]][level])
 		}
-		p := -1
 		for t := 1; t < len(hist); t++ {
-			l += math.Log(w.prob(k, hist[t-1], p, hist[t]))
-			if hist[t] != hist[t-1] {
-				p = hist[t-1]
-			}
+			ret = w.returns(hist[:t], ret)
+			l += math.Log(w.prob(k, hist[t-1], ret, hist[t]))
 		}
 		lw[k] = l
 		best = max(best, l)
@@ -56,15 +54,17 @@ func (w *world) posterior(hist []int, level int) []float64 {
 func (w *world) predictive(hist []int, post []float64, out []float64) {
 	clear(out)
 	c := hist[len(hist)-1]
-	p := prevDistinct(hist)
+	ret := w.returns(hist, nil)
 	for k, pk := range post {
 		if pk == 0 {
 			continue
 		}
 		f := pk
-		if p >= 0 {
+		if len(ret) > 0 {
 			r := w.cfg.Types[k].Return
-			out[p] += pk * r
+			for _, e := range ret {
+				out[e.y] += pk * r * e.p
+			}
 			f *= 1 - r
 		}
 		for _, e := range w.moves[k][c] {

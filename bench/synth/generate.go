@@ -120,23 +120,23 @@ type career struct {
 }
 
 func (w *world) career(r *rand.Rand) career {
-	c := career{k: pick(r, w.typeW)}
-	n := w.numJobs(r)
-	c.jobs = make([]int, 1, n)
-	cdf := w.cdf[c.k]
+	k := pick(r, w.typeW)
+	return w.walk(r, k, w.numJobs(r))
+}
+
+// walk draws n occupations and the highest degree of a person of type k.
+func (w *world) walk(r *rand.Rand, k, n int) career {
+	c := career{k: k, jobs: make([]int, 1, n)}
+	cdf := w.cdf[k]
 	x := r.Float64() * cdf[len(cdf)-1]
 	// The first index whose cdf exceeds x has a positive probability.
 	c.jobs[0] = min(sort.Search(len(cdf), func(i int) bool { return cdf[i] > x }), len(cdf)-1)
-	p := -1
+	var ret []entry
 	for len(c.jobs) < n {
-		cur := c.jobs[len(c.jobs)-1]
-		y := w.next(r, c.k, cur, p)
-		if y != cur {
-			p = cur
-		}
-		c.jobs = append(c.jobs, y)
+		ret = w.returns(c.jobs, ret)
+		c.jobs = append(c.jobs, w.next(r, k, c.jobs[len(c.jobs)-1], ret))
 	}
-	c.level = Level(pick(r, w.degree[c.k][c.jobs[0]]))
+	c.level = Level(pick(r, w.degree[k][c.jobs[0]]))
 	return c
 }
 
@@ -150,11 +150,11 @@ func (w *world) numJobs(r *rand.Rand) int {
 	return w.cfg.MinJobs + pick(r, ws)
 }
 
-func (w *world) next(r *rand.Rand, k, c, p int) int {
-	if p >= 0 && r.Float64() < w.cfg.Types[k].Return {
-		return p
-	}
+func (w *world) next(r *rand.Rand, k, c int, ret []entry) int {
 	mv := w.moves[k][c]
+	if len(ret) > 0 && r.Float64() < w.cfg.Types[k].Return {
+		mv = ret
+	}
 	u := r.Float64()
 	for _, e := range mv {
 		u -= e.p

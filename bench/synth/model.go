@@ -28,17 +28,19 @@ import (
 // changes whenever the same seed would give different data.
 const Version = "1"
 
-// Type is a hidden career track. Stay, Return, Related and Changer are the
-// chances of the four kinds of move at each job change; Return is dropped
-// (and the others renormalised) before a person has a previous occupation,
-// Changer folds into Related where O*NET has no career changers list.
+// Type is a hidden career track. At each job change a person stays in the
+// occupation, returns to an earlier one, moves to a neighbour in the same
+// SOC major group (Within) or switches to one in another group (Switch),
+// with these chances. Return is dropped (and the others renormalised) while
+// a person has held only one occupation, and a move kind with no neighbour
+// folds into the other.
 type Type struct {
-	Name    string  `json:"name"`
-	Weight  float64 `json:"weight"` // prior share of people
-	Stay    float64 `json:"stay"`
-	Return  float64 `json:"return"`
-	Related float64 `json:"related"`
-	Changer float64 `json:"changer"`
+	Name   string  `json:"name"`
+	Weight float64 `json:"weight"` // prior share of people
+	Stay   float64 `json:"stay"`
+	Return float64 `json:"return"`
+	Within float64 `json:"within"`
+	Switch float64 `json:"switch"`
 	// StartZone is the log-weight per job zone above 3 of the first
 	// occupation: climbers start lower.
 	StartZone float64 `json:"start_zone"`
@@ -60,18 +62,29 @@ type Config struct {
 
 	Types []Type `json:"types"`
 
-	// Move weights, shared by all types: a related occupation at Index i
-	// weighs RelatedDecay^(i−1) · pop^PopAlpha · e^(Climb·Δzone), a career
-	// changer at Index i likewise with ChangerDecay.
-	RelatedDecay float64 `json:"related_decay"`
-	ChangerDecay float64 `json:"changer_decay"`
-	Climb        float64 `json:"climb"`
-	PopAlpha     float64 `json:"pop_alpha"`
+	// Where a move goes is the same for all types. The neighbours of an
+	// occupation are its O*NET related occupations and career changers; one
+	// at related Index i weighs RelatedDecay^(i−1), at career changers Index
+	// j ChangerWeight·ChangerDecay^(j−1) (summed if on both lists), times
+	// pop^PopAlpha · e^(Climb·Δzone). Within and Switch moves share these
+	// weights among the neighbours in the same and in other major groups.
+	RelatedDecay  float64 `json:"related_decay"`
+	ChangerDecay  float64 `json:"changer_decay"`
+	ChangerWeight float64 `json:"changer_weight"`
+
+	// A return goes to an earlier occupation other than the current one,
+	// each earlier job weighing ReturnRecency^(jobs since): recent and
+	// long-held occupations are likelier.
+	ReturnRecency float64 `json:"return_recency"`
+	Climb         float64 `json:"climb"`
+	PopAlpha      float64 `json:"pop_alpha"`
 
 	// Popularity of an occupation: group share × ZoneWeights[zone−1] ×
-	// the boost of the popular list × a fixed log-normal factor of spread
-	// PopSigma (hashed from the code, so the same in every data set).
+	// its weight on the popular list (OtherWeight if unlisted) × a fixed
+	// log-normal factor of spread PopSigma (hashed from the code, so the
+	// same in every data set).
 	ZoneWeights [5]float64 `json:"zone_weights"`
+	OtherWeight float64    `json:"other_weight"`
 	PopSigma    float64    `json:"pop_sigma"`
 
 	// Workers is the number of goroutines; 0 means GOMAXPROCS. It never
@@ -87,15 +100,22 @@ func Default() Config {
 	return Config{
 		Users: 11000, TestUsers: 1000, Seed: 1,
 		MinJobs: 5, MaxJobs: 15, JobsDecay: 0.88,
+		// Four tracks, each with a habit but all of them staying, returning
+		// and moving: the history says which track a person is on, but only
+		// gradually. Stronger tracks raise the ceiling but make it harder to
+		// learn from 10,000 careers (see the package tests).
 		Types: []Type{
-			{Name: "stayer", Weight: 0.25, Stay: 0.55, Return: 0.05, Related: 0.35, Changer: 0.05, Graduate: 0.8},
-			{Name: "climber", Weight: 0.25, Stay: 0.12, Return: 0.03, Related: 0.80, Changer: 0.05, StartZone: -0.4, Graduate: 1.5},
-			{Name: "returner", Weight: 0.15, Stay: 0.20, Return: 0.50, Related: 0.25, Changer: 0.05, Graduate: 1},
-			{Name: "switcher", Weight: 0.15, Stay: 0.12, Return: 0.03, Related: 0.20, Changer: 0.65, Graduate: 1},
-			{Name: "drifter", Weight: 0.20, Stay: 0.25, Return: 0.10, Related: 0.55, Changer: 0.10, Graduate: 1},
+			{Name: "stayer", Weight: 0.3, Stay: 0.42, Return: 0.20, Within: 0.30, Switch: 0.08, StartZone: -0.6, Graduate: 0.8},
+			{Name: "climber", Weight: 0.3, Stay: 0.20, Return: 0.20, Within: 0.50, Switch: 0.10, StartZone: -1, Graduate: 1.5},
+			{Name: "returner", Weight: 0.2, Stay: 0.21, Return: 0.42, Within: 0.26, Switch: 0.11, StartZone: -0.6, Graduate: 1},
+			{Name: "switcher", Weight: 0.2, Stay: 0.20, Return: 0.20, Within: 0.18, Switch: 0.42, StartZone: -0.6, Graduate: 1},
 		},
-		RelatedDecay: 0.5, ChangerDecay: 0.5, Climb: 0.5, PopAlpha: 0.8,
+		// Moves concentrate on the top of O*NET's lists and on common
+		// occupations, as careers in resume data do; this also keeps the
+		// process learnable from 10,000 careers.
+		RelatedDecay: 0.35, ChangerDecay: 0.35, ChangerWeight: 1, ReturnRecency: 0.2, Climb: 2, PopAlpha: 1.5,
 		ZoneWeights: [5]float64{0.2, 0.6, 1, 1.3, 0.7},
+		OtherWeight: 4,
 		PopSigma:    1,
 	}
 }
@@ -119,19 +139,19 @@ func (c *Config) Validate() error {
 		errs = append(errs, errors.New("types: want at least one"))
 	}
 	for i, t := range c.Types {
-		for _, v := range []float64{t.Weight, t.Stay, t.Return, t.Related, t.Changer, t.Graduate} {
+		for _, v := range []float64{t.Weight, t.Stay, t.Return, t.Within, t.Switch, t.Graduate} {
 			if !(v >= 0) || math.IsInf(v, 0) {
 				errs = append(errs, fmt.Errorf("type %d (%s): weights and move chances must be finite and ≥ 0", i, t.Name))
 				break
 			}
 		}
-		if t.Weight == 0 || t.Stay+t.Related+t.Changer == 0 || t.Return >= 1 || t.Graduate == 0 {
-			errs = append(errs, fmt.Errorf("type %d (%s): want weight > 0, graduate > 0, return < 1 and stay+related+changer > 0", i, t.Name))
+		if t.Weight == 0 || t.Stay+t.Within+t.Switch == 0 || t.Return >= 1 || t.Graduate == 0 {
+			errs = append(errs, fmt.Errorf("type %d (%s): want weight > 0, graduate > 0, return < 1 and stay+within+switch > 0", i, t.Name))
 		}
 	}
-	for _, v := range []float64{c.RelatedDecay, c.ChangerDecay, c.PopSigma + 1, c.PopAlpha + 1} {
+	for _, v := range []float64{c.RelatedDecay, c.ChangerDecay, c.ReturnRecency, c.OtherWeight, c.ChangerWeight + 1, c.PopSigma + 1, c.PopAlpha + 1} {
 		if !(v > 0) || math.IsInf(v, 0) {
-			errs = append(errs, errors.New("related/changer decay must be > 0, pop alpha and sigma ≥ 0"))
+			errs = append(errs, errors.New("related/changer decay, return recency and other weight must be > 0; changer weight, pop alpha and sigma ≥ 0"))
 			break
 		}
 	}
@@ -194,7 +214,7 @@ func newWorld(cfg *Config) (*world, error) {
 		if w.active[i] {
 			boost := wd.popular[o.Code]
 			if boost == 0 {
-				boost = 1
+				boost = cfg.OtherWeight
 			}
 			w.pop[i] = wd.groupShare[w.group[i]] * cfg.ZoneWeights[o.JobZone-1] * boost * math.Exp(cfg.PopSigma*hashNormal(o.Code))
 		}
@@ -249,45 +269,58 @@ func (w *world) addType(t Type) error {
 // occupation c, before the return move is mixed in, sorted by occupation.
 func (w *world) movesOf(t Type, c int) ([]entry, error) {
 	code := w.occ[c].Code
-	rel := w.tax.RelatedCodes(code, 0)
-	var chg []string
-	for _, r := range w.tax.CareerChangers(code) {
-		chg = append(chg, r.Code)
-	}
-	stay, related, changer := t.Stay, t.Related, t.Changer
-	if len(chg) == 0 {
-		related += changer
-		changer = 0
-	}
-	tot := stay + related + changer
-	out := []entry{{int32(c), stay / tot}}
-	add := func(list []string, decay, mass float64) error {
-		if mass == 0 {
-			return nil
-		}
-		ws := make([]float64, len(list))
-		idx := make([]int32, len(list))
-		sum := 0.0
+	var nb []entry // neighbours with their shared weights
+	add := func(list []string, decay, weight float64) error {
 		for i, r := range list {
 			j, ok := w.tax.Index(r)
 			if !ok || !w.active[j] {
 				return fmt.Errorf("synth: %s lists %s, which has no related list or job zone", code, r)
 			}
-			idx[i] = int32(j)
-			ws[i] = math.Pow(decay, float64(i)) * math.Pow(w.pop[j], w.cfg.PopAlpha) * math.Exp(w.cfg.Climb*float64(w.zone[j]-w.zone[c]))
-			sum += ws[i]
-		}
-		for i, j := range idx {
-			out = addTo(out, j, mass/tot*ws[i]/sum)
+			nb = addTo(nb, int32(j), weight*math.Pow(decay, float64(i)))
 		}
 		return nil
 	}
-	if err := add(rel, w.cfg.RelatedDecay, related); err != nil {
+	if err := add(w.tax.RelatedCodes(code, 0), w.cfg.RelatedDecay, 1); err != nil {
 		return nil, err
 	}
-	if err := add(chg, w.cfg.ChangerDecay, changer); err != nil {
-		return nil, err
+	var chg []string
+	for _, r := range w.tax.CareerChangers(code) {
+		chg = append(chg, r.Code)
 	}
+	if w.cfg.ChangerWeight > 0 {
+		if err := add(chg, w.cfg.ChangerDecay, w.cfg.ChangerWeight); err != nil {
+			return nil, err
+		}
+	}
+	var sumIn, sumOut float64
+	for i := range nb {
+		j := nb[i].y
+		nb[i].p *= math.Pow(w.pop[j], w.cfg.PopAlpha) * math.Exp(w.cfg.Climb*float64(w.zone[j]-w.zone[c]))
+		if w.group[j] == w.group[c] {
+			sumIn += nb[i].p
+		} else {
+			sumOut += nb[i].p
+		}
+	}
+	within, switches := t.Within, t.Switch
+	if sumIn == 0 {
+		switches += within
+		within = 0
+	}
+	if sumOut == 0 {
+		within += switches
+		switches = 0
+	}
+	tot := t.Stay + within + switches
+	out := append(nb, entry{int32(c), 0})
+	for i := range nb {
+		if w.group[nb[i].y] == w.group[c] {
+			out[i].p = within / tot * nb[i].p / sumIn
+		} else {
+			out[i].p = switches / tot * nb[i].p / sumOut
+		}
+	}
+	out[len(out)-1].p = t.Stay / tot
 	slices.SortFunc(out, func(a, b entry) int { return int(a.y - b.y) })
 	return out, nil
 }
@@ -302,9 +335,28 @@ func addTo(d []entry, y int32, p float64) []entry {
 	return append(d, entry{y, p})
 }
 
-// prob is P(next = y | current c, previous distinct occupation p (−1 for
-// none), type k).
-func (w *world) prob(k, c, p, y int) float64 {
+// returns is where a return move goes after the occupations hist: the
+// earlier occupations other than the current one, weighted by recency. It
+// reuses buf.
+func (w *world) returns(hist []int, buf []entry) []entry {
+	buf = buf[:0]
+	c := hist[len(hist)-1]
+	wt, sum := 1.0, 0.0
+	for t := len(hist) - 2; t >= 0; t-- {
+		wt *= w.cfg.ReturnRecency
+		if hist[t] != c {
+			buf = addTo(buf, int32(hist[t]), wt)
+			sum += wt
+		}
+	}
+	for i := range buf {
+		buf[i].p /= sum
+	}
+	return buf
+}
+
+// prob is P(next = y | current c, return distribution ret, type k).
+func (w *world) prob(k, c int, ret []entry, y int) float64 {
 	q := 0.0
 	for _, e := range w.moves[k][c] {
 		if int(e.y) == y {
@@ -312,13 +364,16 @@ func (w *world) prob(k, c, p, y int) float64 {
 			break
 		}
 	}
-	if p < 0 {
+	if len(ret) == 0 {
 		return q
 	}
 	r := w.cfg.Types[k].Return
 	q *= 1 - r
-	if y == p {
-		q += r
+	for _, e := range ret {
+		if int(e.y) == y {
+			q += r * e.p
+			break
+		}
 	}
 	return q
 }

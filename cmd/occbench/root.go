@@ -34,6 +34,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		newRunCmd(),
 		newScoreCmd(),
 		newStatsCmd(),
+		newSynthCmd(),
 		newReportCmd(),
 		newCompareCmd(),
 	)
