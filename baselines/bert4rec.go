@@ -11,7 +11,7 @@ import (
 // trained on the cloze task; the prediction for a history is the output
 // at a mask token appended after it.
 type BERT4RecConfig struct {
-	netConfig
+	NetConfig
 	// MaskProb is the chance that each item of a training sequence is
 	// replaced by the mask token (at least one always is).
 	MaskProb float64 `json:"mask_prob"`
@@ -30,7 +30,7 @@ type BERT4RecConfig struct {
 // half the sequences, a higher learning rate and long patience: BERT4Rec's
 // known failures are mostly under-training.
 var DefaultBERT4Rec = BERT4RecConfig{
-	netConfig:    netConfig{Hidden: 64, Heads: 2, Blocks: 2, Inner: 256, MaxLen: 16, Dropout: 0.2},
+	NetConfig:    NetConfig{Hidden: 64, Heads: 2, Blocks: 2, Inner: 256, MaxLen: 16, Dropout: 0.2},
 	MaskProb:     0.2,
 	LastMaskProb: 0.5,
 	Act:          GELU,
@@ -52,7 +52,7 @@ type BERT4Rec struct {
 }
 
 func newBERT4Rec(n int, cfg BERT4RecConfig, seed uint64) (*BERT4Rec, error) {
-	if err := cfg.netConfig.validate(); err != nil {
+	if err := cfg.NetConfig.validate(); err != nil {
 		return nil, fmt.Errorf("bert4rec: %w", err)
 	}
 	if n < 2 {

@@ -84,8 +84,8 @@ func (c TrainConfig) validate() error {
 	return nil
 }
 
-// netConfig holds the encoder settings shared by both networks.
-type netConfig struct {
+// NetConfig holds the encoder settings shared by both networks.
+type NetConfig struct {
 	Hidden  int     `json:"hidden"`  // embedding and model width
 	Heads   int     `json:"heads"`   // attention heads; must divide Hidden
 	Blocks  int     `json:"blocks"`  // transformer blocks
@@ -94,7 +94,7 @@ type netConfig struct {
 	Dropout float32 `json:"dropout"`
 }
 
-func (c netConfig) validate() error {
+func (c NetConfig) validate() error {
 	switch {
 	case c.Hidden < 1 || c.Heads < 1 || c.Hidden%c.Heads != 0:
 		return fmt.Errorf("hidden %d, heads %d: want heads dividing hidden", c.Hidden, c.Heads)

@@ -262,7 +262,7 @@ func stepCase(rng *rand.Rand, w []float32, wk worker, exs []example) (func() flo
 func sasrecCase(name string, l Loss, post, start bool, flags ...bool) gradCase {
 	return gradCase{name, func(rng *rand.Rand) ([][]float32, func() float64, func() [][]float32) {
 		cfg := DefaultSASRec
-		cfg.netConfig = netConfig{Hidden: 8, Heads: 2, Blocks: 2, Inner: 8, MaxLen: 6, Dropout: 0.1}
+		cfg.NetConfig = NetConfig{Hidden: 8, Heads: 2, Blocks: 2, Inner: 8, MaxLen: 6, Dropout: 0.1}
 		cfg.Loss, cfg.PostLN, cfg.StartToken = l, post, start
 		cfg.RepeatFlags = len(flags) > 0 && flags[0]
 		cfg.Act = GELU // ReLU kinks upset finite differences; ReLU has its own case
@@ -282,7 +282,7 @@ func sasrecCase(name string, l Loss, post, start bool, flags ...bool) gradCase {
 func bert4recCase(name string) gradCase {
 	return gradCase{name, func(rng *rand.Rand) ([][]float32, func() float64, func() [][]float32) {
 		cfg := DefaultBERT4Rec
-		cfg.netConfig = netConfig{Hidden: 8, Heads: 2, Blocks: 2, Inner: 8, MaxLen: 6, Dropout: 0.1}
+		cfg.NetConfig = NetConfig{Hidden: 8, Heads: 2, Blocks: 2, Inner: 8, MaxLen: 6, Dropout: 0.1}
 		m, err := newBERT4Rec(13, cfg, 3)
 		if err != nil {
 			panic(err)

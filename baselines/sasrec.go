@@ -12,11 +12,11 @@ import (
 // position embeddings, causal self-attention blocks, scores tied to the
 // item embeddings.
 type SASRecConfig struct {
-	netConfig
-	PostLN   bool        `json:"post_ln"`   // post-LN blocks instead of pre-LN
-	Act      Activation  `json:"act"`       // feed-forward non-linearity
-	Loss     Loss        `json:"loss"`      // CrossEntropy or SampledBCE
-	EmbScale bool        `json:"emb_scale"` // multiply item embeddings by √Hidden, as the original does
+	NetConfig
+	PostLN   bool       `json:"post_ln"`   // post-LN blocks instead of pre-LN
+	Act      Activation `json:"act"`       // feed-forward non-linearity
+	Loss     Loss       `json:"loss"`      // CrossEntropy or SampledBCE
+	EmbScale bool       `json:"emb_scale"` // multiply item embeddings by √Hidden, as the original does
 	// StartToken prepends a learned start token to every sequence. It
 	// gives attention somewhere to go when nothing earlier matches (an
 	// attention sink), which helps the model notice repeats and returns.
@@ -26,8 +26,8 @@ type SASRecConfig struct {
 	// item, a return to the one before that, or seen longer ago. Careers
 	// are full of stays and returns, and attention over random item
 	// embeddings finds such equalities only slowly.
-	RepeatFlags bool `json:"repeat_flags,omitempty"`
-	Train    TrainConfig `json:"train"`
+	RepeatFlags bool        `json:"repeat_flags,omitempty"`
+	Train       TrainConfig `json:"train"`
 }
 
 // DefaultSASRec follows the reference implementations (2 blocks, hidden
@@ -35,7 +35,7 @@ type SASRecConfig struct {
 // learning rate of 3e-3, which on occbench's default synthetic careers
 // reached the same validation EM as 1e-3 in a third of the epochs.
 var DefaultSASRec = SASRecConfig{
-	netConfig: netConfig{Hidden: 64, Heads: 2, Blocks: 2, Inner: 128, MaxLen: 16, Dropout: 0.2},
+	NetConfig: NetConfig{Hidden: 64, Heads: 2, Blocks: 2, Inner: 128, MaxLen: 16, Dropout: 0.2},
 	Act:       ReLU,
 	Loss:      CrossEntropy,
 	EmbScale:  true,
@@ -57,7 +57,7 @@ type SASRec struct {
 }
 
 func newSASRec(n int, cfg SASRecConfig, seed uint64) (*SASRec, error) {
-	if err := cfg.netConfig.validate(); err != nil {
+	if err := cfg.NetConfig.validate(); err != nil {
 		return nil, fmt.Errorf("sasrec: %w", err)
 	}
 	if n < 2 {

@@ -18,14 +18,14 @@ var smallData = sync1(func() toyData { return newToyData(60, 2000, 300) })
 
 func smallSASRec() SASRecConfig {
 	c := DefaultSASRec
-	c.netConfig = netConfig{Hidden: 16, Heads: 2, Blocks: 1, Inner: 32, MaxLen: 16, Dropout: 0.1}
+	c.NetConfig = NetConfig{Hidden: 16, Heads: 2, Blocks: 1, Inner: 32, MaxLen: 16, Dropout: 0.1}
 	c.Train.Epochs, c.Train.Patience, c.Train.LR = 6, 0, 3e-3
 	return c
 }
 
 func smallBERT4Rec() BERT4RecConfig {
 	c := DefaultBERT4Rec
-	c.netConfig = netConfig{Hidden: 16, Heads: 2, Blocks: 1, Inner: 32, MaxLen: 16, Dropout: 0.1}
+	c.NetConfig = NetConfig{Hidden: 16, Heads: 2, Blocks: 1, Inner: 32, MaxLen: 16, Dropout: 0.1}
 	// The cloze task gives fewer targets per pass: it needs more epochs.
 	c.Train.Epochs, c.Train.Patience, c.Train.LR = 40, 0, 3e-3
 	return c
