@@ -1,0 +1,262 @@
+package runners
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/occbench/occbench/baselines"
+	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/internal/safefile"
+)
+
+func init() {
+	Register("sasrec", 0, newNeural("sasrec", baselines.DefaultSASRec, trainSASRec))
+	Register("bert4rec", 0, newNeural("bert4rec", baselines.DefaultBERT4Rec, trainBERT4Rec))
+}
+
+// trainShards fixes how each batch is split for gradient summation, so the
+// same seed gives the same model on machines with any number of cores.
+const trainShards = 2
+
+// NeuralData are the data settings of the sasrec and bert4rec kinds; the
+// model's own settings (hidden, blocks, train: {epochs, lr, …}) sit beside
+// them in the suite entry.
+type NeuralData struct {
+	ValidFrac    float64 `json:"valid_frac"`   // training users held out for early stopping
+	Transductive bool    `json:"transductive"` // also train on the test users' histories, as the paper does
+}
+
+// neuralSettings is what the manifest records for a network runner.
+type neuralSettings[C any] struct {
+	Model C          `json:"model"`
+	Data  NeuralData `json:"data"`
+}
+
+type trainFunc[C any] func(ctx context.Context, train, valid []baselines.Sequence, n int, cfg C, opts baselines.TrainOptions) (baselines.Model, error)
+
+func trainSASRec(ctx context.Context, train, valid []baselines.Sequence, n int, cfg baselines.SASRecConfig, opts baselines.TrainOptions) (baselines.Model, error) {
+	m, err := baselines.TrainSASRec(ctx, train, valid, n, cfg, opts)
+	if m == nil {
+		return nil, err
+	}
+	return m, err
+}
+
+func trainBERT4Rec(ctx context.Context, train, valid []baselines.Sequence, n int, cfg baselines.BERT4RecConfig, opts baselines.TrainOptions) (baselines.Model, error) {
+	m, err := baselines.TrainBERT4Rec(ctx, train, valid, n, cfg, opts)
+	if m == nil {
+		return nil, err
+	}
+	return m, err
+}
+
+// newNeural makes the factory of a network kind. The suite entry's keys
+// other than valid_frac and transductive are the model's config, decoded
+// strictly over the defaults.
+func newNeural[C any](kind string, defaults C, train trainFunc[C]) Factory {
+	return func(spec *bench.RunnerSpec) (Runner, any, error) {
+		var raw map[string]any
+		if err := spec.DecodeSettings(&raw); err != nil {
+			return nil, nil, err
+		}
+		data := NeuralData{ValidFrac: baselines.DefaultData.ValidFrac, Transductive: baselines.DefaultData.Transductive}
+		if err := takeJSON(raw, &data, "valid_frac", "transductive"); err != nil {
+			return nil, nil, fmt.Errorf("runner %q (line %d): %w", spec.Name, spec.Line(), err)
+		}
+		cfg := defaults
+		b, err := json.Marshal(raw)
+		if err != nil {
+			return nil, nil, err
+		}
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&cfg); err != nil {
+			return nil, nil, fmt.Errorf("runner %q (line %d): %s settings: %w", spec.Name, spec.Line(), kind, err)
+		}
+		if data.ValidFrac <= 0 || data.ValidFrac >= 1 {
+			return nil, nil, fmt.Errorf("runner %q (line %d): valid_frac %v: want a fraction in (0, 1) for early stopping", spec.Name, spec.Line(), data.ValidFrac)
+		}
+		settings := &neuralSettings[C]{Model: cfg, Data: data}
+		fit := func(ctx context.Context, env *Env, seqs []baselines.Sequence, _ any) (baselines.Predictor, map[string]any, error) {
+			return fitNeural(ctx, env, spec.Name, kind, seqs, settings, train)
+		}
+		return &baselineRunner{name: spec.Name, fit: fit, settings: settings}, settings, nil
+	}
+}
+
+// takeJSON moves the given keys of raw into v (through JSON) and deletes
+// them from raw.
+func takeJSON(raw map[string]any, v any, keys ...string) error {
+	part := map[string]any{}
+	for _, k := range keys {
+		if x, ok := raw[k]; ok {
+			part[k] = x
+			delete(raw, k)
+		}
+	}
+	b, err := json.Marshal(part)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
+}
+
+// fitNeural trains a network, or loads the model a previous run trained on
+// the same sequences with the same settings.
+func fitNeural[C any](ctx context.Context, env *Env, name, kind string, users []baselines.Sequence, s *neuralSettings[C], train trainFunc[C]) (baselines.Predictor, map[string]any, error) {
+	n := env.Taxonomy.Len()
+	var testHist []baselines.Sequence
+	if s.Data.Transductive {
+		for _, ex := range env.Test {
+			seq, err := sequence(ex.Codes(), env.Taxonomy)
+			if err != nil {
+				return nil, nil, fmt.Errorf("user %s: %w", ex.UserID, err)
+			}
+			if len(seq) > 0 {
+				testHist = append(testHist, seq)
+			}
+		}
+	}
+	key, err := modelKey(kind, s, env.Seed, users, testHist)
+	if err != nil {
+		return nil, nil, err
+	}
+	path := filepath.Join(env.ModelDir, kind+"-"+key[:16]+".model")
+	info := map[string]any{"model_file": path}
+	if !env.Retrain {
+		if m, err := loadModel(path); err == nil {
+			fmt.Fprintf(env.Log, "%s: reusing the trained model %s\n", name, path)
+			info["reused"] = true
+			addStats(info, m)
+			return m, info, nil
+		} else if !errors.Is(err, os.ErrNotExist) {
+			fmt.Fprintf(env.Log, "%s: not reusing %s: %v\n", name, path, err)
+		}
+	}
+	trainSeqs, valid := baselines.PrepareData(users, testHist, baselines.DataOptions{ValidFrac: s.Data.ValidFrac, Seed: env.Seed, Transductive: s.Data.Transductive})
+	log, err := newEpochLog(filepath.Join(env.RunDir, "training", name+".jsonl"))
+	if err != nil {
+		return nil, nil, err
+	}
+	defer log.Close()
+	start := time.Now()
+	opts := baselines.TrainOptions{
+		Seed:   env.Seed,
+		Shards: trainShards,
+		Progress: func(e baselines.Epoch) {
+			log.add(e)
+			mark := ""
+			if e.Best {
+				mark = " (best)"
+			}
+			fmt.Fprintf(env.Log, "%s: epoch %d, loss %.4f, validation EM %.2f%%%s, %s\n", name, e.N, e.Loss, 100*e.ValidEM, mark, e.Elapsed.Round(100*time.Millisecond))
+		},
+	}
+	m, err := train(ctx, trainSeqs, valid, n, s.Model, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := log.err; err != nil {
+		return nil, nil, err
+	}
+	if err := safefile.Write(path, m.Save); err != nil {
+		return nil, nil, fmt.Errorf("save model: %w", err)
+	}
+	info["train_seconds"] = time.Since(start).Seconds()
+	info["train_sequences"] = len(trainSeqs)
+	info["valid_users"] = len(valid)
+	addStats(info, m)
+	return m, info, nil
+}
+
+func addStats(info map[string]any, m baselines.Model) {
+	if st, ok := m.(interface{ Stats() baselines.TrainStats }); ok {
+		s := st.Stats()
+		info["epochs"] = s.Epochs
+		info["best_epoch"] = s.BestEpoch
+		info["valid_em"] = s.ValidEM
+		info["seconds_to_best"] = s.ToBest.Seconds()
+	}
+}
+
+func loadModel(path string) (baselines.Model, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return baselines.Load(f)
+}
+
+// modelKey identifies a trained model by everything that determines it:
+// the kind, its settings, the seed, the model file format and the exact
+// training sequences.
+func modelKey(kind string, settings any, seed uint64, users, testHist []baselines.Sequence) (string, error) {
+	h := sha256.New()
+	cfg, err := json.Marshal(settings)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(h, "%s\x00%d\x00%d\x00%d\x00%s\x00", kind, baselines.FormatVersion, seed, trainShards, cfg)
+	var buf [4]byte
+	for _, set := range [][]baselines.Sequence{users, testHist} {
+		binary.LittleEndian.PutUint32(buf[:], uint32(len(set)))
+		h.Write(buf[:])
+		for _, s := range set {
+			binary.LittleEndian.PutUint32(buf[:], uint32(len(s)))
+			h.Write(buf[:])
+			for _, it := range s {
+				binary.LittleEndian.PutUint32(buf[:], uint32(it))
+				h.Write(buf[:])
+			}
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// epochLog writes one JSON line per training epoch.
+type epochLog struct {
+	f   *os.File
+	err error
+}
+
+func newEpochLog(path string) (*epochLog, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	return &epochLog{f: f}, nil
+}
+
+func (l *epochLog) add(e baselines.Epoch) {
+	if l.err != nil {
+		return
+	}
+	b, _ := json.Marshal(struct {
+		Epoch   int          `json:"epoch"`
+		Loss    bench.Number `json:"loss"`
+		ValidEM bench.Number `json:"valid_em"`
+		Best    bool         `json:"best"`
+		Seconds float64      `json:"seconds"`
+	}{e.N, bench.Number(e.Loss), bench.Number(e.ValidEM), e.Best, e.Elapsed.Seconds()})
+	_, l.err = l.f.Write(append(b, '\n'))
+}
+
+func (l *epochLog) Close() error {
+	if err := l.f.Close(); l.err == nil {
+		l.err = err
+	}
+	return l.err
+}
