@@ -37,6 +37,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		newSynthCmd(),
 		newReportCmd(),
 		newCompareCmd(),
+		newTrainCmd(),
 	)
 	return root
 }
