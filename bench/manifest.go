@@ -26,6 +26,7 @@ type Manifest struct {
 	Datasets  map[string]Dataset         `json:"datasets"`
 	Protocol  Protocol                   `json:"protocol"`
 	Runners   map[string]*RunnerManifest `json:"runners"`
+	Skipped   map[string]string          `json:"skipped,omitempty"` // runner → why it did not run
 	Started   time.Time                  `json:"started"`
 	Finished  *time.Time                 `json:"finished,omitempty"`
 	Limit     int                        `json:"limit,omitempty"`

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -44,10 +45,14 @@ type RunnerSpec struct {
 	Kind string `json:"kind"`
 	// Keys every kind accepts, for reports: the name shown in tables, the
 	// category a table groups it under, and the paper row it reproduces.
-	Display  string    `json:"display,omitempty"`
-	Category string    `json:"category,omitempty"`
-	Paper    string    `json:"paper,omitempty"`
-	Settings yaml.Node `json:"-"`
+	Display  string `json:"display,omitempty"`
+	Category string `json:"category,omitempty"`
+	Paper    string `json:"paper,omitempty"`
+	// RequiresEnv names environment variables the runner needs (an
+	// endpoint's address, an API key); when one is unset the run skips the
+	// runner and says why, instead of failing.
+	RequiresEnv []string  `json:"requires_env,omitempty"`
+	Settings    yaml.Node `json:"-"`
 	// Dir is the suite file's directory: relative paths in the settings
 	// (prompt templates, replay files) are taken from it. Empty for a suite
 	// parsed from bytes, meaning the working directory.
@@ -88,6 +93,10 @@ func (r *RunnerSpec) UnmarshalYAML(n *yaml.Node) error {
 			r.Category = v.Value
 		case "paper":
 			r.Paper = v.Value
+		case "requires_env":
+			if err := v.Decode(&r.RequiresEnv); err != nil {
+				return fmt.Errorf("line %d: requires_env: want a list of variable names", v.Line)
+			}
 		default:
 			r.Settings.Content = append(r.Settings.Content, k, v)
 		}
@@ -95,13 +104,26 @@ func (r *RunnerSpec) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
+// MissingEnv returns the first variable of RequiresEnv that is unset or
+// empty, or "".
+func (r *RunnerSpec) MissingEnv() string {
+	for _, name := range r.RequiresEnv {
+		if os.Getenv(name) == "" {
+			return name
+		}
+	}
+	return ""
+}
+
 // DecodeSettings decodes the runner's settings into v, rejecting keys v does
 // not have, so a misspelt setting is an error instead of a silent default.
+// ${VAR} in a string setting is replaced by the environment variable VAR.
 func (r *RunnerSpec) DecodeSettings(v any) error {
 	if len(r.Settings.Content) == 0 {
 		return nil
 	}
-	b, err := yaml.Marshal(&r.Settings)
+	settings := expandEnv(&r.Settings)
+	b, err := yaml.Marshal(settings)
 	if err != nil {
 		return err
 	}
@@ -111,6 +133,22 @@ func (r *RunnerSpec) DecodeSettings(v any) error {
 		return fmt.Errorf("runner %q (line %d): %w", r.Name, r.line, err)
 	}
 	return nil
+}
+
+// expandEnv returns a copy of n with ${VAR} replaced in every scalar.
+func expandEnv(n *yaml.Node) *yaml.Node {
+	c := *n
+	if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "${") {
+		// Re-resolve the type: "${WORKERS}" may stand for a number.
+		c.Value, c.Tag, c.Style = os.Expand(n.Value, os.Getenv), "", 0
+	}
+	if len(n.Content) > 0 {
+		c.Content = make([]*yaml.Node, len(n.Content))
+		for i, k := range n.Content {
+			c.Content[i] = expandEnv(k)
+		}
+	}
+	return &c
 }
 
 var runnerName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)

@@ -95,6 +95,16 @@ func Run(ctx context.Context, s *bench.Suite, opts Options) (*Scores, error) {
 		env.CacheDir = bench.DefaultCacheDir(dir)
 	}
 	for i := range specs {
+		if v := specs[i].MissingEnv(); v != "" {
+			why := v + " is not set"
+			fmt.Fprintf(opts.Stderr, "%s: skipped: %s\n", specs[i].Name, why)
+			if man.Skipped == nil {
+				man.Skipped = map[string]string{}
+			}
+			man.Skipped[specs[i].Name] = why
+			continue
+		}
+		delete(man.Skipped, specs[i].Name)
 		if err := runOne(ctx, &specs[i], env, man, dir, opts); err != nil {
 			return nil, err
 		}

@@ -290,3 +290,29 @@ func TestSuiteErrors(t *testing.T) {
 		t.Errorf("unknown kind: %v", err)
 	}
 }
+
+func TestRunSkipsRunnersWithoutTheirEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "run")
+	t.Setenv("OCCBENCH_TEST_WORKERS", "3")
+	s := suite(t, testSet(t, dir, 5), out,
+		"  - {name: a, kind: fake, workers: '${OCCBENCH_TEST_WORKERS}'}\n"+
+			"  - {name: b, kind: fake, requires_env: [OCCBENCH_TEST_UNSET_VAR]}\n")
+	scores, err := Run(context.Background(), s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := scores.Runners["b"]; ok || len(scores.Runners) != 1 {
+		t.Errorf("scored %v, want only a", scores.Order)
+	}
+	m, err := bench.ReadManifest(filepath.Join(out, ManifestFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Skipped["b"] != "OCCBENCH_TEST_UNSET_VAR is not set" {
+		t.Errorf("skipped = %v", m.Skipped)
+	}
+	if got := m.Runners["a"].Settings.(map[string]any)["Workers"]; got != 3.0 {
+		t.Errorf("${VAR} expansion: workers = %v", got)
+	}
+}
