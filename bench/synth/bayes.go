@@ -73,18 +73,6 @@ func (w *world) predictive(hist []int, post []float64, out []float64) {
 	}
 }
 
-// prevDistinct is the last occupation before the current one that differs
-// from it, or −1.
-func prevDistinct(hist []int) int {
-	c := hist[len(hist)-1]
-	for i := len(hist) - 2; i >= 0; i-- {
-		if hist[i] != c {
-			return hist[i]
-		}
-	}
-	return -1
-}
-
 // argmax returns the index of the largest value, the lowest index on ties
 // (occupations are sorted by code, so the lowest code).
 func argmax(d []float64) int {

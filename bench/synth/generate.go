@@ -77,6 +77,9 @@ func (g *Generator) User(i int) *User {
 
 // Users draws persons from..to−1 on Config.Workers goroutines.
 func (g *Generator) Users(ctx context.Context, from, to int) ([]*User, error) {
+	if from < 0 || to < from {
+		return nil, fmt.Errorf("synth: users %d to %d: want 0 ≤ from ≤ to", from, to)
+	}
 	out := make([]*User, to-from)
 	workers := g.cfg.Workers
 	if workers <= 0 {

@@ -3,15 +3,18 @@
 // occupation.
 //
 // Each person has a hidden career track (a Type: stayer, climber, returner,
-// switcher, drifter) that sets how often they stay in their occupation,
-// return to the previous one, move to an O*NET related occupation or change
-// career along the Career Changers Matrix. Where a move goes is the same for
-// everyone: ranked by O*NET, pulled towards popular occupations and higher
-// job zones. Because the track is hidden and the generator knows every
-// probability, the posterior over tracks given a history, and so the
-// Bayes-optimal next occupation, is computed exactly (bayes.go). Titles,
-// dates, industries and salaries are drawn given the occupations only, so
-// they carry no information about the track.
+// switcher) that sets how often, at each job change, they stay in their
+// occupation, return to an earlier one, move to a neighbour in the same SOC
+// major group or switch to one in another group. The neighbours are O*NET's
+// Related Occupations and Career Changers Matrix; where a move goes is the
+// same for everyone: towards the top of O*NET's ranking, towards common
+// occupations and towards higher job zones. First jobs are drawn from a
+// popularity skewed towards common white-collar occupations, education from
+// the first job's Required Level of Education. Because the track is hidden
+// and the generator knows every probability, the posterior over tracks given
+// a history, and so the Bayes-optimal next occupation, is computed exactly
+// (bayes.go). Titles, dates, industries and salaries are drawn given the
+// occupations only, so they carry no information about the track.
 package synth
 
 import (

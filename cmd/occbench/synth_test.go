@@ -1,0 +1,63 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestSynth(t *testing.T) {
+	dirs := []string{filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")}
+	var outs []string
+	for _, dir := range dirs {
+		stdout, _, err := runCLI(t, "synth", "--users", "300", "--test-users", "50", "--seed", "3", "-o", dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, strings.ReplaceAll(stdout, dir, "DIR"))
+	}
+	if outs[0] != outs[1] {
+		t.Errorf("two runs printed different summaries:\n%s\n%s", outs[0], outs[1])
+	}
+	for _, want := range []string{"300 (250 train, 50 test), seed 3", "jobs", "education", "DIR/train.arrow", "ceiling (50 test users)", "bayes-optimal", "markov1", "last", "expected Bayes EM"} {
+		if !strings.Contains(outs[0], want) {
+			t.Errorf("summary lacks %q:\n%s", want, outs[0])
+		}
+	}
+	for _, name := range []string{"train.arrow", "test.arrow", "ceiling.json"} {
+		a, err := os.ReadFile(filepath.Join(dirs[0], name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(filepath.Join(dirs[1], name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs between two runs with seed 3", name)
+		}
+	}
+	// The data set reads back through data inspect.
+	stdout, _, err := runCLI(t, "data", "inspect", "--format", "json", filepath.Join(dirs[0], "test.arrow"))
+	if err != nil || !strings.Contains(stdout, `"users": 50`) {
+		t.Errorf("data inspect: %v\n%s", err, stdout)
+	}
+}
+
+func TestSynthErrors(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	for name, args := range map[string][]string{
+		"no output":         {"synth", "--users", "100"},
+		"no test users":     {"synth", "--users", "100", "--test-users", "0", "-o", dir},
+		"all users in test": {"synth", "--users", "100", "--test-users", "100", "-o", dir},
+	} {
+		if _, _, err := runCLI(t, args...); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("a failed synth left %s behind", dir)
+	}
+}
