@@ -120,6 +120,7 @@ func Run(ctx context.Context, s *bench.Suite, opts Options) (*Scores, error) {
 	if err != nil {
 		return nil, err
 	}
+	scores.Skipped = man.Skipped
 	if err := scores.Write(filepath.Join(dir, ScoresFile)); err != nil {
 		return nil, err
 	}

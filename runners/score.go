@@ -25,6 +25,7 @@ type Scores struct {
 	Protocol bench.Protocol          `json:"protocol"`
 	Order    []string                `json:"order"` // runners in suite order
 	Runners  map[string]RunnerScores `json:"runners"`
+	Skipped  map[string]string       `json:"skipped,omitempty"` // runners not run, and why
 }
 
 // RunnerScores are one runner's scores. Fractions are 0–1.

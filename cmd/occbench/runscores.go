@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"sort"
 	"text/tabwriter"
 
 	"github.com/occbench/occbench/runners"
@@ -29,5 +30,20 @@ func writeRunScores(w io.Writer, dir string, s *runners.Scores) error {
 			pct(float64(r.RM)), 100*float64(r.RMCI[0]), 100*float64(r.RMCI[1]),
 			hr, nd, pct(float64(r.Unmapped)), pct(float64(r.Errors)))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, name := range sortedKeys(s.Skipped) {
+		fmt.Fprintf(w, "skipped %s: %s\n", name, s.Skipped[name])
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
