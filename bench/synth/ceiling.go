@@ -1,14 +1,12 @@
 package synth
 
 import (
-	"cmp"
 	"math"
-	"math/rand/v2"
-	"slices"
 	"strings"
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
+	"github.com/occbench/occbench/metrics"
 )
 
 // Score is a predictor's exact match (EM) and related-occupation match (RM)
@@ -57,13 +55,7 @@ const RelatedK = 20
 // true occupation, 1/(k+1) for the related occupation at O*NET Index k ≤
 // maxK, else 0. Occupations without a related list score exact match only.
 func RM(tax *onet.Taxonomy, truth, pred string, maxK int) float64 {
-	if pred == truth {
-		return 1
-	}
-	if k := tax.RelatedRank(truth, pred); k > 0 && k <= maxK {
-		return 1 / float64(k+1)
-	}
-	return 0
+	return metrics.RM(pred, truth, tax.RelatedCodes(truth, 0), maxK)
 }
 
 // markov is an order-1 or order-2 Markov model over occupation codes with
@@ -191,19 +183,8 @@ func mean(v []float64) float64 {
 
 // bootstrap is the 95% percentile interval of the mean of v.
 func bootstrap(v []float64, seed uint64) [2]float64 {
-	r := rand.New(rand.NewPCG(seed, 0xb007))
-	means := make([]float64, bootstrapN)
-	for b := range means {
-		s := 0.0
-		for range v {
-			s += v[r.IntN(len(v))]
-		}
-		means[b] = s / float64(len(v))
-	}
-	slices.SortFunc(means, cmp.Compare)
-	lo := means[int(0.025*bootstrapN)]
-	hi := means[int(math.Ceil(0.975*bootstrapN))-1]
-	return [2]float64{round6(lo), round6(hi)}
+	iv := metrics.BootstrapMean(v, metrics.BootstrapOptions{Resamples: bootstrapN, Level: 0.95, Seed: seed})
+	return [2]float64{round6(iv.Lo), round6(iv.Hi)}
 }
 
 // round6 keeps ceiling.json short and stable.
