@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"text/tabwriter"
 
@@ -15,6 +16,7 @@ import (
 func newSynthCmd() *cobra.Command {
 	cfg := synth.Default()
 	var out string
+	var reuse bool
 	cmd := &cobra.Command{
 		Use:   "synth -o DIR",
 		Short: "Generate synthetic careers with their Bayes-optimal ceiling",
@@ -29,6 +31,16 @@ fitted on the train users. The same seed gives byte-identical files.`,
 			if out == "" {
 				return errors.New("synth: -o DIR is required")
 			}
+			if reuse {
+				res, err := synth.Existing(out, cfg)
+				if err == nil {
+					fmt.Fprintf(cmd.ErrOrStderr(), "synth: reusing the data set in %s\n", out)
+					return printSynth(cmd.OutOrStdout(), res, cfg.Seed)
+				}
+				if !errors.Is(err, os.ErrNotExist) && !errors.Is(err, synth.ErrStale) {
+					return err
+				}
+			}
 			res, err := synth.Write(cmd.Context(), out, cfg)
 			if err != nil {
 				return err
@@ -41,6 +53,7 @@ fitted on the train users. The same seed gives byte-identical files.`,
 	f.IntVar(&cfg.TestUsers, "test-users", cfg.TestUsers, "users in the test set (the last ones)")
 	f.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "random seed")
 	f.StringVarP(&out, "out", "o", "", "output directory")
+	f.BoolVar(&reuse, "reuse", false, "keep the data set in DIR when it was made with these settings by this generator")
 	return cmd
 }
 

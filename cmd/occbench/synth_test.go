@@ -61,3 +61,31 @@ func TestSynthErrors(t *testing.T) {
 		t.Errorf("a failed synth left %s behind", dir)
 	}
 }
+
+func TestSynthReuse(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "d")
+	args := []string{"synth", "--users", "300", "--test-users", "50", "-o", dir, "--reuse"}
+	first, _, err := runCLI(t, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.Stat(filepath.Join(dir, "test.arrow"))
+	second, stderr, err := runCLI(t, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stderr, "reusing") {
+		t.Errorf("second run did not reuse: %q", stderr)
+	}
+	if first != second {
+		t.Errorf("the reused summary differs:\n%s", lineDiff(first, second))
+	}
+	after, _ := os.Stat(filepath.Join(dir, "test.arrow"))
+	if !after.ModTime().Equal(before.ModTime()) {
+		t.Error("test.arrow was rewritten")
+	}
+	_, stderr, err = runCLI(t, append(args, "--seed", "9")...)
+	if err != nil || strings.Contains(stderr, "reusing") {
+		t.Errorf("another seed reused the data set: %v %q", err, stderr)
+	}
+}
