@@ -6,7 +6,7 @@ USERS   ?= 11000
 TEST    ?= 1000
 SEED    ?= 1
 
-.PHONY: build test run bench lint fuzz clean
+.PHONY: build test run bench lint fuzz clean distclean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/occbench
@@ -17,10 +17,14 @@ test:
 	$(GO) test ./...
 
 # The main job: the default synthetic data set (generated once, then reused),
-# its summary and its accuracy ceiling.
+# the default suite (baselines trained once, then reused; LLM runners whose
+# endpoint is configured by environment variables), the report, and Table 2.
+SUITE   := testdata/suites/default.yaml
+RUNDIR  := runs/default
 run: build
 	./$(BIN) synth --users $(USERS) --test-users $(TEST) --seed $(SEED) -o $(DATA) --reuse
-	./$(BIN) data inspect $(DATA)/test.arrow
+	./$(BIN) run --suite $(SUITE) --out $(RUNDIR) --fresh
+	./$(BIN) report $(RUNDIR)
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
@@ -40,3 +44,7 @@ fuzz:
 
 clean:
 	rm -rf bin
+
+# Also removes the generated data, runs and trained models.
+distclean: clean
+	rm -rf data runs
