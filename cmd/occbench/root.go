@@ -38,6 +38,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		newReportCmd(),
 		newCompareCmd(),
 		newTrainCmd(),
+		newOracleCmd(),
 	)
 	return root
 }

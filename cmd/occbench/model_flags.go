@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/occbench/occbench/runners"
+)
+
+// modelFlags are the flags of commands that call one model (oracle,
+// judge): a small YAML file (--config) and flags that override it.
+type modelFlags struct {
+	config      string
+	baseURL     string
+	model       string
+	apiKeyEnv   string
+	temperature float64
+	maxTokens   int
+	attempts    int
+	n           bool
+	concurrency int
+	timeout     string
+	maxRetries  int
+}
+
+func (m *modelFlags) add(cmd *cobra.Command, def runners.ModelConfig, attempts bool) {
+	f := cmd.Flags()
+	f.StringVar(&m.config, "config", "", "YAML with endpoint {base_url, model, api_key_env}, temperature, max_tokens, concurrency, timeout, max_retries"+map[bool]string{true: ", attempts, n", false: ""}[attempts])
+	f.StringVar(&m.baseURL, "endpoint", "", "OpenAI-compatible base URL, such as http://localhost:8000/v1")
+	f.StringVar(&m.model, "model", "", "model name")
+	f.StringVar(&m.apiKeyEnv, "api-key-env", "", "environment variable holding the API key")
+	t := 0.0
+	if def.Temperature != nil {
+		t = *def.Temperature
+	}
+	f.Float64Var(&m.temperature, "temperature", t, "sampling temperature")
+	f.IntVar(&m.maxTokens, "max-tokens", 0, "max_tokens per request (default 4096)")
+	f.IntVar(&m.concurrency, "concurrency", def.Concurrency, "requests in flight")
+	f.StringVar(&m.timeout, "timeout", "", "per-request timeout (default 5m)")
+	f.IntVar(&m.maxRetries, "max-retries", 0, "retries of a failed request (default 8)")
+	if attempts {
+		f.IntVar(&m.attempts, "attempts", def.Attempts, "independent attempts per user")
+		f.BoolVar(&m.n, "n", def.N, "ask for all attempts in one request with n (falls back to one request per attempt)")
+	}
+}
+
+// resolve is the model config: the defaults, then the YAML file, then the
+// flags given on the command line.
+func (m *modelFlags) resolve(cmd *cobra.Command, def runners.ModelConfig) (runners.ModelConfig, error) {
+	mc := def
+	if m.config != "" {
+		b, err := os.ReadFile(m.config)
+		if err != nil {
+			return mc, err
+		}
+		dec := yaml.NewDecoder(bytes.NewReader(b))
+		dec.KnownFields(true)
+		if err := dec.Decode(&mc); err != nil {
+			return mc, fmt.Errorf("%s: %w", m.config, err)
+		}
+	}
+	f := cmd.Flags()
+	set := func(name string, fn func()) {
+		if f.Changed(name) {
+			fn()
+		}
+	}
+	set("endpoint", func() { mc.Endpoint.BaseURL = m.baseURL })
+	set("model", func() { mc.Endpoint.Model = m.model })
+	set("api-key-env", func() { mc.Endpoint.APIKeyEnv = m.apiKeyEnv })
+	set("temperature", func() { mc.Temperature = &m.temperature })
+	set("max-tokens", func() { mc.MaxTokens = m.maxTokens })
+	set("concurrency", func() { mc.Concurrency = m.concurrency })
+	set("max-retries", func() { mc.MaxRetries = m.maxRetries })
+	set("attempts", func() { mc.Attempts = m.attempts })
+	set("n", func() { mc.N = m.n })
+	if f.Changed("timeout") {
+		var d runners.Duration
+		if err := d.UnmarshalText([]byte(m.timeout)); err != nil {
+			return mc, fmt.Errorf("--timeout: %w", err)
+		}
+		mc.Timeout = d
+	}
+	if mc.Endpoint.BaseURL == "" || mc.Endpoint.Model == "" {
+		return mc, fmt.Errorf("give the model's --endpoint and --model (or endpoint.base_url and endpoint.model in --config)")
+	}
+	return mc, nil
+}

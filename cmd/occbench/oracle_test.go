@@ -1,0 +1,62 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/occbench/occbench/bench"
+)
+
+// occbench oracle from a YAML config against a server that answers the
+// target on every other choice, then train export of its output.
+func TestOracleCommand(t *testing.T) {
+	var requests atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"choices":[`+
+			`{"index":0,"message":{"role":"assistant","content":"<think>\nProgrammers become developers.\n</think>\n<answer>\nSoftware Developers\n</answer>"},"finish_reason":"stop"},`+
+			`{"index":1,"message":{"role":"assistant","content":"<think>\nThey stay.\n</think>\n<answer>\nComputer Programmers\n</answer>"},"finish_reason":"stop"}]}`)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	exs := []*bench.Example{
+		{UserID: "a", History: []bench.Record{{Kind: bench.Job, Code: "15-1251.00", Occupation: "Computer Programmers"}}, TargetCode: "15-1252.00", TargetTitle: "Software Developers"},
+		{UserID: "b", History: []bench.Record{{Kind: bench.Job, Code: "15-1251.00", Occupation: "Computer Programmers", Title: "Coder"}}, TargetCode: "11-1011.00", TargetTitle: "Chief Executives"},
+	}
+	train := filepath.Join(dir, "train.arrow")
+	if err := bench.WriteExamples(train, exs, nil); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "oracle.yaml")
+	os.WriteFile(cfg, fmt.Appendf(nil, "endpoint: {base_url: %q, model: gpt-4.1}\nattempts: 2\nn: true\ntemperature: 1\n", srv.URL+"/v1"), 0o644)
+	out := filepath.Join(dir, "oracle.arrow")
+	stdout, _, err := runCLI(t, "oracle", "--config", cfg, "--train", train, "-o", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"users          2", "attempts       4 (1 correct)", "valid reasons  1", "kept users     1 (1 with a preference pair)"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "oracle-run", "oracle_attempts.jsonl")); err != nil {
+		t.Error(err)
+	}
+	got, _, err := bench.ReadAll(out)
+	if err != nil || len(got) != 1 || got[0].OracleReason != "Programmers become developers." || len(got[0].Attempts) != 2 {
+		t.Fatalf("oracle set %+v, %v", got, err)
+	}
+	if _, _, err := runCLI(t, "train", "export", "--oracle", out, "-o", filepath.Join(dir, "lf")); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCLI(t, "oracle", "--train", train, "-o", out); err == nil || !strings.Contains(err.Error(), "--endpoint") {
+		t.Fatalf("no endpoint: %v", err)
+	}
+}

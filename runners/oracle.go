@@ -1,0 +1,406 @@
+package runners
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/bench/onet"
+	"github.com/occbench/occbench/internal/safefile"
+)
+
+// Files of an oracle run directory.
+const (
+	OracleAttemptsFile = "oracle_attempts.jsonl" // one line per user, appended as each finishes
+	OracleSummaryFile  = "oracle.json"
+)
+
+// DefaultOracle are the oracle's defaults: 5 attempts at temperature 1, in
+// one request with n.
+var DefaultOracle = ModelConfig{
+	Temperature: ptr(1.0),
+	Attempts:    5,
+	N:           true,
+	Concurrency: 16,
+}
+
+// OracleOptions are the settings and side effects of Oracle.
+type OracleOptions struct {
+	Model    ModelConfig
+	RunDir   string
+	Seed     uint64
+	Limit    int // only the first Limit users; 0 is all
+	LLM      LLMOptions
+	Taxonomy *onet.Taxonomy
+}
+
+// OracleAttempt is one (reason, answer) attempt as the run records it.
+type OracleAttempt struct {
+	Attempt  int    `json:"attempt"`
+	Reason   string `json:"reason"`
+	Answer   string `json:"answer"`
+	Parse    string `json:"parse"`
+	Code     string `json:"code"`
+	Mapping  string `json:"mapping"`
+	Correct  bool   `json:"correct"`
+	Finish   string `json:"finish_reason,omitempty"`
+	Error    string `json:"error,omitempty"`
+	CacheKey string `json:"cache_key"`
+}
+
+// OracleUser is a line of oracle_attempts.jsonl.
+type OracleUser struct {
+	UserID   string          `json:"user_id"`
+	Attempts []OracleAttempt `json:"attempts"`
+	Error    string          `json:"error,omitempty"` // a call failed; the user is redone on the next run
+}
+
+// OracleSummary is oracle.json, and what the command prints.
+type OracleSummary struct {
+	Users        int    `json:"users"`         // users asked
+	Failed       int    `json:"failed"`        // users with a failed call
+	Attempts     int    `json:"attempts"`      // answered attempts
+	Correct      int    `json:"correct"`       // attempts whose answer maps to the target
+	ValidReasons int    `json:"valid_reasons"` // correct attempts with a reason
+	Kept         int    `json:"kept"`          // users with a valid reason: the oracle set
+	Preference   int    `json:"preference"`    // kept users with an incorrect attempt too (DPO pairs)
+	Model        string `json:"model"`
+	Seed         uint64 `json:"seed"`
+	Out          string `json:"out"`
+}
+
+// Oracle asks the model for Attempts independent (reason, answer) attempts
+// per user from the history alone (the joint prompt), marks each correct
+// when its answer maps onto the target occupation, keeps the users with at
+// least one correct attempt with a reason, picks one such reason per user
+// with a seeded draw, and writes the oracle set to out (Arrow or Parquet).
+// Each user's attempts are appended to RunDir/oracle_attempts.jsonl as
+// they finish; a rerun skips the users recorded without error, and the
+// request cache makes repeated calls free.
+func Oracle(ctx context.Context, train []*bench.Example, out string, opts OracleOptions) (*OracleSummary, error) {
+	mc := opts.Model
+	if mc.Attempts < 1 {
+		return nil, fmt.Errorf("oracle: attempts %d: want at least 1", mc.Attempts)
+	}
+	if opts.RunDir == "" {
+		return nil, errors.New("oracle: no run directory")
+	}
+	if opts.Taxonomy == nil {
+		opts.Taxonomy = onet.Default()
+	}
+	if opts.Limit > 0 && opts.Limit < len(train) {
+		train = train[:opts.Limit]
+	}
+	for _, ex := range train {
+		if ex.TargetCode == "" {
+			return nil, fmt.Errorf("oracle: user %s has no target_code: the oracle needs the true next occupation", ex.UserID)
+		}
+	}
+	prompt, err := LoadPrompt("joint.tmpl", "", false)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(opts.RunDir, 0o755); err != nil {
+		return nil, fmt.Errorf("oracle: %w", err)
+	}
+	r, err := modelRunner(ctx, mc, opts.RunDir, opts.LLM)
+	if err != nil {
+		return nil, fmt.Errorf("oracle: %w", err)
+	}
+	path := filepath.Join(opts.RunDir, OracleAttemptsFile)
+	done, err := readOracleUsers(path)
+	if err != nil {
+		return nil, err
+	}
+	f, err := openAppendJSONL(path)
+	if err != nil {
+		return nil, fmt.Errorf("oracle: %w", err)
+	}
+	defer f.Close()
+	var mu sync.Mutex
+	write := func(u OracleUser) error {
+		b, err := json.Marshal(u)
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		done[u.UserID] = u
+		if _, err := f.Write(append(b, '\n')); err != nil {
+			return fmt.Errorf("oracle: %s: %w", path, err)
+		}
+		return nil
+	}
+	var todo []*bench.Example
+	for _, ex := range train {
+		if u, ok := done[ex.UserID]; !ok || u.Error != "" {
+			todo = append(todo, ex)
+		}
+	}
+	err = forEach(ctx, todo, r.s.Concurrency, func(ctx context.Context, ex *bench.Example) error {
+		u, err := oracleUser(ctx, r, prompt, ex, mc, opts.Taxonomy)
+		if err != nil {
+			return err
+		}
+		return write(u)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("oracle: %s: %w", path, err)
+	}
+
+	sum := &OracleSummary{Users: len(train), Model: mc.Endpoint.Model, Seed: opts.Seed, Out: out}
+	var kept []*bench.Example
+	for _, ex := range train {
+		u := done[ex.UserID]
+		if u.Error != "" {
+			sum.Failed++
+		}
+		o := *ex
+		o.Attempts, o.OracleReason = nil, ""
+		var valid []string
+		for _, a := range u.Attempts {
+			if a.Error != "" {
+				continue
+			}
+			sum.Attempts++
+			o.Attempts = append(o.Attempts, bench.Attempt{Reason: a.Reason, Answer: a.Answer, Code: a.Code, Correct: a.Correct})
+			if a.Correct {
+				sum.Correct++
+				if strings.TrimSpace(a.Reason) != "" {
+					valid = append(valid, a.Reason)
+				}
+			}
+		}
+		sum.ValidReasons += len(valid)
+		if len(valid) == 0 {
+			continue
+		}
+		o.OracleReason = valid[seededRand(opts.Seed, ex.UserID).IntN(len(valid))]
+		if len(valid) < len(o.Attempts) {
+			sum.Preference++
+		}
+		kept = append(kept, &o)
+	}
+	sum.Kept = len(kept)
+	meta := map[string]string{
+		"occbench.oracle.model":    mc.Endpoint.Model,
+		"occbench.oracle.attempts": strconv.Itoa(mc.Attempts),
+		"occbench.oracle.seed":     strconv.FormatUint(opts.Seed, 10),
+		"occbench.oracle.prompt":   prompt.SHA256,
+	}
+	if err := bench.WriteExamples(out, kept, meta); err != nil {
+		return nil, fmt.Errorf("oracle: %w", err)
+	}
+	if err := writeJSONFile(filepath.Join(opts.RunDir, OracleSummaryFile), sum); err != nil {
+		return nil, err
+	}
+	return sum, nil
+}
+
+// oracleUser asks for one user's attempts: one request with n choices, and
+// one request per attempt the server did not answer (or every attempt, one
+// request each, without n). Attempt k's request has attempt number k in its
+// cache key, so separate requests are separate answers.
+func oracleUser(ctx context.Context, r *llmRunner, prompt *Prompt, ex *bench.Example, mc ModelConfig, tax *onet.Taxonomy) (OracleUser, error) {
+	u := OracleUser{UserID: ex.UserID}
+	hist, err := SerializeHistory(ex, r.s.HistoryFormat)
+	if err != nil {
+		u.Error = err.Error()
+		return u, nil
+	}
+	text, err := prompt.Render(PromptData{History: hist})
+	if err != nil {
+		return u, err
+	}
+	add := func(attempt int, o callOutcome, c chatChoice) {
+		a := OracleAttempt{Attempt: attempt, CacheKey: o.key, Mapping: "none"}
+		if o.err != "" {
+			a.Error, u.Error = o.err, o.err
+			u.Attempts = append(u.Attempts, a)
+			return
+		}
+		p := ParseOutput(c.Content, c.FinishReason == "length")
+		a.Reason, a.Answer, a.Parse, a.Finish = r.redact(p.Reason), r.redact(p.Answer), p.How, c.FinishReason
+		if a.Reason == "" {
+			a.Reason = r.redact(c.Reasoning)
+		}
+		if p.Answer != "" {
+			m := tax.Normalize(p.Answer)
+			a.Code, a.Mapping = m.Code, m.Method.String()
+			a.Correct = m.OK() && m.Code == ex.TargetCode
+		}
+		u.Attempts = append(u.Attempts, a)
+	}
+	next := 1
+	if mc.N && mc.Attempts > 1 {
+		c, err := r.textCall("oracle", ex.UserID, 1, mc.Attempts, text)
+		if err != nil {
+			return u, err
+		}
+		o, err := r.do(ctx, c)
+		if err != nil {
+			return u, err
+		}
+		if o.err != "" {
+			add(1, o, chatChoice{})
+			next = mc.Attempts + 1 // redone on the next run
+		} else {
+			for _, ch := range o.res.Choices[:min(len(o.res.Choices), mc.Attempts)] {
+				add(next, o, ch)
+				next++
+			}
+		}
+	}
+	for ; next <= mc.Attempts; next++ {
+		c, err := r.textCall("oracle", ex.UserID, next, 1, text)
+		if err != nil {
+			return u, err
+		}
+		o, err := r.do(ctx, c)
+		if err != nil {
+			return u, err
+		}
+		var ch chatChoice
+		if o.res != nil {
+			ch = o.res.Choices[0]
+		}
+		add(next, o, ch)
+	}
+	return u, nil
+}
+
+// forEach runs fn over items with n workers, stopping at the first error.
+func forEach[T any](ctx context.Context, items []T, n int, fn func(context.Context, T) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ch := make(chan T)
+	var wg sync.WaitGroup
+	var once sync.Once
+	var first error
+	for range max(1, min(n, len(items))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for it := range ch {
+				if err := fn(ctx, it); err != nil {
+					once.Do(func() { first = err; cancel() })
+				}
+			}
+		}()
+	}
+feed:
+	for _, it := range items {
+		select {
+		case ch <- it:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(ch)
+	wg.Wait()
+	if first != nil {
+		return first
+	}
+	return ctx.Err()
+}
+
+// readOracleUsers reads the users already recorded; the last line of a
+// user wins, and a line cut short by a kill is ignored.
+func readOracleUsers(path string) (map[string]OracleUser, error) {
+	out := map[string]OracleUser{}
+	err := readJSONL(path, func(line int, b []byte) error {
+		var u OracleUser
+		if err := json.Unmarshal(b, &u); err != nil {
+			return err
+		}
+		out[u.UserID] = u
+		return nil
+	})
+	return out, err
+}
+
+// readJSONL calls fn on each non-empty line of path (no file is no lines).
+// A last line without its newline that does not decode is a write cut
+// short, and is dropped.
+func readJSONL(path string, fn func(line int, b []byte) error) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	br := bufio.NewReader(f)
+	for line := 1; ; line++ {
+		b, rerr := br.ReadBytes('\n')
+		if len(bytes.TrimSpace(b)) > 0 {
+			if err := fn(line, b); err != nil {
+				if rerr == io.EOF {
+					return nil
+				}
+				return fmt.Errorf("%s:%d: %w", path, line, err)
+			}
+		}
+		if rerr == io.EOF {
+			return nil
+		}
+		if rerr != nil {
+			return fmt.Errorf("%s: %w", path, rerr)
+		}
+	}
+}
+
+// openAppendJSONL opens a JSONL file for appending, first cutting off a
+// last line a kill left without its newline, so that the next line does
+// not run on from it.
+func openAppendJSONL(path string) (*os.File, error) {
+	b, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	if len(b) > 0 && b[len(b)-1] != '\n' {
+		if err := os.Truncate(path, int64(bytes.LastIndexByte(b, '\n')+1)); err != nil {
+			return nil, err
+		}
+	}
+	return os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+}
+
+// seededRand is a generator for one user's draws: the same seed and user
+// give the same draws whatever else is in the file.
+func seededRand(seed uint64, user string) *rand.Rand {
+	h := sha256.Sum256([]byte(user))
+	var u uint64
+	for _, b := range h[:8] {
+		u = u<<8 | uint64(b)
+	}
+	return rand.New(rand.NewPCG(seed, u))
+}
+
+// writeJSONFile writes v as indented JSON, atomically.
+func writeJSONFile(path string, v any) error {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return safefile.WriteFile(path, b.Bytes())
+}

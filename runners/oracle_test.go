@@ -1,0 +1,198 @@
+package runners
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/occbench/occbench/bench"
+)
+
+const (
+	titleNP  = "Nurse Practitioners"
+	titleRN  = "Registered Nurses"
+	codeNP   = "29-1171.00"
+	titleCEO = "Chief Executives"
+)
+
+// oracleTrain: every user's next occupation is Nurse Practitioners; the
+// job title carries the user id, the marker of the scripted server.
+func oracleTrain(ids ...string) []*bench.Example {
+	var out []*bench.Example
+	for _, id := range ids {
+		out = append(out, &bench.Example{
+			UserID: id,
+			History: []bench.Record{{Kind: bench.Job, Title: "Nurse at ward " + id, Code: "29-1141.00",
+				Occupation: titleRN, Start: bench.DateOf(2015, 1, 1)}},
+			TargetCode: codeNP, TargetTitle: titleNP,
+		})
+	}
+	return out
+}
+
+// oracleScript: user "good" is right on even attempts, "none" never, "all"
+// always, "fail" gets HTTP 500.
+func oracleScript(prompt string, k int) (string, int) {
+	id := regexp.MustCompile(`ward (\w+)`).FindStringSubmatch(prompt)[1]
+	right := fmt.Sprintf("<think>\nAttempt %d: %s gained the experience for advanced practice.\n</think>\n<answer>\n%s\n</answer>", k, id, titleNP)
+	wrong := fmt.Sprintf("<think>\nAttempt %d: %s will lead.\n</think>\n<answer>\n%s\n</answer>", k, id, titleCEO)
+	switch id {
+	case "fail":
+		return "", 500
+	case "all":
+		return right, 0
+	case "good":
+		if k%2 == 0 {
+			return right, 0
+		}
+	}
+	return wrong, 0
+}
+
+func testOracleOpts(t *testing.T, url string, n bool) OracleOptions {
+	mc := DefaultOracle
+	mc.Endpoint = Endpoint{BaseURL: url, Model: "gpt-4.1"}
+	mc.N = n
+	mc.Attempts = 4
+	mc.MaxRetries = 1
+	mc.Concurrency = 2
+	return OracleOptions{Model: mc, RunDir: filepath.Join(t.TempDir(), "run"), Seed: 3,
+		LLM: LLMOptions{Sleep: func(context.Context, time.Duration) error { return nil }}}
+}
+
+func TestOracle(t *testing.T) {
+	cases := []struct {
+		name    string
+		n       bool
+		ignoreN bool
+		reqs    int
+	}{
+		{"n", true, false, 3},                   // one request per user
+		{"n ignored", true, true, 3 * 4},        // the server answers one choice: the rest one by one
+		{"separate calls", false, false, 3 * 4}, // one request per attempt
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newScripted(t, `ward \w+`, oracleScript)
+			srv.ignoreN = tc.ignoreN
+			opts := testOracleOpts(t, srv.URL(), tc.n)
+			out := filepath.Join(t.TempDir(), "oracle.arrow")
+			sum, err := Oracle(context.Background(), oracleTrain("good", "none", "all"), out, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if srv.requests() != tc.reqs {
+				t.Errorf("%d requests, want %d", srv.requests(), tc.reqs)
+			}
+			want := OracleSummary{Users: 3, Attempts: 12, Correct: 6, ValidReasons: 6, Kept: 2, Preference: 1,
+				Model: "gpt-4.1", Seed: 3, Out: out}
+			if *sum != want {
+				t.Errorf("summary %+v\nwant %+v", *sum, want)
+			}
+			exs, _, err := bench.ReadAll(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(exs) != 2 || exs[0].UserID != "good" || exs[1].UserID != "all" {
+				t.Fatalf("kept %v, want good and all", ids(exs))
+			}
+			for _, ex := range exs {
+				var correct []string
+				for _, a := range ex.Attempts {
+					if a.Correct != (a.Code == codeNP) {
+						t.Errorf("%s: attempt %+v marked wrongly", ex.UserID, a)
+					}
+					if a.Correct {
+						correct = append(correct, a.Reason)
+					}
+				}
+				if len(ex.Attempts) != 4 || !slices.Contains(correct, ex.OracleReason) {
+					t.Errorf("%s: oracle reason %q not among the correct attempts %q", ex.UserID, ex.OracleReason, correct)
+				}
+			}
+
+			// A rerun with the attempts file asks nothing; without it, the
+			// cache answers and the output is the same bytes.
+			before, _ := os.ReadFile(out)
+			if _, err := Oracle(context.Background(), oracleTrain("good", "none", "all"), out, opts); err != nil {
+				t.Fatal(err)
+			}
+			os.Remove(filepath.Join(opts.RunDir, OracleAttemptsFile))
+			if _, err := Oracle(context.Background(), oracleTrain("good", "none", "all"), out, opts); err != nil {
+				t.Fatal(err)
+			}
+			after, _ := os.ReadFile(out)
+			if srv.requests() != tc.reqs || !bytes.Equal(before, after) {
+				t.Errorf("rerun: %d requests (want %d), output same: %v", srv.requests(), tc.reqs, bytes.Equal(before, after))
+			}
+		})
+	}
+}
+
+func TestOracleFailedUserRedone(t *testing.T) {
+	srv := newScripted(t, `ward \w+`, oracleScript)
+	opts := testOracleOpts(t, srv.URL(), true)
+	out := filepath.Join(t.TempDir(), "oracle.arrow")
+	sum, err := Oracle(context.Background(), oracleTrain("good", "fail"), out, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Failed != 1 || sum.Kept != 1 {
+		t.Fatalf("summary %+v: want 1 failed, 1 kept", sum)
+	}
+	n := srv.requests()
+	if _, err := Oracle(context.Background(), oracleTrain("good", "fail"), out, opts); err != nil {
+		t.Fatal(err)
+	}
+	if srv.requests() <= n {
+		t.Error("the failed user was not asked again")
+	}
+	lines, _ := os.ReadFile(filepath.Join(opts.RunDir, OracleAttemptsFile))
+	if got := strings.Count(string(lines), `"user_id":"fail"`); got != 2 {
+		t.Errorf("the failed user has %d lines, want 2", got)
+	}
+}
+
+func TestOracleResumesAfterCutLine(t *testing.T) {
+	srv := newScripted(t, `ward \w+`, oracleScript)
+	opts := testOracleOpts(t, srv.URL(), true)
+	out := filepath.Join(t.TempDir(), "oracle.arrow")
+	if _, err := Oracle(context.Background(), oracleTrain("good", "all"), out, opts); err != nil {
+		t.Fatal(err)
+	}
+	// A kill mid-write leaves half a line.
+	p := filepath.Join(opts.RunDir, OracleAttemptsFile)
+	b, _ := os.ReadFile(p)
+	first := bytes.IndexByte(b, '\n')
+	os.WriteFile(p, append(b[:first+1], b[first+1:first+20]...), 0o644)
+	sum, err := Oracle(context.Background(), oracleTrain("good", "all"), out, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Kept != 2 || srv.requests() != 2 {
+		t.Fatalf("kept %d, %d requests: want 2 and no new request (cached)", sum.Kept, srv.requests())
+	}
+	users, err := readOracleUsers(p)
+	if err != nil || len(users) != 2 {
+		t.Fatalf("after resuming: %d users, %v", len(users), err)
+	}
+	b, _ = os.ReadFile(p)
+	if strings.Count(string(b), "\n") != 2 {
+		t.Fatalf("attempts file:\n%s", b)
+	}
+}
+
+func ids(exs []*bench.Example) []string {
+	var out []string
+	for _, e := range exs {
+		out = append(out, e.UserID)
+	}
+	return out
+}
