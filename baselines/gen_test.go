@@ -28,9 +28,8 @@ func newToyWorld(n, types int, seed uint64) *toyWorld {
 		nx := make([]map[int32]float64, n)
 		for i := range nx {
 			m := map[int32]float64{int32(i): 0.25} // people repeat jobs
-			for k, p := range []float64{0.4, 0.2, 0.1, 0.05} {
+			for _, p := range []float64{0.4, 0.2, 0.1, 0.05} {
 				m[int32(pool[rng.IntN(len(pool))])] += p
-				_ = k
 			}
 			nx[i] = m
 		}

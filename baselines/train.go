@@ -203,7 +203,11 @@ func fit(ctx context.Context, net network, train, valid []Sequence, cfg TrainCon
 		} else {
 			stale++
 		}
-		opts.logf("epoch %d loss %.4f valid EM %.4f%s (%s)", epoch, ep.Loss, ep.ValidEM, map[bool]string{true: " *"}[ep.Best], ep.Elapsed.Round(time.Millisecond))
+		mark := ""
+		if ep.Best {
+			mark = " *"
+		}
+		opts.logf("epoch %d loss %.4f valid EM %.4f%s (%s)", epoch, ep.Loss, ep.ValidEM, mark, ep.Elapsed.Round(time.Millisecond))
 		if opts.Progress != nil {
 			opts.Progress(ep)
 		}
