@@ -39,6 +39,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		newCompareCmd(),
 		newTrainCmd(),
 		newOracleCmd(),
+		newJudgeCmd(),
 	)
 	return root
 }

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/internal/safefile"
+	"github.com/occbench/occbench/runners"
+)
+
+func newJudgeCmd() *cobra.Command {
+	var mf modelFlags
+	var reasons, data, out, summary string
+	opts := runners.JudgeOptions{Threshold: runners.DefaultJudgeThreshold}
+	cmd := &cobra.Command{
+		Use:   "judge --reasons ORACLE.arrow -o JUDGE.jsonl --endpoint URL --model M",
+		Short: "Score reasons with the LLM judge: factuality, coherence and utility, 1–5 each",
+		Long: `Score each reason with three separate judge calls: factuality (the judge
+sees the history and the reason), coherence (the reason alone) and utility
+(the true next occupation and the reason). Each returns a 1–5 score and a
+justification as JSON. One line per reason goes to -o as it is judged:
+{"user_id", "source", "reason_sha256", "factuality": {"score",
+"justification", "error", "cache_key"}, "coherence": {…}, "utility": {…},
+"pass"}. A reason passes when every score is at least --threshold (the
+paper: 4). A rerun judges only what is missing or failed.
+
+--reasons is an oracle set (Arrow/Parquet, its oracle_reason column) or a
+predictions file (JSONL, its reason field; give the data set with --data).
+The summary (counts, means, the users kept) is printed and written to
+--summary (default: beside -o, .summary.json).`,
+		Example: "  occbench judge --reasons oracle.arrow -o judge.jsonl --endpoint https://api.openai.com/v1 --model gpt-4.1 --api-key-env OPENAI_API_KEY\n" +
+			"  occbench judge --reasons run/predictions/qwen-joint.jsonl --data test.arrow -o judge-qwen.jsonl --config judge.yaml",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if reasons == "" || out == "" {
+				return errors.New("judge: --reasons and -o are required")
+			}
+			mc, err := mf.resolve(cmd, runners.DefaultJudge)
+			if err != nil {
+				return fmt.Errorf("judge: %w", err)
+			}
+			opts.Model = mc
+			var items []runners.JudgeItem
+			if strings.HasSuffix(reasons, ".jsonl") {
+				if data == "" {
+					return errors.New("judge: a predictions file needs --data, the data set with the users' histories")
+				}
+				exs, _, err := bench.ReadAll(data)
+				if err != nil {
+					return fmt.Errorf("judge: %w", err)
+				}
+				if items, err = runners.JudgeItemsFromPredictions(reasons, exs); err != nil {
+					return err
+				}
+			} else {
+				exs, _, err := bench.ReadAll(reasons)
+				if err != nil {
+					return fmt.Errorf("judge: %w", err)
+				}
+				items = runners.JudgeItemsFromOracle(exs)
+			}
+			if len(items) == 0 {
+				return fmt.Errorf("judge: %s has no reason to judge", reasons)
+			}
+			_, sum, err := runners.Judge(cmd.Context(), items, out, opts)
+			if err != nil {
+				return err
+			}
+			if summary == "" {
+				summary = strings.TrimSuffix(out, filepath.Ext(out)) + ".summary.json"
+			}
+			b, err := marshalIndent(sum)
+			if err != nil {
+				return err
+			}
+			if err := safefile.WriteFile(summary, b); err != nil {
+				return err
+			}
+			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
+			fmt.Fprintf(tw, "reasons\t%d (%d with an unscored dimension)\n", sum.Reasons, sum.Failed)
+			fmt.Fprintf(tw, "kept\t%d (every score ≥ %d)\n", sum.Kept, sum.Threshold)
+			fmt.Fprintf(tw, "mean\tfactuality %.2f, coherence %.2f, utility %.2f, overall %.2f\n",
+				sum.Means["factuality"], sum.Means["coherence"], sum.Means["utility"], sum.Overall)
+			fmt.Fprintf(tw, "wrote\t%s, %s\n", out, summary)
+			return tw.Flush()
+		},
+	}
+	mf.add(cmd, runners.DefaultJudge, false)
+	f := cmd.Flags()
+	f.StringVar(&reasons, "reasons", "", "oracle set (Arrow/Parquet) or predictions file (JSONL) whose reasons to judge")
+	f.StringVar(&data, "data", "", "with a predictions file: the data set with histories and true occupations")
+	f.StringVarP(&out, "out", "o", "", "judge records to write (JSONL, appended)")
+	f.StringVar(&summary, "summary", "", "summary JSON (default: beside -o)")
+	f.IntVar(&opts.Threshold, "threshold", opts.Threshold, "a reason is kept when every score is at least this")
+	f.StringVar(&opts.RunDir, "run", "", "directory the request cache goes beside (default: the directory of -o)")
+	return cmd
+}
+
+// marshalIndent is v as indented JSON with a final newline, HTML left as is.
+func marshalIndent(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/occbench/occbench/bench"
+)
+
+// judgeServer scores a reason by the digit after "score" in it on every
+// dimension, in a fenced JSON reply.
+func judgeServer(t *testing.T) *httptest.Server {
+	re := regexp.MustCompile(`score(\d)`)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Messages []struct{ Content string } `json:"messages"`
+		}
+		json.NewDecoder(r.Body).Decode(&req)
+		p := req.Messages[0].Content
+		dim := "utility"
+		switch {
+		case strings.Contains(p, "FACTUALITY"):
+			dim = "factuality"
+		case strings.Contains(p, "COHERENCE"):
+			dim = "coherence"
+		}
+		s := re.FindStringSubmatch(p)[1]
+		reply, _ := json.Marshal(fmt.Sprintf("```json\n{\"%s_score\": %s, \"%s_justification\": \"ok\"}\n```", dim, s, dim))
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"choices":[{"index":0,"message":{"role":"assistant","content":%s},"finish_reason":"stop"}]}`, reply)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestJudgeCommandThenExport(t *testing.T) {
+	srv := judgeServer(t)
+	dir := t.TempDir()
+	hist := []bench.Record{{Kind: bench.Job, Code: "15-1251.00", Occupation: "Computer Programmers"}}
+	mk := func(id, reason string) *bench.Example {
+		return &bench.Example{UserID: id, History: hist, TargetCode: "15-1252.00", TargetTitle: "Software Developers", OracleReason: reason,
+			Attempts: []bench.Attempt{{Reason: reason, Answer: "Software Developers", Code: "15-1252.00", Correct: true}}}
+	}
+	oracle := filepath.Join(dir, "oracle.arrow")
+	if err := bench.WriteExamples(oracle, []*bench.Example{mk("a", "good score5"), mk("b", "weak score3")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "judge.jsonl")
+	stdout, _, err := runCLI(t, "judge", "--reasons", oracle, "-o", out, "--endpoint", srv.URL+"/v1", "--model", "judge")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout, "kept     1 (every score ≥ 4)") || !strings.Contains(stdout, "factuality 4.00") {
+		t.Errorf("stdout:\n%s", stdout)
+	}
+	var sum struct {
+		Kept      int      `json:"kept"`
+		KeptUsers []string `json:"kept_users"`
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "judge.summary.json"))
+	if err := json.Unmarshal(b, &sum); err != nil || sum.Kept != 1 || sum.KeptUsers[0] != "a" {
+		t.Fatalf("summary %s (%v)", b, err)
+	}
+	stdout, _, err = runCLI(t, "train", "export", "--oracle", oracle, "--judged", out, "-o", filepath.Join(dir, "lf"))
+	if err != nil || !strings.Contains(stdout, "users\t1 of 2 oracle users (judge threshold 4)") {
+		t.Fatalf("export: %v\n%s", err, stdout)
+	}
+	stdout, _, err = runCLI(t, "train", "export", "--oracle", oracle, "--judged", out, "--threshold", "3", "-o", filepath.Join(dir, "lf3"))
+	if err != nil || !strings.Contains(stdout, "users\t2 of 2") {
+		t.Fatalf("export threshold 3: %v\n%s", err, stdout)
+	}
+	if _, _, err := runCLI(t, "judge", "--reasons", "p.jsonl", "-o", out, "--endpoint", srv.URL, "--model", "m"); err == nil || !strings.Contains(err.Error(), "--data") {
+		t.Fatalf("predictions without --data: %v", err)
+	}
+}

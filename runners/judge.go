@@ -1,0 +1,303 @@
+package runners
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"text/template"
+
+	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/bench/onet"
+	"github.com/occbench/occbench/metrics"
+)
+
+// DefaultJudge are the judge's defaults: greedy decoding, the paper's
+// threshold of 4 on every dimension.
+var DefaultJudge = ModelConfig{Temperature: ptr(0.0), Concurrency: 16}
+
+// DefaultJudgeThreshold is the paper's filter (§4): every score at least 4.
+const DefaultJudgeThreshold = 4
+
+// JudgeItem is a reason to judge, with the user it is about.
+type JudgeItem struct {
+	Example *bench.Example // history and true occupation
+	Source  string         // "oracle", a runner's name, or a perturbation's label
+	Reason  string
+	// Occupation is the next occupation the utility judge is shown; ""
+	// is the user's true one.
+	Occupation string
+}
+
+// JudgeOptions are the settings and side effects of Judge.
+type JudgeOptions struct {
+	Model     ModelConfig
+	Threshold int
+	// RunDir holds the request cache (beside it, as for runs); "" is the
+	// output's directory.
+	RunDir   string
+	LLM      LLMOptions
+	Taxonomy *onet.Taxonomy
+}
+
+// JudgeSummary is what Judge reports (and writes beside its output).
+type JudgeSummary struct {
+	Judge     string             `json:"judge"`
+	Threshold int                `json:"threshold"`
+	Reasons   int                `json:"reasons"`
+	Failed    int                `json:"failed"` // reasons with a dimension the judge did not score
+	Kept      int                `json:"kept"`   // reasons at or above the threshold on every dimension
+	Means     map[string]float64 `json:"means"`
+	Overall   float64            `json:"overall"`
+	KeptUsers []string           `json:"kept_users"`
+	Warnings  []string           `json:"warnings,omitempty"`
+}
+
+// judgeData is what a judge prompt sees.
+type judgeData struct {
+	History, Reasoning, Occupation string
+}
+
+func loadJudgePrompts() (map[string]*template.Template, error) {
+	out := map[string]*template.Template{}
+	for _, dim := range JudgeDimensions {
+		name := "judge_" + dim + ".tmpl"
+		text, err := promptFS.ReadFile("prompts/" + name)
+		if err != nil {
+			return nil, err
+		}
+		t, err := template.New(name).Option("missingkey=error").Parse(string(text))
+		if err != nil {
+			return nil, fmt.Errorf("prompt %s: %w", name, err)
+		}
+		out[dim] = t
+	}
+	return out, nil
+}
+
+// Judge scores every item's reason on factuality (the judge sees the
+// history and the reason), coherence (the reason alone) and utility (the
+// true next occupation and the reason), three separate calls, and appends
+// one JudgeRecord per reason to out (JSONL) as each finishes. A reason
+// already in out without a failed dimension is not judged again; the
+// request cache makes repeated calls free. The records come back in item
+// order.
+func Judge(ctx context.Context, items []JudgeItem, out string, opts JudgeOptions) ([]JudgeRecord, *JudgeSummary, error) {
+	if opts.Threshold == 0 {
+		opts.Threshold = DefaultJudgeThreshold
+	}
+	if opts.Threshold < 1 || opts.Threshold > 5 {
+		return nil, nil, fmt.Errorf("judge: threshold %d: want 1 to 5", opts.Threshold)
+	}
+	if opts.Taxonomy == nil {
+		opts.Taxonomy = onet.Default()
+	}
+	if opts.RunDir == "" {
+		opts.RunDir = filepath.Dir(out)
+	}
+	prompts, err := loadJudgePrompts()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return nil, nil, fmt.Errorf("judge: %w", err)
+	}
+	r, err := modelRunner(ctx, opts.Model, opts.RunDir, opts.LLM)
+	if err != nil {
+		return nil, nil, fmt.Errorf("judge: %w", err)
+	}
+	key := func(user, source, digest string) string { return user + "\x00" + source + "\x00" + digest }
+	done := map[string]JudgeRecord{}
+	err = readJSONL(out, func(_ int, b []byte) error {
+		var rec JudgeRecord
+		if err := json.Unmarshal(b, &rec); err != nil {
+			return err
+		}
+		done[key(rec.UserID, rec.Source, rec.ReasonSHA256)] = rec
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("judge: %w", err)
+	}
+	f, err := openAppendJSONL(out)
+	if err != nil {
+		return nil, nil, fmt.Errorf("judge: %w", err)
+	}
+	defer f.Close()
+	var mu sync.Mutex
+	var todo []JudgeItem
+	queued := map[string]bool{}
+	for _, it := range items {
+		k := key(it.Example.UserID, it.Source, ReasonDigest(it.Reason))
+		if rec, ok := done[k]; (!ok || rec.failed()) && !queued[k] {
+			todo = append(todo, it)
+			queued[k] = true
+		}
+	}
+	err = forEach(ctx, todo, r.s.Concurrency, func(ctx context.Context, it JudgeItem) error {
+		rec, err := judgeOne(ctx, r, prompts, it, opts)
+		if err != nil {
+			return err
+		}
+		b, err := json.Marshal(rec)
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		done[key(rec.UserID, rec.Source, rec.ReasonSHA256)] = rec
+		if _, err := f.Write(append(b, '\n')); err != nil {
+			return fmt.Errorf("judge: %s: %w", out, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := f.Close(); err != nil {
+		return nil, nil, fmt.Errorf("judge: %s: %w", out, err)
+	}
+	recs := make([]JudgeRecord, len(items))
+	for i, it := range items {
+		recs[i] = done[key(it.Example.UserID, it.Source, ReasonDigest(it.Reason))]
+	}
+	return recs, SummarizeJudge(recs, opts.Model.Endpoint.Model, opts.Threshold), nil
+}
+
+func (rec *JudgeRecord) failed() bool {
+	return rec.Factuality.Score == 0 || rec.Coherence.Score == 0 || rec.Utility.Score == 0
+}
+
+// SummarizeJudge counts and averages judge records with
+// metrics.AggregateJudge; a dimension left unscored counts against the
+// pass rate and not in its mean.
+func SummarizeJudge(recs []JudgeRecord, judge string, threshold int) *JudgeSummary {
+	s := &JudgeSummary{Judge: judge, Threshold: threshold, Reasons: len(recs), Means: map[string]float64{}, KeptUsers: []string{}}
+	samples := make([]metrics.JudgeSample, 0, len(recs))
+	seen := map[string]bool{}
+	for _, rec := range recs {
+		if rec.failed() {
+			s.Failed++
+		}
+		if rec.Passes(threshold) {
+			s.Kept++
+			if !seen[rec.UserID] {
+				seen[rec.UserID] = true
+				s.KeptUsers = append(s.KeptUsers, rec.UserID)
+			}
+		}
+		sc := map[string]float64{}
+		for i, v := range rec.Scores() {
+			if v > 0 {
+				sc[JudgeDimensions[i]] = float64(v)
+			}
+		}
+		samples = append(samples, metrics.JudgeSample{ID: rec.UserID, Scores: sc})
+	}
+	agg := metrics.AggregateJudge(samples, metrics.JudgeOptions{Dimensions: JudgeDimensions, Threshold: float64(threshold)})
+	for i, d := range JudgeDimensions {
+		s.Means[d] = agg.Means[i]
+	}
+	s.Overall = agg.Overall
+	s.Warnings = agg.Warnings
+	return s
+}
+
+// judgeOne makes the three calls for one reason. A call that fails, or a
+// reply without a score, is recorded in its dimension; only fatal errors
+// are returned.
+func judgeOne(ctx context.Context, r *llmRunner, prompts map[string]*template.Template, it JudgeItem, opts JudgeOptions) (JudgeRecord, error) {
+	ex := it.Example
+	rec := JudgeRecord{UserID: ex.UserID, Source: it.Source, ReasonSHA256: ReasonDigest(it.Reason)}
+	occ := it.Occupation
+	if occ == "" {
+		occ = ex.TargetTitle
+		if occ == "" {
+			if o, ok := opts.Taxonomy.ByCode(ex.TargetCode); ok {
+				occ = o.Title
+			}
+		}
+	}
+	hist, err := SerializeHistory(ex, r.s.HistoryFormat)
+	if err != nil {
+		rec.Factuality.Error = err.Error()
+	}
+	data := judgeData{History: hist, Reasoning: strings.TrimSpace(it.Reason), Occupation: occ}
+	dims := []*JudgeScore{&rec.Factuality, &rec.Coherence, &rec.Utility}
+	for i, dim := range JudgeDimensions {
+		js := dims[i]
+		if js.Error != "" {
+			continue
+		}
+		if dim == "utility" && occ == "" {
+			js.Error = "no true next occupation to judge utility against"
+			continue
+		}
+		var b strings.Builder
+		if err := prompts[dim].Execute(&b, data); err != nil {
+			return rec, fmt.Errorf("judge prompt %s: %w", dim, err)
+		}
+		c, err := r.textCall("judge-"+dim, ex.UserID, 1, 1, b.String())
+		if err != nil {
+			return rec, err
+		}
+		o, err := r.do(ctx, c)
+		if err != nil {
+			return rec, err
+		}
+		js.CacheKey = o.key
+		if o.err != "" {
+			js.Error = o.err
+			continue
+		}
+		score, just, perr := ParseJudge(o.res.Choices[0].Content, dim)
+		if perr != nil {
+			js.Error = perr.Error()
+			continue
+		}
+		js.Score, js.Justification = score, r.redact(just)
+	}
+	rec.Pass = rec.Passes(opts.Threshold)
+	return rec, nil
+}
+
+// JudgeItemsFromOracle are the oracle reasons of a data set.
+func JudgeItemsFromOracle(exs []*bench.Example) []JudgeItem {
+	var out []JudgeItem
+	for _, ex := range exs {
+		if strings.TrimSpace(ex.OracleReason) != "" {
+			out = append(out, JudgeItem{Example: ex, Source: "oracle", Reason: ex.OracleReason})
+		}
+	}
+	return out
+}
+
+// JudgeItemsFromPredictions are the reasons of a predictions file, with
+// the history and truth of their users from exs. Predictions without a
+// reason, or of users not in exs, are skipped.
+func JudgeItemsFromPredictions(path string, exs []*bench.Example) ([]JudgeItem, error) {
+	byID := make(map[string]*bench.Example, len(exs))
+	for _, ex := range exs {
+		byID[ex.UserID] = ex
+	}
+	preds, err := bench.ReadPredictions(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []JudgeItem
+	for _, ex := range exs { // in data set order
+		p, ok := preds[ex.UserID]
+		if !ok || strings.TrimSpace(p.Reason) == "" {
+			continue
+		}
+		out = append(out, JudgeItem{Example: ex, Source: p.Runner, Reason: p.Reason})
+	}
+	if len(out) == 0 && len(preds) > 0 {
+		return nil, errors.New("judge: no prediction with a reason matches a user of the data set")
+	}
+	return out, nil
+}
