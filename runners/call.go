@@ -3,6 +3,7 @@ package runners
 import (
 	"context"
 	"errors"
+	"sync"
 
 	"github.com/occbench/occbench/bench"
 )
@@ -93,4 +94,43 @@ func (r *llmRunner) do(ctx context.Context, c *chatCall) (callOutcome, error) {
 		return callOutcome{key: c.key}, err
 	}
 	return callOutcome{res: res, key: c.key}, nil
+}
+
+// sharedCalls sends each cache key once at a time: callers asking for a
+// key already in flight wait for its outcome instead of paying for it
+// twice (the judge sees the same reason under several labels).
+type sharedCalls struct {
+	mu     sync.Mutex
+	flight map[string]*flight
+}
+
+type flight struct {
+	done chan struct{}
+	o    callOutcome
+	err  error
+}
+
+func (s *sharedCalls) do(ctx context.Context, r *llmRunner, c *chatCall) (callOutcome, error) {
+	s.mu.Lock()
+	if s.flight == nil {
+		s.flight = map[string]*flight{}
+	}
+	if f, ok := s.flight[c.key]; ok {
+		s.mu.Unlock()
+		select {
+		case <-f.done:
+			return f.o, f.err
+		case <-ctx.Done():
+			return callOutcome{key: c.key}, ctx.Err()
+		}
+	}
+	f := &flight{done: make(chan struct{})}
+	s.flight[c.key] = f
+	s.mu.Unlock()
+	f.o, f.err = r.do(ctx, c)
+	close(f.done)
+	s.mu.Lock()
+	delete(s.flight, c.key)
+	s.mu.Unlock()
+	return f.o, f.err
 }

@@ -129,6 +129,7 @@ func Judge(ctx context.Context, items []JudgeItem, out string, opts JudgeOptions
 	}
 	defer f.Close()
 	var mu sync.Mutex
+	shared := &sharedCalls{}
 	var todo []JudgeItem
 	queued := map[string]bool{}
 	for _, it := range items {
@@ -139,7 +140,7 @@ func Judge(ctx context.Context, items []JudgeItem, out string, opts JudgeOptions
 		}
 	}
 	err = forEach(ctx, todo, r.s.Concurrency, func(ctx context.Context, it JudgeItem) error {
-		rec, err := judgeOne(ctx, r, prompts, it, opts)
+		rec, err := judgeOne(ctx, r, shared, prompts, it, opts)
 		if err != nil {
 			return err
 		}
@@ -210,7 +211,7 @@ func SummarizeJudge(recs []JudgeRecord, judge string, threshold int) *JudgeSumma
 // judgeOne makes the three calls for one reason. A call that fails, or a
 // reply without a score, is recorded in its dimension; only fatal errors
 // are returned.
-func judgeOne(ctx context.Context, r *llmRunner, prompts map[string]*template.Template, it JudgeItem, opts JudgeOptions) (JudgeRecord, error) {
+func judgeOne(ctx context.Context, r *llmRunner, shared *sharedCalls, prompts map[string]*template.Template, it JudgeItem, opts JudgeOptions) (JudgeRecord, error) {
 	ex := it.Example
 	rec := JudgeRecord{UserID: ex.UserID, Source: it.Source, ReasonSHA256: ReasonDigest(it.Reason)}
 	occ := it.Occupation
@@ -245,7 +246,7 @@ func judgeOne(ctx context.Context, r *llmRunner, prompts map[string]*template.Te
 		if err != nil {
 			return rec, err
 		}
-		o, err := r.do(ctx, c)
+		o, err := shared.do(ctx, r, c)
 		if err != nil {
 			return rec, err
 		}

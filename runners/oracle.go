@@ -404,3 +404,16 @@ func writeJSONFile(path string, v any) error {
 	}
 	return safefile.WriteFile(path, b.Bytes())
 }
+
+// jsonLine is v as one line of JSON, HTML left as is.
+func jsonLine(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func writeFileAtomic(path string, data []byte) error { return safefile.WriteFile(path, data) }

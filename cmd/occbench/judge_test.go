@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/reports"
 )
 
 // judgeServer scores a reason by the digit after "score" in it on every
@@ -78,5 +79,37 @@ func TestJudgeCommandThenExport(t *testing.T) {
 	}
 	if _, _, err := runCLI(t, "judge", "--reasons", "p.jsonl", "-o", out, "--endpoint", srv.URL, "--model", "m"); err == nil || !strings.Contains(err.Error(), "--data") {
 		t.Fatalf("predictions without --data: %v", err)
+	}
+}
+
+func TestPerturbCommand(t *testing.T) {
+	srv := judgeServer(t)
+	dir := t.TempDir()
+	hist := []bench.Record{{Kind: bench.Job, Title: "Coder", Code: "15-1251.00", Occupation: "Computer Programmers", Start: bench.DateOf(2015, 1, 1)}}
+	var exs []*bench.Example
+	for _, id := range []string{"a", "b", "c"} {
+		exs = append(exs, &bench.Example{UserID: id, History: hist, TargetCode: "15-1252.00", TargetTitle: "Software Developers",
+			OracleReason: "As a Coder since 2015 they grew. They shipped products score5. They lead now (" + id + ")."})
+	}
+	oracle := filepath.Join(dir, "oracle.arrow")
+	if err := bench.WriteExamples(oracle, exs, nil); err != nil {
+		t.Fatal(err)
+	}
+	run := filepath.Join(dir, "run")
+	stdout, _, err := runCLI(t, "perturb", "--reasons", oracle, "--run", run, "--sample", "2", "--endpoint", srv.URL+"/v1", "--model", "judge")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout, "Oracle Reason") || !strings.Contains(stdout, "Major Perturbation") {
+		t.Errorf("stdout:\n%s", stdout)
+	}
+	// The reports package reads the table (strictly: no unknown field).
+	in, err := reports.LoadInputs(run, reports.InputPaths{})
+	if err != nil || in.Perturbation == nil || len(in.Perturbation.Rows) != 3 || in.Perturbation.Users != 2 {
+		t.Fatalf("reports read %+v, %v", in.Perturbation, err)
+	}
+	b, err := os.ReadFile(filepath.Join(run, "judge_perturbation.json"))
+	if err != nil || !strings.Contains(string(b), `"users": 2`) {
+		t.Fatalf("%s (%v)", b, err)
 	}
 }

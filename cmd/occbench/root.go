@@ -40,6 +40,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		newTrainCmd(),
 		newOracleCmd(),
 		newJudgeCmd(),
+		newPerturbCmd(),
 	)
 	return root
 }
