@@ -12,7 +12,8 @@ import (
 
 // scripted is a fake OpenAI-compatible server whose answers a test
 // writes: answer(prompt, k) is the k-th answer (0-based) the server gives
-// to prompts with the same marker, so repeated requests draw new answers
+// to prompts with the same marker (the prompt is preceded by a line
+// "model=NAME"), so repeated requests draw new answers
 // the way a sampling model does.
 type scripted struct {
 	srv     *httptest.Server
@@ -45,13 +46,15 @@ func (s *scripted) chat(w http.ResponseWriter, r *http.Request) {
 		Messages []struct {
 			Content string `json:"content"`
 		} `json:"messages"`
-		N int `json:"n"`
+		N     int    `json:"n"`
+		Model string `json:"model"`
 	}
 	if err := json.Unmarshal(body, &req); err != nil || len(req.Messages) == 0 {
 		writeJSON(w, 400, map[string]any{"error": map[string]any{"message": "bad request"}})
 		return
 	}
-	prompt := req.Messages[len(req.Messages)-1].Content
+	// The model's name leads the text the script sees.
+	prompt := "model=" + req.Model + "\n" + req.Messages[len(req.Messages)-1].Content
 	n := max(req.N, 1)
 	if s.ignoreN {
 		n = 1

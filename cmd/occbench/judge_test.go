@@ -113,3 +113,35 @@ func TestPerturbCommand(t *testing.T) {
 		t.Fatalf("%s (%v)", b, err)
 	}
 }
+
+func TestSourcesCommand(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"choices":[{"index":0,"message":{"role":"assistant","content":"<answer>\nSoftware Developers\n</answer>"},"finish_reason":"stop"}]}`)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	hist := []bench.Record{{Kind: bench.Job, Code: "15-1251.00", Occupation: "Computer Programmers"}}
+	exs := []*bench.Example{
+		{UserID: "a", History: hist, TargetCode: "15-1252.00", TargetTitle: "Software Developers", OracleReason: "Programmers move up."},
+		{UserID: "b", History: hist, TargetCode: "15-1251.00", TargetTitle: "Computer Programmers", OracleReason: "They stay."},
+	}
+	test := filepath.Join(dir, "test.arrow")
+	if err := bench.WriteExamples(test, exs, nil); err != nil {
+		t.Fatal(err)
+	}
+	model := filepath.Join(dir, "p.yaml")
+	os.WriteFile(model, fmt.Appendf(nil, "endpoint: {base_url: %q, model: p}\n", srv.URL+"/v1"), 0o644)
+	run := filepath.Join(dir, "run")
+	stdout, _, err := runCLI(t, "sources", "--test", test, "--run", run, "--predictor", "Qwen3-8B-P="+model, "--reasons", "Oracle Reason=oracle", "--bootstrap", "20")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout, "Qwen3-8B-P  Oracle Reason  2  0.5000") {
+		t.Errorf("stdout:\n%s", stdout)
+	}
+	in, err := reports.LoadInputs(run, reports.InputPaths{})
+	if err != nil || in.Sources == nil || len(in.Sources.Rows) != 1 || in.Sources.Rows[0].Runner != "p-qwen3-8b-p--oracle-reason" {
+		t.Fatalf("reports read %+v, %v", in.Sources, err)
+	}
+}

@@ -41,6 +41,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		newOracleCmd(),
 		newJudgeCmd(),
 		newPerturbCmd(),
+		newSourcesCmd(),
 	)
 	return root
 }
