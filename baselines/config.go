@@ -66,6 +66,10 @@ type TrainConfig struct {
 	Beta2       float64 `json:"beta2"`        // Adam β₂ (SASRec's original: 0.98)
 	WeightDecay float64 `json:"weight_decay"` // decoupled (AdamW), on weight matrices and embeddings only
 	Clip        float64 `json:"clip"`         // global gradient-norm clip; 0 is off
+	// EMA, when above 0, validates and keeps an exponential moving average
+	// of the weights, updated after every step with this decay: a
+	// smoother model than the last step's.
+	EMA float64 `json:"ema,omitempty"`
 }
 
 func (c TrainConfig) validate() error {
@@ -78,6 +82,8 @@ func (c TrainConfig) validate() error {
 		return fmt.Errorf("learning rate %v: want > 0", c.LR)
 	case c.Beta1 < 0 || c.Beta1 >= 1 || c.Beta2 < 0 || c.Beta2 >= 1:
 		return fmt.Errorf("adam betas %v, %v: want [0, 1)", c.Beta1, c.Beta2)
+	case c.EMA < 0 || c.EMA >= 1:
+		return fmt.Errorf("ema %v: want [0, 1)", c.EMA)
 	case c.Patience < 0 || c.WeightDecay < 0 || c.Clip < 0:
 		return fmt.Errorf("patience, weight decay and clip must not be negative")
 	}

@@ -119,6 +119,10 @@ func fit(ctx context.Context, net network, train, valid []Sequence, cfg TrainCon
 	opt := newAdam(ps, cfg)
 	exs := make([]example, cfg.BatchSize)
 	best := append([]float32(nil), w...)
+	eval := w // the weights validated and kept: w, or their moving average
+	if cfg.EMA > 0 {
+		eval = append([]float32(nil), w...)
+	}
 	stats := TrainStats{BestEpoch: 0, ValidEM: -1, Shards: nShards}
 	bestEM, stale := -1.0, 0
 	start := time.Now()
@@ -188,17 +192,23 @@ func fit(ctx context.Context, net network, train, valid []Sequence, cfg TrainCon
 			epochTargets += targets
 			clipNorm(g, cfg.Clip)
 			opt.step(w, g, cfg.LR)
+			if cfg.EMA > 0 {
+				a, b := float32(cfg.EMA), float32(1-cfg.EMA)
+				for i, v := range w {
+					eval[i] = a*eval[i] + b*v
+				}
+			}
 		}
 		ep := Epoch{N: epoch, Loss: epochLoss / float64(max(epochTargets, 1)), ValidEM: -1}
 		if len(vh) > 0 {
-			ep.ValidEM = exactMatch(workers, w, n, vh, vt)
+			ep.ValidEM = exactMatch(workers, eval, n, vh, vt)
 		}
 		ep.Elapsed = time.Since(start)
 		stats.Epochs, stats.Total = epoch, ep.Elapsed
 		if ep.ValidEM > bestEM || len(vh) == 0 {
 			bestEM, stale = ep.ValidEM, 0
 			ep.Best = true
-			copy(best, w)
+			copy(best, eval)
 			stats.BestEpoch, stats.ValidEM, stats.ToBest = epoch, ep.ValidEM, ep.Elapsed
 		} else {
 			stale++
