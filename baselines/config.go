@@ -120,8 +120,9 @@ type TrainOptions struct {
 	Seed uint64
 	// Shards is how many parts each batch is cut into, one goroutine
 	// each at most; their gradients are summed in shard order. The same
-	// seed, config and Shards give a bit-identical model on any machine.
-	// 0 means GOMAXPROCS.
+	// seed, config and Shards give a bit-identical model whatever the core
+	// count, on machines with the same kernels (amd64 with AVX2 and FMA,
+	// or the pure-Go path). 0 means GOMAXPROCS.
 	Shards int
 	// Progress, when set, is called after every epoch.
 	Progress func(Epoch)
