@@ -79,6 +79,11 @@ type OracleSummary struct {
 	Model        string `json:"model"`
 	Seed         uint64 `json:"seed"`
 	Out          string `json:"out"`
+	// What produced the answers: the settings (the key's variable name,
+	// never the key), the prompt's digest and the history serialiser.
+	Settings      ModelConfig `json:"settings"`
+	PromptSHA256  string      `json:"prompt_sha256"`
+	HistoryFormat string      `json:"history_format"`
 }
 
 // Oracle asks the model for Attempts independent (reason, answer) attempts
@@ -163,7 +168,8 @@ func Oracle(ctx context.Context, train []*bench.Example, out string, opts Oracle
 		return nil, fmt.Errorf("oracle: %s: %w", path, err)
 	}
 
-	sum := &OracleSummary{Users: len(train), Model: mc.Endpoint.Model, Seed: opts.Seed, Out: out}
+	sum := &OracleSummary{Users: len(train), Model: mc.Endpoint.Model, Seed: opts.Seed, Out: out,
+		Settings: mc, PromptSHA256: prompt.SHA256, HistoryFormat: r.s.HistoryFormat}
 	var kept []*bench.Example
 	for _, ex := range train {
 		u := done[ex.UserID]

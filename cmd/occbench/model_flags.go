@@ -57,6 +57,9 @@ func (m *modelFlags) resolve(cmd *cobra.Command, def runners.ModelConfig) (runne
 		if err != nil {
 			return mc, err
 		}
+		if b, err = flatEndpoint(b); err != nil {
+			return mc, fmt.Errorf("%s: %w", m.config, err)
+		}
 		dec := yaml.NewDecoder(bytes.NewReader(b))
 		dec.KnownFields(true)
 		if err := dec.Decode(&mc); err != nil {
@@ -89,4 +92,45 @@ func (m *modelFlags) resolve(cmd *cobra.Command, def runners.ModelConfig) (runne
 		return mc, fmt.Errorf("give the model's --endpoint and --model (or endpoint.base_url and endpoint.model in --config)")
 	}
 	return mc, nil
+}
+
+// flatEndpoint accepts the endpoint written flat as well as nested:
+// "endpoint: URL", "model: M", "api_key_env: K" at the top level become
+// endpoint: {base_url: URL, model: M, api_key_env: K}.
+func flatEndpoint(b []byte) ([]byte, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		return nil, err
+	}
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return b, nil
+	}
+	top := doc.Content[0]
+	var ep *yaml.Node
+	var moved []*yaml.Node
+	var keep []*yaml.Node
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		k, v := top.Content[i], top.Content[i+1]
+		switch {
+		case k.Value == "endpoint" && v.Kind == yaml.ScalarNode:
+			moved = append(moved, &yaml.Node{Kind: yaml.ScalarNode, Value: "base_url"}, v)
+		case k.Value == "endpoint":
+			ep = v
+			keep = append(keep, k, v)
+		case k.Value == "base_url" || k.Value == "model" || k.Value == "api_key_env":
+			moved = append(moved, k, v)
+		default:
+			keep = append(keep, k, v)
+		}
+	}
+	if len(moved) == 0 {
+		return b, nil
+	}
+	if ep == nil {
+		ep = &yaml.Node{Kind: yaml.MappingNode}
+		keep = append(keep, &yaml.Node{Kind: yaml.ScalarNode, Value: "endpoint"}, ep)
+	}
+	ep.Content = append(ep.Content, moved...)
+	top.Content = keep
+	return yaml.Marshal(&doc)
 }

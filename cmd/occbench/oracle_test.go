@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/runners"
 )
 
 // occbench oracle from a YAML config against a server that answers the
@@ -58,5 +59,37 @@ func TestOracleCommand(t *testing.T) {
 	}
 	if _, _, err := runCLI(t, "oracle", "--train", train, "-o", out); err == nil || !strings.Contains(err.Error(), "--endpoint") {
 		t.Fatalf("no endpoint: %v", err)
+	}
+}
+
+func TestModelConfigYAML(t *testing.T) {
+	cases := []struct {
+		name, yaml string
+		err        bool
+	}{
+		{"nested", "endpoint: {base_url: http://h/v1, model: m, api_key_env: K}\nattempts: 3\nn: false\ntemperature: 0.7\n", false},
+		{"flat", "endpoint: http://h/v1\nmodel: m\napi_key_env: K\nattempts: 3\nn: false\ntemperature: 0.7\n", false},
+		{"unknown key", "endpoint: http://h/v1\nmodel: m\nattempt: 3\n", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "m.yaml")
+			os.WriteFile(p, []byte(tc.yaml), 0o644)
+			cmd := newOracleCmd()
+			mf := modelFlags{config: p}
+			mc, err := mf.resolve(cmd, runners.DefaultOracle)
+			if tc.err {
+				if err == nil {
+					t.Fatal("no error")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if mc.Endpoint != (runners.Endpoint{BaseURL: "http://h/v1", Model: "m", APIKeyEnv: "K"}) || mc.Attempts != 3 || mc.N || *mc.Temperature != 0.7 || mc.Concurrency != 16 {
+				t.Errorf("config %+v", mc)
+			}
+		})
 	}
 }
