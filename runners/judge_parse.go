@@ -12,7 +12,7 @@ import (
 // ParseJudge reads a judge's verdict on dimension dim from its reply: a
 // 1–5 score and a justification. It is lenient, as judges are: the JSON
 // may sit in a code fence or among other text, the keys may be
-// "<dim>_score" or "score", and the score may be a string ("4", "4/5") or
+// "<dim>_score" or "score" (also inside a "<dim>" object), and the score may be a string ("4", "4/5") or
 // a whole-valued number (4.0). Without a JSON object that decodes, a
 // "<dim>_score": N pair anywhere in the text is taken.
 func ParseJudge(text, dim string) (score int, justification string, err error) {
@@ -65,6 +65,12 @@ func judgeFields(obj map[string]any, dim string) (score int, just string, ok boo
 		}
 	}
 	if raw == nil {
+		// {"factuality": {"score": 4, "justification": "…"}}
+		for k, v := range obj {
+			if sub, isObj := v.(map[string]any); isObj && strings.EqualFold(strings.TrimSpace(k), dim) {
+				return judgeFields(sub, dim)
+			}
+		}
 		return 0, "", false, nil
 	}
 	for k, v := range obj {

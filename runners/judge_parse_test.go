@@ -22,6 +22,8 @@ func TestParseJudge(t *testing.T) {
 		{"nested braces first", `{"note": "x"} then {"factuality_score": 3}`, "factuality", 3, "", false},
 		{"broken json", `{"factuality_score": 4, "factuality_justification": "Cut`, "factuality", 4, "", false},
 		{"broken json with justification", `{"factuality_justification": "Fine \"ok\".", "factuality_score": 4,`, "factuality", 4, `Fine "ok".`, false},
+		{"nested", `{"utility": {"score": 4, "justification": "Fits."}}`, "utility", 4, "Fits.", false},
+		{"upper-case keys", `{"Coherence_Score": 3}`, "coherence", 3, "", false},
 		{"out of range", `{"factuality_score": 7}`, "factuality", 0, "", true},
 		{"fraction", `{"factuality_score": 4.5}`, "factuality", 0, "", true},
 		{"nothing", "I cannot judge this.", "factuality", 0, "", true},

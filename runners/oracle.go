@@ -74,8 +74,9 @@ type OracleSummary struct {
 	Attempts     int    `json:"attempts"`      // answered attempts
 	Correct      int    `json:"correct"`       // attempts whose answer maps to the target
 	ValidReasons int    `json:"valid_reasons"` // correct attempts with a reason
-	Kept         int    `json:"kept"`          // users with a valid reason: the oracle set
-	Preference   int    `json:"preference"`    // kept users with an incorrect attempt too (DPO pairs)
+	Kept         int    `json:"kept"`          // users with a correct attempt: the oracle set
+	NoReason     int    `json:"no_reason"`     // kept users whose correct attempts all lack reasoning
+	Preference   int    `json:"preference"`    // kept users with an incorrect attempt too (DPO candidates)
 	Model        string `json:"model"`
 	Seed         uint64 `json:"seed"`
 	Out          string `json:"out"`
@@ -89,7 +90,7 @@ type OracleSummary struct {
 // Oracle asks the model for Attempts independent (reason, answer) attempts
 // per user from the history alone (the joint prompt), marks each correct
 // when its answer maps onto the target occupation, keeps the users with at
-// least one correct attempt with a reason, picks one such reason per user
+// least one correct attempt, picks one reason of a correct attempt per user
 // with a seeded draw, and writes the oracle set to out (Arrow or Parquet).
 // Each user's attempts are appended to RunDir/oracle_attempts.jsonl as
 // they finish; a rerun skips the users recorded without error, and the
@@ -179,25 +180,36 @@ func Oracle(ctx context.Context, train []*bench.Example, out string, opts Oracle
 		o := *ex
 		o.Attempts, o.OracleReason = nil, ""
 		var valid []string
+		correct, wrong := 0, 0
 		for _, a := range u.Attempts {
 			if a.Error != "" {
 				continue
 			}
 			sum.Attempts++
 			o.Attempts = append(o.Attempts, bench.Attempt{Reason: a.Reason, Answer: a.Answer, Code: a.Code, Correct: a.Correct})
-			if a.Correct {
-				sum.Correct++
-				if strings.TrimSpace(a.Reason) != "" {
-					valid = append(valid, a.Reason)
-				}
+			if !a.Correct {
+				wrong++
+				continue
+			}
+			correct++
+			if strings.TrimSpace(a.Reason) != "" {
+				valid = append(valid, a.Reason)
 			}
 		}
+		sum.Correct += correct
 		sum.ValidReasons += len(valid)
-		if len(valid) == 0 {
+		if correct == 0 {
 			continue
 		}
-		o.OracleReason = valid[seededRand(opts.Seed, ex.UserID).IntN(len(valid))]
-		if len(valid) < len(o.Attempts) {
+		// A user with a correct attempt is kept; one whose correct attempts
+		// all lack reasoning keeps an empty oracle_reason, which training
+		// export and the judge skip.
+		if len(valid) > 0 {
+			o.OracleReason = valid[seededRand(opts.Seed, ex.UserID).IntN(len(valid))]
+		} else {
+			sum.NoReason++
+		}
+		if wrong > 0 {
 			sum.Preference++
 		}
 		kept = append(kept, &o)

@@ -48,6 +48,8 @@ func oracleScript(prompt string, k int) (string, int) {
 		return "", 500
 	case "all":
 		return right, 0
+	case "bare":
+		return "<answer>\n" + titleNP + "\n</answer>", 0
 	case "good":
 		if k%2 == 0 {
 			return right, 0
@@ -190,6 +192,28 @@ func TestOracleResumesAfterCutLine(t *testing.T) {
 	b, _ = os.ReadFile(p)
 	if strings.Count(string(b), "\n") != 2 {
 		t.Fatalf("attempts file:\n%s", b)
+	}
+}
+
+// A user whose correct attempts carry no reasoning is kept, with no
+// oracle reason, and left out of what trains on reasons.
+func TestOracleKeepsCorrectUsersWithoutReason(t *testing.T) {
+	srv := newScripted(t, `ward \w+`, oracleScript)
+	opts := testOracleOpts(t, srv.URL(), true)
+	out := filepath.Join(t.TempDir(), "oracle.arrow")
+	sum, err := Oracle(context.Background(), oracleTrain("bare", "none"), out, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Kept != 1 || sum.NoReason != 1 || sum.ValidReasons != 0 || sum.Correct != 4 {
+		t.Fatalf("summary %+v", sum)
+	}
+	exs, _, _ := bench.ReadAll(out)
+	if len(exs) != 1 || exs[0].UserID != "bare" || exs[0].OracleReason != "" || !exs[0].Attempts[0].Correct {
+		t.Fatalf("oracle set %+v", exs)
+	}
+	if items := JudgeItemsFromOracle(exs); len(items) != 0 {
+		t.Fatalf("%d reasons to judge, want none", len(items))
 	}
 }
 

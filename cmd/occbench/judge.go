@@ -18,7 +18,7 @@ import (
 
 func newJudgeCmd() *cobra.Command {
 	var mf modelFlags
-	var reasons, data, out, summary string
+	var reasons, data, out, summary, keptOut string
 	opts := runners.JudgeOptions{Threshold: runners.DefaultJudgeThreshold}
 	cmd := &cobra.Command{
 		Use:   "judge --reasons ORACLE.arrow -o JUDGE.jsonl --endpoint URL --model M",
@@ -35,7 +35,8 @@ paper: 4). A rerun judges only what is missing or failed.
 --reasons is an oracle set (Arrow/Parquet, its oracle_reason column) or a
 predictions file (JSONL, its reason field; give the data set with --data).
 The summary (counts, means, the users kept) is printed and written to
---summary (default: beside -o, .summary.json).`,
+--summary (default: beside -o, .summary.json). With --kept, the oracle
+users whose reason passed are also written as a data set.`,
 		Example: "  occbench judge --reasons oracle.arrow -o judge.jsonl --endpoint https://api.openai.com/v1 --model gpt-4.1 --api-key-env OPENAI_API_KEY\n" +
 			"  occbench judge --reasons run/predictions/qwen-joint.jsonl --data test.arrow -o judge-qwen.jsonl --config judge.yaml",
 		Args: cobra.NoArgs,
@@ -49,7 +50,11 @@ The summary (counts, means, the users kept) is printed and written to
 			}
 			opts.Model = mc
 			var items []runners.JudgeItem
+			var oracle []*bench.Example
 			if strings.HasSuffix(reasons, ".jsonl") {
+				if keptOut != "" {
+					return errors.New("judge: --kept needs an oracle set as --reasons")
+				}
 				if data == "" {
 					return errors.New("judge: a predictions file needs --data, the data set with the users' histories")
 				}
@@ -65,14 +70,20 @@ The summary (counts, means, the users kept) is printed and written to
 				if err != nil {
 					return fmt.Errorf("judge: %w", err)
 				}
+				oracle = exs
 				items = runners.JudgeItemsFromOracle(exs)
 			}
 			if len(items) == 0 {
 				return fmt.Errorf("judge: %s has no reason to judge", reasons)
 			}
-			_, sum, err := runners.Judge(cmd.Context(), items, out, opts)
+			recs, sum, err := runners.Judge(cmd.Context(), items, out, opts)
 			if err != nil {
 				return err
+			}
+			if keptOut != "" {
+				if err := writeKept(keptOut, oracle, recs, opts.Threshold); err != nil {
+					return err
+				}
 			}
 			if summary == "" {
 				summary = strings.TrimSuffix(out, filepath.Ext(out)) + ".summary.json"
@@ -90,6 +101,9 @@ The summary (counts, means, the users kept) is printed and written to
 			fmt.Fprintf(tw, "mean\tfactuality %.2f, coherence %.2f, utility %.2f, overall %.2f\n",
 				sum.Means["factuality"], sum.Means["coherence"], sum.Means["utility"], sum.Overall)
 			fmt.Fprintf(tw, "wrote\t%s, %s\n", out, summary)
+			if keptOut != "" {
+				fmt.Fprintf(tw, "kept set\t%s\n", keptOut)
+			}
 			return tw.Flush()
 		},
 	}
@@ -99,9 +113,31 @@ The summary (counts, means, the users kept) is printed and written to
 	f.StringVar(&data, "data", "", "with a predictions file: the data set with histories and true occupations")
 	f.StringVarP(&out, "out", "o", "", "judge records to write (JSONL, appended)")
 	f.StringVar(&summary, "summary", "", "summary JSON (default: beside -o)")
+	f.StringVar(&keptOut, "kept", "", "also write the oracle users whose reason passed (Arrow/Parquet), the SFT set")
 	f.IntVar(&opts.Threshold, "threshold", opts.Threshold, "a reason is kept when every score is at least this")
 	f.StringVar(&opts.RunDir, "run", "", "directory the request cache goes beside (default: the directory of -o)")
 	return cmd
+}
+
+// writeKept writes the oracle users whose reason passed the judge, in
+// their order, with their columns.
+func writeKept(path string, oracle []*bench.Example, recs []runners.JudgeRecord, threshold int) error {
+	pass := map[string]bool{}
+	for _, r := range recs {
+		if r.Source == "oracle" && r.Passes(threshold) {
+			pass[r.UserID+"\x00"+r.ReasonSHA256] = true
+		}
+	}
+	var kept []*bench.Example
+	for _, ex := range oracle {
+		if ex.OracleReason != "" && pass[ex.UserID+"\x00"+runners.ReasonDigest(ex.OracleReason)] {
+			kept = append(kept, ex)
+		}
+	}
+	if err := bench.WriteExamples(path, kept, map[string]string{"occbench.judge.threshold": fmt.Sprint(threshold)}); err != nil {
+		return fmt.Errorf("judge: %w", err)
+	}
+	return nil
 }
 
 // marshalIndent is v as indented JSON with a final newline, HTML left as is.

@@ -54,11 +54,15 @@ func TestJudgeCommandThenExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "judge.jsonl")
-	stdout, _, err := runCLI(t, "judge", "--reasons", oracle, "-o", out, "--endpoint", srv.URL+"/v1", "--model", "judge")
+	kept := filepath.Join(dir, "kept.arrow")
+	stdout, _, err := runCLI(t, "judge", "--reasons", oracle, "-o", out, "--endpoint", srv.URL+"/v1", "--model", "judge", "--kept", kept)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(stdout, "kept     1 (every score ≥ 4)") || !strings.Contains(stdout, "factuality 4.00") {
+	if k, _, err := bench.ReadAll(kept); err != nil || len(k) != 1 || k[0].UserID != "a" || len(k[0].Attempts) != 1 {
+		t.Fatalf("kept set %+v, %v", k, err)
+	}
+	if !strings.Contains(stdout, " 1 (every score ≥ 4)") || !strings.Contains(stdout, "factuality 4.00") {
 		t.Errorf("stdout:\n%s", stdout)
 	}
 	var sum struct {

@@ -23,9 +23,10 @@ func newOracleCmd() *cobra.Command {
 		Long: `For each training user, ask the model for --attempts independent (reason,
 next occupation) attempts from the history alone, with the joint prompt.
 An attempt is correct when its answer maps onto the user's true O*NET
-occupation. Users with at least one correct attempt are kept, with one of
-their correct reasons drawn with --seed as oracle_reason, and written to -o
-with every attempt and its correctness (the attempts column).
+occupation. Users with at least one correct attempt are kept, with the
+reasoning of one of their correct attempts drawn with --seed as
+oracle_reason (empty when none of them wrote any), and written to -o with
+every attempt and its correctness (the attempts column).
 
 Each user's attempts are appended to RUN/oracle_attempts.jsonl as they
 finish and every response is cached, so a killed run resumes where it
@@ -58,7 +59,7 @@ stopped and a rerun is free. RUN/oracle.json holds the counts.`,
 			fmt.Fprintf(tw, "users\t%d (%d with a failed call)\n", sum.Users, sum.Failed)
 			fmt.Fprintf(tw, "attempts\t%d (%d correct)\n", sum.Attempts, sum.Correct)
 			fmt.Fprintf(tw, "valid reasons\t%d\n", sum.ValidReasons)
-			fmt.Fprintf(tw, "kept users\t%d (%d with a preference pair)\n", sum.Kept, sum.Preference)
+			fmt.Fprintf(tw, "kept users\t%d (%d with a wrong attempt too, %d without a reason)\n", sum.Kept, sum.Preference, sum.NoReason)
 			fmt.Fprintf(tw, "wrote\t%s, %s\n", out, filepath.Join(opts.RunDir, runners.OracleAttemptsFile))
 			return tw.Flush()
 		},

@@ -42,7 +42,7 @@ func TestOracleCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"users          2", "attempts       4 (1 correct)", "valid reasons  1", "kept users     1 (1 with a preference pair)"} {
+	for _, want := range []string{"users          2", "attempts       4 (1 correct)", "valid reasons  1", "kept users     1 (1 with a wrong attempt too, 0 without a reason)"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout)
 		}
