@@ -3,6 +3,7 @@ package runners
 import (
 	"context"
 	"errors"
+	"io"
 	"sync"
 
 	"github.com/occbench/occbench/bench"
@@ -133,4 +134,31 @@ func (s *sharedCalls) do(ctx context.Context, r *llmRunner, c *chatCall) (callOu
 	delete(s.flight, c.key)
 	s.mu.Unlock()
 	return f.o, f.err
+}
+
+// track shows progress of total items on w (nil: none) while fn runs over
+// them; done reports whether an item failed.
+func (r *llmRunner) track(w io.Writer, name string, total int, fn func(prog *Progress) error) error {
+	if w == nil || total == 0 {
+		return fn(nil)
+	}
+	p := newProgress(w, name, total, r.opts.Now)
+	r.env.Progress = p
+	err := fn(p)
+	p.Close()
+	r.env.Progress = nil
+	return err
+}
+
+// begin and end count an item on a progress display that may be nil.
+func (p *Progress) begin() {
+	if p != nil {
+		p.Started()
+	}
+}
+
+func (p *Progress) end(failed bool) {
+	if p != nil {
+		p.Finished(failed)
+	}
 }

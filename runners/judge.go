@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,6 +43,7 @@ type JudgeOptions struct {
 	RunDir   string
 	LLM      LLMOptions
 	Taxonomy *onet.Taxonomy
+	Stderr   io.Writer // progress; nil for none
 }
 
 // JudgeSummary is what Judge reports (and writes beside its output).
@@ -139,22 +141,26 @@ func Judge(ctx context.Context, items []JudgeItem, out string, opts JudgeOptions
 			queued[k] = true
 		}
 	}
-	err = forEach(ctx, todo, r.s.Concurrency, func(ctx context.Context, it JudgeItem) error {
-		rec, err := judgeOne(ctx, r, shared, prompts, it, opts)
-		if err != nil {
-			return err
-		}
-		b, err := json.Marshal(rec)
-		if err != nil {
-			return err
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		done[key(rec.UserID, rec.Source, rec.ReasonSHA256)] = rec
-		if _, err := f.Write(append(b, '\n')); err != nil {
-			return fmt.Errorf("judge: %s: %w", out, err)
-		}
-		return nil
+	err = r.track(opts.Stderr, "judge", len(todo), func(prog *Progress) error {
+		return forEach(ctx, todo, r.s.Concurrency, func(ctx context.Context, it JudgeItem) error {
+			prog.begin()
+			rec, err := judgeOne(ctx, r, shared, prompts, it, opts)
+			if err != nil {
+				return err
+			}
+			prog.end(rec.failed())
+			b, err := json.Marshal(rec)
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			done[key(rec.UserID, rec.Source, rec.ReasonSHA256)] = rec
+			if _, err := f.Write(append(b, '\n')); err != nil {
+				return fmt.Errorf("judge: %s: %w", out, err)
+			}
+			return nil
+		})
 	})
 	if err != nil {
 		return nil, nil, err

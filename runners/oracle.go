@@ -44,6 +44,7 @@ type OracleOptions struct {
 	Limit    int // only the first Limit users; 0 is all
 	LLM      LLMOptions
 	Taxonomy *onet.Taxonomy
+	Stderr   io.Writer // progress; nil for none
 }
 
 // OracleAttempt is one (reason, answer) attempt as the run records it.
@@ -155,12 +156,16 @@ func Oracle(ctx context.Context, train []*bench.Example, out string, opts Oracle
 			todo = append(todo, ex)
 		}
 	}
-	err = forEach(ctx, todo, r.s.Concurrency, func(ctx context.Context, ex *bench.Example) error {
-		u, err := oracleUser(ctx, r, prompt, ex, mc, opts.Taxonomy)
-		if err != nil {
-			return err
-		}
-		return write(u)
+	err = r.track(opts.Stderr, "oracle", len(todo), func(prog *Progress) error {
+		return forEach(ctx, todo, r.s.Concurrency, func(ctx context.Context, ex *bench.Example) error {
+			prog.begin()
+			u, err := oracleUser(ctx, r, prompt, ex, mc, opts.Taxonomy)
+			if err != nil {
+				return err
+			}
+			prog.end(u.Error != "")
+			return write(u)
+		})
 	})
 	if err != nil {
 		return nil, err

@@ -224,3 +224,48 @@ func ids(exs []*bench.Example) []string {
 	}
 	return out
 }
+
+// Against the fault-injecting fake server (500s, 503s, malformed bodies on
+// first tries; truncated and odd answers), every user ends recorded and
+// the kept users are exactly those with a correct attempt. The fake model
+// answers the last job's occupation (the target) on even choices and the
+// first job's on odd ones.
+func TestOracleAgainstFaultyServer(t *testing.T) {
+	dir := t.TempDir()
+	_, exs := llmTestSet(t, dir, 40)
+	srv := newFakeLLM(t, mixedFaults(false))
+	opts := testOracleOpts(t, srv.URL(), true)
+	opts.Model.MaxRetries = 4
+	out := filepath.Join(dir, "oracle.arrow")
+	sum, err := Oracle(context.Background(), exs, out, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Failed != 0 || sum.Users != 40 {
+		t.Fatalf("summary %+v", sum)
+	}
+	users, err := readOracleUsers(filepath.Join(opts.RunDir, OracleAttemptsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{}
+	for id, u := range users {
+		for _, a := range u.Attempts {
+			if a.Correct {
+				want[id] = true
+			}
+		}
+	}
+	kept, _, err := bench.ReadAll(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(kept) != len(want) || len(kept) < 30 {
+		t.Fatalf("kept %d users, %d have a correct attempt", len(kept), len(want))
+	}
+	for _, ex := range kept {
+		if !want[ex.UserID] {
+			t.Errorf("%s kept without a correct attempt", ex.UserID)
+		}
+	}
+}

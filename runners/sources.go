@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,6 +41,7 @@ type SourcesOptions struct {
 	Seed      uint64
 	LLM       LLMOptions
 	Taxonomy  *onet.Taxonomy
+	Stderr    io.Writer // progress; nil for none
 }
 
 // SourcesTable is reason_sources.json.
@@ -178,50 +180,64 @@ func predictCell(ctx context.Context, r *llmRunner, prompt *Prompt, name string,
 	if err != nil {
 		return err
 	}
-	err = forEach(ctx, todo, r.s.Concurrency, func(ctx context.Context, ex *bench.Example) error {
-		p := bench.Prediction{UserID: ex.UserID, Runner: name, Attempt: 1, Mapping: "none"}
-		reason := strings.TrimSpace(reasons[ex.UserID])
-		if reason == "" {
-			p.Error = "no reason from this source for the user"
+	err = r.track(opts.Stderr, name, len(todo), func(prog *Progress) error {
+		return forEach(ctx, todo, r.s.Concurrency, func(ctx context.Context, ex *bench.Example) error {
+			prog.begin()
+			p, err := predictUser(ctx, r, prompt, name, ex, reasons, opts)
+			if err != nil {
+				return err
+			}
+			prog.end(p.Error != "")
 			return w.Write(&p)
-		}
-		p.Reason = reason
-		hist, err := SerializeHistory(ex, r.s.HistoryFormat)
-		if err != nil {
-			p.Error = err.Error()
-			return w.Write(&p)
-		}
-		text, err := prompt.Render(PromptData{History: hist, Reasoning: reason})
-		if err != nil {
-			return err
-		}
-		c, err := r.textCall("predictor", ex.UserID, 1, 1, text)
-		if err != nil {
-			return err
-		}
-		o, err := r.do(ctx, c)
-		if err != nil {
-			return err
-		}
-		p.CacheKey = o.key
-		if o.err != "" {
-			p.Error = o.err
-			return w.Write(&p)
-		}
-		ch := o.res.Choices[0]
-		pa := ParseOutput(ch.Content, ch.FinishReason == "length")
-		p.Raw, p.Answer, p.Parse = r.redact(ch.Content), r.redact(pa.Answer), pa.How
-		p.PromptTokens, p.CompletionTokens = o.res.Usage.Prompt, o.res.Usage.Completion
-		if pa.Answer != "" {
-			m := opts.Taxonomy.Normalize(pa.Answer)
-			p.Code, p.Title, p.Mapping = m.Code, m.Title, m.Method.String()
-		}
-		return w.Write(&p)
+		})
 	})
 	if cerr := w.Close(); err == nil {
 		err = cerr
 	}
 	return err
+}
+
+// predictUser is one cell's prediction for one user; a failed call is
+// recorded in it.
+func predictUser(ctx context.Context, r *llmRunner, prompt *Prompt, name string, ex *bench.Example, reasons map[string]string, opts SourcesOptions) (bench.Prediction, error) {
+	p := bench.Prediction{UserID: ex.UserID, Runner: name, Attempt: 1, Mapping: "none"}
+	reason := strings.TrimSpace(reasons[ex.UserID])
+	if reason == "" {
+		p.Error = "no reason from this source for the user"
+		return p, nil
+	}
+	p.Reason = reason
+	hist, err := SerializeHistory(ex, r.s.HistoryFormat)
+	if err != nil {
+		p.Error = err.Error()
+		return p, nil
+	}
+	text, err := prompt.Render(PromptData{History: hist, Reasoning: reason})
+	if err != nil {
+		return p, err
+	}
+	c, err := r.textCall("predictor", ex.UserID, 1, 1, text)
+	if err != nil {
+		return p, err
+	}
+	o, err := r.do(ctx, c)
+	if err != nil {
+		return p, err
+	}
+	p.CacheKey = o.key
+	if o.err != "" {
+		p.Error = o.err
+		return p, nil
+	}
+	ch := o.res.Choices[0]
+	pa := ParseOutput(ch.Content, ch.FinishReason == "length")
+	p.Raw, p.Answer, p.Parse = r.redact(ch.Content), r.redact(pa.Answer), pa.How
+	p.PromptTokens, p.CompletionTokens = o.res.Usage.Prompt, o.res.Usage.Completion
+	if pa.Answer != "" {
+		m := opts.Taxonomy.Normalize(pa.Answer)
+		p.Code, p.Title, p.Mapping = m.Code, m.Title, m.Method.String()
+	}
+	return p, nil
 }
 
 func containsString(list []string, s string) bool {

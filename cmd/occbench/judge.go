@@ -49,6 +49,7 @@ users whose reason passed are also written as a data set.`,
 				return fmt.Errorf("judge: %w", err)
 			}
 			opts.Model = mc
+			opts.Stderr = cmd.ErrOrStderr()
 			var items []runners.JudgeItem
 			var oracle []*bench.Example
 			if strings.HasSuffix(reasons, ".jsonl") {

@@ -43,6 +43,7 @@ stopped and a rerun is free. RUN/oracle.json holds the counts.`,
 				return fmt.Errorf("oracle: %w", err)
 			}
 			opts.Model = mc
+			opts.Stderr = cmd.ErrOrStderr()
 			opts.RunDir = runDir
 			if opts.RunDir == "" {
 				opts.RunDir = strings.TrimSuffix(out, filepath.Ext(out)) + "-run"

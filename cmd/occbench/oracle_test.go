@@ -38,9 +38,12 @@ func TestOracleCommand(t *testing.T) {
 	cfg := filepath.Join(dir, "oracle.yaml")
 	os.WriteFile(cfg, fmt.Appendf(nil, "endpoint: {base_url: %q, model: gpt-4.1}\nattempts: 2\nn: true\ntemperature: 1\n", srv.URL+"/v1"), 0o644)
 	out := filepath.Join(dir, "oracle.arrow")
-	stdout, _, err := runCLI(t, "oracle", "--config", cfg, "--train", train, "-o", out)
+	stdout, stderr, err := runCLI(t, "oracle", "--config", cfg, "--train", train, "-o", out)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !strings.Contains(stderr, "oracle: 2/2 done") {
+		t.Errorf("no progress on stderr: %q", stderr)
 	}
 	for _, want := range []string{"users          2", "attempts       4 (1 correct)", "valid reasons  1", "kept users     1 (1 with a wrong attempt too, 0 without a reason)"} {
 		if !strings.Contains(stdout, want) {

@@ -41,6 +41,7 @@ versions that perturb it). Resumable: a rerun judges only what is missing.`,
 				return fmt.Errorf("perturb: %w", err)
 			}
 			opts.Judge.Model = mc
+			opts.Judge.Stderr = cmd.ErrOrStderr()
 			exs, _, err := bench.ReadAll(reasons)
 			if err != nil {
 				return fmt.Errorf("perturb: %w", err)

@@ -40,6 +40,7 @@ max_tokens, concurrency, timeout, max_retries}.`,
 			if test == "" || opts.RunDir == "" || len(predictors) == 0 || len(reasons) == 0 {
 				return errors.New("sources: --test, --run, --predictor and --reasons are required")
 			}
+			opts.Stderr = cmd.ErrOrStderr()
 			var preds []runners.SourcePredictor
 			for _, p := range predictors {
 				name, path, ok := strings.Cut(p, "=")
