@@ -125,7 +125,7 @@ func TestAccuracyReport(t *testing.T) {
 	logf := func(f string, a ...any) { t.Logf(f, a...) }
 	if only := *modelFlag; only == "" || only == "sasrec" {
 		t0 := time.Now()
-		sas, err := TrainSASRec(context.Background(), train, valid, s.n, overlay(t, DefaultSASRec, *sasFlag), TrainOptions{Seed: 1, Logf: logf})
+		sas, err := TrainSASRec(context.Background(), train, valid, s.n, overlay(t, DefaultSASRec, *sasFlag), TrainOptions{Seed: *seedFlag, Logf: logf})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -134,7 +134,7 @@ func TestAccuracyReport(t *testing.T) {
 	}
 	if only := *modelFlag; only == "" || only == "bert4rec" {
 		t0 := time.Now()
-		bert, err := TrainBERT4Rec(context.Background(), train, valid, s.n, overlay(t, DefaultBERT4Rec, *bertFlag), TrainOptions{Seed: 1, Logf: logf})
+		bert, err := TrainBERT4Rec(context.Background(), train, valid, s.n, overlay(t, DefaultBERT4Rec, *bertFlag), TrainOptions{Seed: *seedFlag, Logf: logf})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -148,6 +148,7 @@ var (
 	modelFlag = flag.String("model", "", "with -long: only this network (sasrec or bert4rec)")
 	sasFlag   = flag.String("sasrec", "", "with -long: JSON laid over DefaultSASRec")
 	bertFlag  = flag.String("bert4rec", "", "with -long: JSON laid over DefaultBERT4Rec")
+	seedFlag  = flag.Uint64("seed", 1, "with -long: training seed")
 )
 
 func overlay[T any](t *testing.T, base T, js string) T {
