@@ -170,6 +170,11 @@ func Export(dir string, in ExportInput, cfg ExportConfig) (*ExportSummary, error
 	for _, role := range []string{runners.RoleJoint, runners.RoleReasoner, runners.RolePredictor, runners.RoleDirect} {
 		sum.Prompts[role] = rp.Prompt(role).SHA256
 	}
+	for _, ex := range users {
+		if _, _, ok := PreferencePair(ex, cfg.Seed); ok {
+			sum.DPOUsers++
+		}
+	}
 	// One seeded permutation: each smaller training set is a prefix of it,
 	// so 100 ⊂ 1,000 ⊂ all, and a subset keeps the oracle file's order.
 	perm := rand.New(rand.NewPCG(cfg.Seed, 0x6f63636265)).Perm(len(users))
@@ -187,12 +192,9 @@ func Export(dir string, in ExportInput, cfg ExportConfig) (*ExportSummary, error
 		for _, t := range tasks {
 			name := datasetName(t.name, n)
 			file := name + ".json"
-			rows, dpo, err := buildRows(rp, t, sub, cfg.Seed)
+			rows, _, err := buildRows(rp, t, sub, cfg.Seed)
 			if err != nil {
 				return nil, err
-			}
-			if t.name == "dpo_joint" && n == 0 {
-				sum.DPOUsers = dpo
 			}
 			if err := writeJSON(filepath.Join(dir, file), rows); err != nil {
 				return nil, err

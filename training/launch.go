@@ -51,6 +51,7 @@ type Manifest struct {
 	DatasetDir   string        `json:"dataset_dir,omitempty"`
 	Datasets     []DatasetFile `json:"datasets"`
 	OutputDir    string        `json:"output_dir"`
+	RunDir       string        `json:"run_dir"`
 	Log          string        `json:"log"`
 	Start        time.Time     `json:"start"`
 	End          *time.Time    `json:"end"`
@@ -99,8 +100,9 @@ func Launch(ctx context.Context, config string, opts LaunchOptions) (*Manifest, 
 		return nil, fmt.Errorf("train launch: launcher %q not found (%v): install LLaMA-Factory (pip install llamafactory) or name another command with --launcher", argv[0], err)
 	}
 	if opts.RunDir == "" {
-		return nil, errors.New("train launch: no run directory")
+		opts.RunDir = DefaultRunDir(config, m.OutputDir)
 	}
+	m.RunDir = opts.RunDir
 	m.Command = append(argv, config)
 	m.LauncherPath = bin
 	m.Log = LaunchLog
@@ -151,6 +153,21 @@ func Launch(ctx context.Context, config string, opts LaunchOptions) (*Manifest, 
 		return m, fmt.Errorf("train launch: %s %s (log in %s)", argv[0], m.Error, filepath.Join(opts.RunDir, LaunchLog))
 	}
 	return m, nil
+}
+
+// DefaultRunDir is where a launch records itself when no run directory is
+// given: runs/train/ followed by the config's output_dir (so that the
+// configs of different backbones and sizes, which share file names, do not
+// collide), or by the config's name without output_dir.
+func DefaultRunDir(config, outputDir string) string {
+	rel := strings.TrimSuffix(filepath.Base(config), filepath.Ext(config))
+	if outputDir != "" {
+		rel = strings.TrimLeft(filepath.Clean(outputDir), `/\.`)
+		if vol := filepath.VolumeName(rel); vol != "" {
+			rel = strings.TrimLeft(rel[len(vol):], `/\`)
+		}
+	}
+	return filepath.Join("runs", "train", rel)
 }
 
 func writeManifest(dir string, m *Manifest) error {

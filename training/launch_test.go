@@ -116,3 +116,17 @@ func TestLaunchBadConfig(t *testing.T) {
 		t.Fatal("a running manifest must read with a null exit status")
 	}
 }
+
+func TestDefaultRunDir(t *testing.T) {
+	cases := []struct{ config, out, want string }{
+		{"lf/configs/qwen3-8b/all/sft_joint.yaml", "saves/qwen3-8b/all/sft_joint", "runs/train/saves/qwen3-8b/all/sft_joint"},
+		{"x.yaml", "/abs/ckpt", "runs/train/abs/ckpt"},
+		{"x.yaml", "../up", "runs/train/up"},
+		{"dir/x.yml", "", "runs/train/x"},
+	}
+	for _, tc := range cases {
+		if got := filepath.ToSlash(DefaultRunDir(tc.config, tc.out)); got != tc.want {
+			t.Errorf("DefaultRunDir(%q, %q) = %q, want %q", tc.config, tc.out, got, tc.want)
+		}
+	}
+}

@@ -109,22 +109,18 @@ launcher that is not installed is an error before anything is written.`,
 			"  occbench train launch cfg.yaml --launcher \"torchrun --nproc_per_node 8 src/train.py\"",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if opts.RunDir == "" {
-				base := strings.TrimSuffix(filepath.Base(args[0]), filepath.Ext(args[0]))
-				opts.RunDir = filepath.Join("runs", "train", base)
-			}
 			opts.Stderr = cmd.ErrOrStderr()
 			m, err := training.Launch(cmd.Context(), args[0], opts)
 			if err != nil {
 				return err
 			}
-			_, err = fmt.Fprintf(cmd.OutOrStdout(), "%s: %s, %s\n", m.Status, filepath.Join(opts.RunDir, training.LaunchManifest), m.End.Sub(m.Start).Round(1e6))
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "%s: %s, %s\n", m.Status, filepath.Join(m.RunDir, training.LaunchManifest), m.End.Sub(m.Start).Round(1e6))
 			return err
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Launcher, "launcher", opts.Launcher, "command the config path is appended to")
-	f.StringVar(&opts.RunDir, "run", "", "run directory (default runs/train/<config name>)")
+	f.StringVar(&opts.RunDir, "run", "", "run directory (default runs/train/<the config's output_dir>)")
 	return cmd
 }
 
