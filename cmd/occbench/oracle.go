@@ -44,6 +44,9 @@ stopped and a rerun is free. RUN/oracle.json holds the counts.`,
 			}
 			opts.Model = mc
 			opts.Stderr = cmd.ErrOrStderr()
+			if mc.Attempts > 1 && mc.Temperature != nil && *mc.Temperature == 0 {
+				fmt.Fprintln(cmd.ErrOrStderr(), "oracle: warning: several attempts at temperature 0 are likely to be the same answer")
+			}
 			opts.RunDir = runDir
 			if opts.RunDir == "" {
 				opts.RunDir = strings.TrimSuffix(out, filepath.Ext(out)) + "-run"
