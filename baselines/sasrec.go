@@ -40,7 +40,7 @@ var DefaultSASRec = SASRecConfig{
 	Act:       ReLU,
 	Loss:      CrossEntropy,
 	EmbScale:  true,
-	Train: TrainConfig{Epochs: 200, Patience: 15, BatchSize: 128, LR: 3e-3,
+	Train: TrainConfig{Epochs: 200, Patience: 20, BatchSize: 128, LR: 3e-3,
 		Beta1: 0.9, Beta2: 0.98, WeightDecay: 0, Clip: 5},
 }
 
