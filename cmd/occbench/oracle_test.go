@@ -96,3 +96,12 @@ func TestModelConfigYAML(t *testing.T) {
 		})
 	}
 }
+
+func FuzzFlatEndpoint(f *testing.F) {
+	f.Add("endpoint: http://h/v1\nmodel: m\n")
+	f.Add("endpoint: {base_url: u}\nmodel: m\n")
+	f.Add("- a\n- b\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		_, _ = flatEndpoint([]byte(s)) // must not panic
+	})
+}
