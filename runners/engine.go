@@ -79,6 +79,12 @@ func Run(ctx context.Context, s *bench.Suite, opts Options) (*Scores, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.Resume && len(opts.Only) == 0 {
+		// Resuming continues the runners the run had, not the whole suite.
+		if specs, err = selectRunners(s.Runners, runnersOf(s, man)); err != nil {
+			return nil, err
+		}
+	}
 	env := &Env{
 		TrainPath: s.Train,
 		Test:      test,
@@ -214,6 +220,20 @@ func moduleVersion() string {
 		return info.Main.Version
 	}
 	return "devel"
+}
+
+// runnersOf lists, in suite order, the runners a manifest says ran or were
+// skipped.
+func runnersOf(s *bench.Suite, m *bench.Manifest) []string {
+	var names []string
+	for _, r := range s.Runners {
+		_, ran := m.Runners[r.Name]
+		_, skipped := m.Skipped[r.Name]
+		if ran || skipped {
+			names = append(names, r.Name)
+		}
+	}
+	return names
 }
 
 // concurrent is a Runner that says how many samples it works on at once.

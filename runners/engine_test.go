@@ -316,3 +316,19 @@ func TestRunSkipsRunnersWithoutTheirEnvironment(t *testing.T) {
 		t.Errorf("${VAR} expansion: workers = %v", got)
 	}
 }
+
+func TestResumeContinuesTheRunnersOfTheRun(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "run")
+	s := suite(t, testSet(t, dir, 10), out, "  - {name: a, kind: fake}\n  - {name: b, kind: fake}\n")
+	if _, err := Run(context.Background(), s, Options{Only: []string{"b"}}); err != nil {
+		t.Fatal(err)
+	}
+	scores, err := Run(context.Background(), s, Options{Resume: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(scores.Order) != 1 || scores.Order[0] != "b" {
+		t.Errorf("resume ran %v, want only b", scores.Order)
+	}
+}
