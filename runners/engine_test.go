@@ -332,3 +332,18 @@ func TestResumeContinuesTheRunnersOfTheRun(t *testing.T) {
 		t.Errorf("resume ran %v, want only b", scores.Order)
 	}
 }
+
+func TestBayesRunner(t *testing.T) {
+	r, _, err := New(&bench.RunnerSpec{Name: "b", Kind: "bayes"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := r.Predict(context.Background(), &bench.Example{BayesCode: "15-1252.00", BayesTitle: "Software Developers"})
+	if p.Code != "15-1252.00" || p.Error != "" {
+		t.Errorf("prediction %+v", p)
+	}
+	p, _ = r.Predict(context.Background(), &bench.Example{})
+	if p.Error == "" {
+		t.Error("no error without a Bayes answer")
+	}
+}

@@ -1,0 +1,29 @@
+package runners
+
+import (
+	"context"
+
+	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/bench/onet"
+)
+
+func init() {
+	Register("bayes", 0, func(spec *bench.RunnerSpec) (Runner, any, error) {
+		var none struct{}
+		if err := spec.DecodeSettings(&none); err != nil {
+			return nil, nil, err
+		}
+		return bayesRunner{}, none, nil
+	})
+}
+
+// bayesRunner answers with the test set's Bayes-optimal occupation, which
+// synthetic data sets carry: the ceiling, scored like any other system.
+type bayesRunner struct{}
+
+func (bayesRunner) Predict(_ context.Context, ex *bench.Example) (bench.Prediction, error) {
+	if ex.BayesCode == "" {
+		return bench.Prediction{Mapping: onet.MethodNone.String(), Error: "the test set has no Bayes-optimal answer for this user (bayes_code)"}, nil
+	}
+	return bench.Prediction{Code: ex.BayesCode, Title: ex.BayesTitle, Mapping: onet.MethodExact.String()}, nil
+}
