@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -13,12 +14,13 @@ import (
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/internal/safefile"
+	"github.com/occbench/occbench/reports"
 	"github.com/occbench/occbench/runners"
 )
 
 func newJudgeCmd() *cobra.Command {
 	var mf modelFlags
-	var reasons, data, out, summary, keptOut string
+	var reasons, data, out, summary, keptOut, table3, system string
 	opts := runners.JudgeOptions{Threshold: runners.DefaultJudgeThreshold}
 	cmd := &cobra.Command{
 		Use:   "judge --reasons ORACLE.arrow -o JUDGE.jsonl --endpoint URL --model M",
@@ -96,6 +98,17 @@ users whose reason passed are also written as a data set.`,
 			if err := safefile.WriteFile(summary, b); err != nil {
 				return err
 			}
+			if table3 != "" {
+				if system == "" {
+					system = "oracle"
+					if oracle == nil {
+						system = strings.TrimSuffix(filepath.Base(reasons), filepath.Ext(reasons))
+					}
+				}
+				if err := upsertReasonQuality(table3, system, sum); err != nil {
+					return err
+				}
+			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
 			fmt.Fprintf(tw, "reasons\t%d (%d with an unscored dimension)\n", sum.Reasons, sum.Failed)
 			fmt.Fprintf(tw, "kept\t%d (every score ≥ %d)\n", sum.Kept, sum.Threshold)
@@ -116,6 +129,8 @@ users whose reason passed are also written as a data set.`,
 	f.StringVar(&summary, "summary", "", "summary JSON (default: beside -o)")
 	f.StringVar(&keptOut, "kept", "", "also write the oracle users whose reason passed (Arrow/Parquet), the SFT set")
 	f.IntVar(&opts.Threshold, "threshold", opts.Threshold, "a reason is kept when every score is at least this")
+	f.StringVar(&table3, "table3", "", "also record the means as a row of RUN_DIR/reason_quality.json, which occbench report shows as Table 3")
+	f.StringVar(&system, "system", "", "with --table3: the row's runner name (default: oracle for an oracle set, else the predictions file's name)")
 	f.StringVar(&opts.RunDir, "run", "", "directory the request cache goes beside (default: the directory of -o)")
 	return cmd
 }
@@ -151,4 +166,48 @@ func marshalIndent(v any) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// upsertReasonQuality adds or replaces the system's row of Table 3's input
+// in runDir, keeping the rows of other systems.
+func upsertReasonQuality(runDir, system string, sum *runners.JudgeSummary) error {
+	path := filepath.Join(runDir, reports.ReasonsFile)
+	var in reports.ReasonsInput
+	if b, err := os.ReadFile(path); err == nil {
+		if err := json.Unmarshal(b, &in); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	num := func(x float64) reports.Num { return &x }
+	row := reports.ReasonRow{
+		Runner:     system,
+		N:          sum.Reasons,
+		Factuality: num(sum.Means["factuality"]),
+		Coherence:  num(sum.Means["coherence"]),
+		Utility:    num(sum.Means["utility"]),
+		Overall:    num(sum.Overall),
+	}
+	if sum.Reasons > 0 {
+		row.PassRate = num(float64(sum.Kept) / float64(sum.Reasons))
+	}
+	in.Judge = sum.Judge
+	replaced := false
+	for i := range in.Systems {
+		if in.Systems[i].Runner == system {
+			// Keep what other steps filled in (BLEU, ROUGE, labels).
+			old := in.Systems[i]
+			row.Label, row.Paper, row.BLEU, row.ROUGE1, row.ROUGE2, row.ROUGEL = old.Label, old.Paper, old.BLEU, old.ROUGE1, old.ROUGE2, old.ROUGEL
+			in.Systems[i], replaced = row, true
+		}
+	}
+	if !replaced {
+		in.Systems = append(in.Systems, row)
+	}
+	b, err := marshalIndent(in)
+	if err != nil {
+		return err
+	}
+	return safefile.WriteFile(path, b)
 }

@@ -149,3 +149,36 @@ func TestSourcesCommand(t *testing.T) {
 		t.Fatalf("reports read %+v, %v", in.Sources, err)
 	}
 }
+
+// judge --table3 records the means as a Table 3 row that the report reads.
+func TestJudgeTable3Row(t *testing.T) {
+	srv := judgeServer(t)
+	dir := t.TempDir()
+	hist := []bench.Record{{Kind: bench.Job, Code: "15-1251.00", Occupation: "Computer Programmers"}}
+	var exs []*bench.Example
+	for i, r := range []string{"good score5", "fine score4"} {
+		exs = append(exs, &bench.Example{UserID: fmt.Sprint(i), History: hist, TargetCode: "15-1252.00", TargetTitle: "Software Developers", OracleReason: r})
+	}
+	oracle := filepath.Join(dir, "oracle.arrow")
+	if err := bench.WriteExamples(oracle, exs, nil); err != nil {
+		t.Fatal(err)
+	}
+	run := filepath.Join(dir, "run")
+	os.Mkdir(run, 0o755)
+	for range 2 { // a second run replaces the row
+		if _, _, err := runCLI(t, "judge", "--reasons", oracle, "-o", filepath.Join(dir, "j.jsonl"), "--endpoint", srv.URL+"/v1", "--model", "judge", "--table3", run); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in, err := reports.LoadInputs(run, reports.InputPaths{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Reasons == nil || len(in.Reasons.Systems) != 1 {
+		t.Fatalf("reason_quality.json: %+v", in.Reasons)
+	}
+	row := in.Reasons.Systems[0]
+	if row.Runner != "oracle" || row.N != 2 || *row.Factuality != 4.5 || *row.PassRate != 1 {
+		t.Errorf("row %+v", row)
+	}
+}
