@@ -2,17 +2,14 @@ package reports
 
 import (
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 
+	goldenfile "github.com/occbench/occbench/internal/golden"
 	"github.com/occbench/occbench/reports/reportstest"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata")
 
 // fixtureRunners are six systems over 120 users with known outcomes: the
 // joint model is right on two users in three and the best; one runner's
@@ -138,42 +135,8 @@ func fixtureReport(t testing.TB, o Options) *Report {
 // golden compares got with testdata/name, or rewrites it under -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test ./reports -update creates it)", err)
-	}
-	if string(want) != string(got) {
-		t.Errorf("%s differs from the golden file (go test ./reports -update rewrites it):\n%s", name, lineDiff(string(want), string(got)))
-	}
+	goldenfile.Check(t, filepath.Join("testdata", name), got)
 }
 
 // lineDiff shows the first lines that differ, with their numbers.
-func lineDiff(want, got string) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	shown := 0
-	for i := 0; i < max(len(wl), len(gl)) && shown < 12; i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			fmt.Fprintf(&b, "line %d:\n  want: %q\n   got: %q\n", i+1, w, g)
-			shown++
-		}
-	}
-	return b.String()
-}
+func lineDiff(want, got string) string { return goldenfile.Diff(want, got) }

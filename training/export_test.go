@@ -3,19 +3,16 @@ package training
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/internal/golden"
 	"github.com/occbench/occbench/runners"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 func job(title, code, occ string, y int) bench.Record {
 	return bench.Record{Kind: bench.Job, Title: title, Code: code, Occupation: occ,
@@ -89,19 +86,7 @@ func TestExportGolden(t *testing.T) {
 			if again := snapshot(t, dir2); !bytes.Equal(got, again) {
 				t.Fatal("two exports of the same input differ")
 			}
-			golden := filepath.Join("testdata", "export_"+tc.name+".golden")
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./training -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("export differs from %s (rerun with -update if intended):\n%s", golden, firstDiff(string(want), string(got)))
-			}
+			golden.Check(t, filepath.Join("testdata", "export_"+tc.name+".golden"), got)
 		})
 	}
 }
@@ -131,23 +116,6 @@ func snapshot(t *testing.T, dir string) []byte {
 		b.Write(data)
 	}
 	return b.Bytes()
-}
-
-func firstDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var a, b string
-		if i < len(w) {
-			a = w[i]
-		}
-		if i < len(g) {
-			b = g[i]
-		}
-		if a != b {
-			return "line " + strconv.Itoa(i+1) + ":\n- " + a + "\n+ " + b
-		}
-	}
-	return "(no line differs)"
 }
 
 // TestExportFormats checks the files against LLaMA-Factory's documented
