@@ -178,13 +178,8 @@ func readOutcomes(path string, test []*bench.Example, index map[string]int, opts
 		ex := test[i]
 		out.Recorded[i] = true
 		out.Failed[i] = p.Error != ""
-		smp := metrics.OccupationSample{ID: ex.UserID, TrueCode: ex.TargetCode, TrueTitle: ex.TargetTitle}
-		if p.Error == "" {
-			smp.PredCode, smp.PredTitle = p.Code, p.Answer
-			if smp.PredTitle == "" {
-				smp.PredTitle = p.Title
-			}
-		}
+		smp := runners.OccupationSample(ex, p)
+		smp.Ranked = nil // only EM and RM are kept per user
 		it := metrics.ScoreOccupation(smp, opts)
 		out.EM[i], out.RM[i] = it.EM == 1, it.RM
 		if strict {

@@ -1,6 +1,7 @@
 package runners
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
@@ -89,22 +90,16 @@ func scoreRunner(test []*bench.Example, preds map[string]bench.Prediction, opts 
 	var missing, errs int
 	var lat, ptok, ctok float64
 	for i, ex := range test {
-		smp := metrics.OccupationSample{ID: ex.UserID, TrueCode: ex.TargetCode, TrueTitle: ex.TargetTitle}
 		p, ok := preds[ex.UserID]
 		switch {
 		case !ok:
 			missing++
 		case p.Error != "":
 			errs++
-		default:
-			smp.PredCode = p.Code
-			smp.PredTitle = p.Answer
-			if smp.PredTitle == "" {
-				smp.PredTitle = p.Title
-			}
-			if len(p.Ranked) > 0 {
-				smp.Ranked = p.Ranked
-			}
+		}
+		smp := OccupationSample(ex, nil)
+		if ok {
+			smp = OccupationSample(ex, &p)
 		}
 		if ok {
 			lat += p.LatencyMS
@@ -146,6 +141,22 @@ func scoreRunner(test []*bench.Example, preds map[string]bench.Prediction, opts 
 		rs.MRR = &Metric{bench.Number(sum.MRR.Estimate), ci(sum.MRR)}
 	}
 	return rs
+}
+
+// OccupationSample is how a prediction is scored against its user. A
+// missing (nil) or failed prediction is no answer, so it counts as wrong;
+// strict EM compares the answer as written, or the title for runners that
+// answer with codes.
+func OccupationSample(ex *bench.Example, p *bench.Prediction) metrics.OccupationSample {
+	smp := metrics.OccupationSample{ID: ex.UserID, TrueCode: ex.TargetCode, TrueTitle: ex.TargetTitle}
+	if p == nil || p.Error != "" {
+		return smp
+	}
+	smp.PredCode, smp.PredTitle = p.Code, cmp.Or(p.Answer, p.Title)
+	if len(p.Ranked) > 0 {
+		smp.Ranked = p.Ranked
+	}
+	return smp
 }
 
 // Write writes scores.json atomically.
