@@ -2,6 +2,8 @@ package reports
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/occbench/occbench/metrics"
@@ -96,6 +98,13 @@ func (r *Report) table2() *Table {
 			paper.Source, paper.Data, matched, len(paper.Table2)))
 	}
 	t.Notes = append(t.Notes, r.runWarnings()...)
+	if sk := r.Run.Manifest.Skipped; len(sk) > 0 {
+		var parts []string
+		for _, name := range slices.Sorted(maps.Keys(sk)) {
+			parts = append(parts, name+" ("+sk[name]+")")
+		}
+		t.Notes = append(t.Notes, "Not run: "+strings.Join(parts, "; ")+".")
+	}
 	return t
 }
 
