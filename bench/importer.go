@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -117,11 +118,11 @@ func (r *ImportReport) WriteText(w io.Writer) error {
 	if len(r.IgnoredColumns) > 0 {
 		fmt.Fprintf(&b, "  ignored columns: %s\n", strings.Join(r.IgnoredColumns, ", "))
 	}
-	for _, k := range sortedKeys(r.DroppedRecords) {
+	for _, k := range slices.Sorted(maps.Keys(r.DroppedRecords)) {
 		fmt.Fprintf(&b, "  dropped records, %s: %d\n", k, r.DroppedRecords[k])
 	}
 	fmt.Fprintf(&b, "  users read: %d\n", r.UsersRead)
-	for _, k := range sortedKeys(r.UsersDropped) {
+	for _, k := range slices.Sorted(maps.Keys(r.UsersDropped)) {
 		n := r.MinJobs
 		if k == DropTooManyJobs {
 			n = r.MaxJobs
@@ -210,7 +211,7 @@ func (im *importer) add(user string, r Record) {
 func (im *importer) finish() []*Example {
 	rep := &im.report
 	rep.UsersRead = len(im.users)
-	ids := sortedKeys(im.users)
+	ids := slices.Sorted(maps.Keys(im.users))
 	out := make([]*Example, 0, len(ids))
 	for _, id := range ids {
 		u := im.users[id]

@@ -2,6 +2,8 @@ package bench
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -64,7 +66,7 @@ var columnNames = [numCols]string{"user_id", "history", "target_code", "target_t
 func Schema(meta map[string]string) *arrow.Schema {
 	keys := []string{MetaSchemaVersion}
 	vals := []string{SchemaVersion}
-	for _, k := range sortedKeys(meta) {
+	for _, k := range slices.Sorted(maps.Keys(meta)) {
 		if k == MetaSchemaVersion {
 			continue
 		}

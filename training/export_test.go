@@ -3,6 +3,7 @@ package training
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -163,7 +164,7 @@ func TestExportFormats(t *testing.T) {
 				t.Errorf("%s: column %s=%s missing from the rows", name, k, col)
 			}
 		}
-		if keys := sortedKeys(rows[0]); !slices.Equal(keys, want) {
+		if keys := slices.Sorted(maps.Keys(rows[0])); !slices.Equal(keys, want) {
 			t.Errorf("%s: row keys %v, want %v", name, keys, want)
 		}
 		role, reasoning := runners.RoleJoint, ""
@@ -189,15 +190,6 @@ func TestExportFormats(t *testing.T) {
 	if p.Reason != ex.OracleReason || p.Answer != ex.TargetTitle {
 		t.Errorf("joint output parses to %+v", p)
 	}
-}
-
-func sortedKeys(m map[string]string) []string {
-	var k []string
-	for key := range m {
-		k = append(k, key)
-	}
-	slices.Sort(k)
-	return k
 }
 
 func readJSON(t *testing.T, path string, v any) {

@@ -3,7 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"text/tabwriter"
 
 	"github.com/occbench/occbench/runners"
@@ -33,17 +34,8 @@ func writeRunScores(w io.Writer, dir string, s *runners.Scores) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	for _, name := range sortedKeys(s.Skipped) {
+	for _, name := range slices.Sorted(maps.Keys(s.Skipped)) {
 		fmt.Fprintf(w, "skipped %s: %s\n", name, s.Skipped[name])
 	}
 	return nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
