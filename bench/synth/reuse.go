@@ -38,20 +38,9 @@ func Existing(dir string, cfg Config) (*Result, error) {
 	}
 	res := &Result{Dir: dir, Ceiling: ceil}
 	for _, name := range []string{TrainFile, TestFile} {
-		s, err := bench.Inspect(filepath.Join(dir, name), 0)
+		s, err := summarize(filepath.Join(dir, name), want)
 		if err != nil {
 			return nil, err
-		}
-		r, err := bench.Open(filepath.Join(dir, name))
-		if err != nil {
-			return nil, err
-		}
-		meta := r.Metadata()
-		r.Close()
-		for _, k := range []string{MetaVersion, MetaConfig} {
-			if meta[k] != want[k] {
-				return nil, fmt.Errorf("%s: %s is %q, want %q: %w", filepath.Join(dir, name), k, meta[k], want[k], ErrStale)
-			}
 		}
 		if name == TrainFile {
 			res.TrainUsers = s.Users
@@ -62,4 +51,25 @@ func Existing(dir string, cfg Config) (*Result, error) {
 		res.EduRecords += s.EduRecords
 	}
 	return res, nil
+}
+
+// summarize checks a data set file's generator metadata against want
+// before reading it, then counts its users and records in the same pass.
+func summarize(path string, want map[string]string) (bench.Summary, error) {
+	r, err := bench.Open(path)
+	if err != nil {
+		return bench.Summary{}, err
+	}
+	defer r.Close()
+	meta := r.Metadata()
+	for _, k := range []string{MetaVersion, MetaConfig} {
+		if meta[k] != want[k] {
+			return bench.Summary{}, fmt.Errorf("%s: %s is %q, want %q: %w", path, k, meta[k], want[k], ErrStale)
+		}
+	}
+	z := bench.NewSummarizer()
+	for r.Scan() {
+		z.Add(r.Example())
+	}
+	return z.Summary(0), r.Err()
 }
