@@ -27,11 +27,25 @@ type synthSet struct {
 	codes    []string // item → code
 	ceiling  synth.Ceiling
 	expected float64
+
+	// More held-out users drawn after the data set (-extra), for
+	// comparisons less noisy than 1,000 test users allow.
+	xHists   []Sequence
+	xTargets []int32
+	xBayesEM float64
+	xBayes   []int32
 }
 
 var defaultSynth = sync.OnceValues(func() (*synthSet, error) {
 	cfg := synth.Default()
-	_, train, test, err := synth.Generate(context.Background(), cfg)
+	if *usersFlag > 0 {
+		cfg.Users = *usersFlag
+	}
+	g, train, test, err := synth.Generate(context.Background(), cfg)
+	if err != nil {
+		return nil, err
+	}
+	extra, err := g.Users(context.Background(), cfg.Users, cfg.Users+*extraFlag)
 	if err != nil {
 		return nil, err
 	}
@@ -66,6 +80,19 @@ var defaultSynth = sync.OnceValues(func() (*synthSet, error) {
 		s.hists = append(s.hists, q[:len(q)-1])
 		s.targets = append(s.targets, q[len(q)-1])
 		s.expected += u.Bayes / float64(len(test))
+	}
+	for _, u := range extra {
+		q, err := seq(append(u.Codes(), u.TargetCode))
+		if err != nil {
+			return nil, err
+		}
+		s.xHists = append(s.xHists, q[:len(q)-1])
+		s.xTargets = append(s.xTargets, q[len(q)-1])
+		b, _ := tax.Index(u.BayesCode)
+		s.xBayes = append(s.xBayes, int32(b))
+		if u.BayesCode == u.TargetCode {
+			s.xBayesEM += 1 / float64(len(extra))
+		}
 	}
 	return s, nil
 })
@@ -114,6 +141,33 @@ func TestAccuracyReport(t *testing.T) {
 		em, rm, hr, ndcg := s.metricsOf(top)
 		fmt.Fprintf(&b, "| %s | %.4f | %.4f | %.4f | %.4f | %s | %s |\n", name, em, rm, hr, ndcg, took.Round(100*time.Millisecond), best)
 		t.Logf("%s: EM %.4f RM %.4f HR@10 %.4f NDCG@10 %.4f (predict %s)", name, em, rm, hr, ndcg, time.Since(t0).Round(time.Millisecond))
+		if len(s.xHists) > 0 {
+			hit := 0
+			// kind: 0 the last item, 1 an earlier one, 2 a new one.
+			kind := func(h Sequence, it int32) int {
+				switch {
+				case it == h[len(h)-1]:
+					return 0
+				case contains(h, it):
+					return 1
+				}
+				return 2
+			}
+			var conf [3][3][2]int // [bayes kind][model kind][model hit]
+			for i, tp := range PredictAll(p, s.xHists, 1) {
+				h := s.xHists[i]
+				ok := 0
+				if len(tp) > 0 && tp[0].Item == s.xTargets[i] {
+					hit++
+					ok = 1
+				}
+				conf[kind(h, s.xBayes[i])][kind(h, tp[0].Item)][ok]++
+			}
+			for bk := range 3 {
+				t.Logf("  bayes kind %d: model kinds %v", bk, conf[bk])
+			}
+			t.Logf("%s: EM on %d extra users %.4f (Bayes %.4f)", name, len(s.xHists), float64(hit)/float64(len(s.xHists)), s.xBayesEM)
+		}
 	}
 	pop, _ := FitMostPop(s.users, s.n)
 	row("MostPop", pop, 0, "")
@@ -149,6 +203,8 @@ var (
 	sasFlag   = flag.String("sasrec", "", "with -long: JSON laid over DefaultSASRec")
 	bertFlag  = flag.String("bert4rec", "", "with -long: JSON laid over DefaultBERT4Rec")
 	seedFlag  = flag.Uint64("seed", 1, "with -long: training seed")
+	extraFlag = flag.Int("extra", 0, "with -long: also score this many more held-out users")
+	usersFlag = flag.Int("users", 0, "with -long: synthetic users (test users included)")
 )
 
 func overlay[T any](t *testing.T, base T, js string) T {

@@ -18,23 +18,29 @@ type BERT4RecConfig struct {
 	// LastMaskProb is the share of training sequences that mask only their
 	// last item, exactly what prediction asks (RecBole's ft_ratio). It
 	// teaches next-item prediction that random masks rarely show.
-	LastMaskProb float64     `json:"last_mask_prob"`
-	PreLN        bool        `json:"pre_ln"` // pre-LN blocks instead of BERT's post-LN
-	Act          Activation  `json:"act"`
-	Train        TrainConfig `json:"train"`
+	LastMaskProb float64 `json:"last_mask_prob"`
+	// RepeatHead adds SASRecConfig.RepeatHead's repeat path; a masked
+	// position's history is the unmasked items before it.
+	RepeatHead bool        `json:"repeat_head"`
+	PreLN      bool        `json:"pre_ln"` // pre-LN blocks instead of BERT's post-LN
+	Act        Activation  `json:"act"`
+	Train      TrainConfig `json:"train"`
 }
 
 // DefaultBERT4Rec follows FeiSun's and RecBole's configurations (2 blocks,
 // 2 heads, hidden 64, inner 256, GELU, post-LN, mask probability 0.2,
 // output bias, AdamW with decay 0.01) with RecBole's last-item masking on
-// half the sequences, a higher learning rate and long patience: BERT4Rec's
-// known failures are mostly under-training.
+// half the sequences, long patience (BERT4Rec's known failures are mostly
+// under-training) and the repeat head, which took it from 36.4% to 40.8%
+// EM on the default test set. Like SASRec's, the repeat head fits within
+// a few epochs and then overfits, hence a step size of 5e-4.
 var DefaultBERT4Rec = BERT4RecConfig{
 	NetConfig:    NetConfig{Hidden: 64, Heads: 2, Blocks: 2, Inner: 256, MaxLen: 16, Dropout: 0.2},
 	MaskProb:     0.2,
 	LastMaskProb: 0.5,
 	Act:          GELU,
-	Train: TrainConfig{Epochs: 400, Patience: 25, BatchSize: 128, LR: 2e-3,
+	RepeatHead:   true,
+	Train: TrainConfig{Epochs: 400, Patience: 25, BatchSize: 128, LR: 5e-4,
 		Beta1: 0.9, Beta2: 0.999, WeightDecay: 0.01, Clip: 5},
 }
 
@@ -46,6 +52,7 @@ type BERT4Rec struct {
 	item, pos, embG, embB         pref
 	headW, headB, headG, headBeta pref
 	outBias                       pref
+	rh                            repeatHead // RepeatHead only
 	enc                           *encoder
 	stats                         TrainStats
 	pool                          sync.Pool
@@ -71,6 +78,9 @@ func newBERT4Rec(n int, cfg BERT4RecConfig, seed uint64) (*BERT4Rec, error) {
 	m.headB = m.ps.bias("head.b", d)
 	m.headG, m.headBeta = m.ps.norm("head_ln", d)
 	m.outBias = m.ps.bias("out_bias", n)
+	if cfg.RepeatHead {
+		m.rh = newRepeatHead(&m.ps, d, cfg.MaxLen)
+	}
 	m.ps.alloc(seed)
 	m.pool.New = func() any { return m.newWorker() }
 	return m, nil
@@ -142,6 +152,7 @@ type bertWorker struct {
 	hm, t, u, v, logits []float32
 	meanH, rstdH        []float32
 	dout, dv, du, dhm   []float32
+	rep                 repeatWS
 	enc                 encoderWS
 }
 
@@ -200,12 +211,16 @@ func (wk *bertWorker) step(w, g []float32, exs []example, scale float32, rng *ra
 	m, d, n := wk.m, wk.m.cfg.Hidden, wk.m.n
 	rows := wk.pack(func(i int) ([]int32, bool) { return exs[i].ids, false }, len(exs))
 	wk.tgt, wk.rows = wk.tgt[:0], wk.rows[:0]
+	wk.rep.reset()
 	r := 0
 	for i := range exs {
-		for _, t := range exs[i].tgt {
+		for p, t := range exs[i].tgt {
 			if t >= 0 {
 				wk.tgt = append(wk.tgt, t)
 				wk.rows = append(wk.rows, int32(r))
+				if m.cfg.RepeatHead {
+					wk.rep.addRow(exs[i].ids[:p], n, m.rh.slots)
+				}
 			}
 			r++
 		}
@@ -225,6 +240,10 @@ func (wk *bertWorker) step(w, g []float32, exs []example, scale float32, rng *ra
 		c := min(ceChunk, k-r0)
 		z := wk.logits[:c*n]
 		wk.logitsInto(w, z, r0, c)
+		vc := wk.v[r0*d : (r0+c)*d]
+		if m.cfg.RepeatHead {
+			m.rh.forward(&wk.rep, w, vc, z, r0, c, n, d)
+		}
 		loss += softmaxCE(z, c, n, wk.tgt[r0:r0+c], scale)
 		for r := 0; r < c; r++ {
 			for j, v := range z[r*n : r*n+n] {
@@ -232,7 +251,10 @@ func (wk *bertWorker) step(w, g []float32, exs []example, scale float32, rng *ra
 			}
 		}
 		gemm(false, false, c, d, n, z, n, E, d, 0, wk.dv[r0*d:(r0+c)*d], d)
-		gemm(true, false, n, d, c, z, n, wk.v[r0*d:(r0+c)*d], d, 1, dE, d)
+		if m.cfg.RepeatHead {
+			m.rh.backward(&wk.rep, w, g, vc, z, wk.dv[r0*d:(r0+c)*d], r0, c, n, d)
+		}
+		gemm(true, false, n, d, c, z, n, vc, d, 1, dE, d)
 	}
 	wk.du, wk.dhm = grow(wk.du, k*d), grow(wk.dhm, k*d)
 	layerNormBackward(wk.du, m.headG.of(g), m.headBeta.of(g), wk.dv, wk.u, m.headG.of(w), wk.meanH, wk.rstdH, k, d, false)
@@ -268,6 +290,13 @@ func (wk *bertWorker) scores(w []float32, hs []Sequence, out []float32) {
 	}
 	wk.head(w, len(hs))
 	wk.logitsInto(w, out[:len(hs)*n], 0, len(hs))
+	if m.cfg.RepeatHead {
+		wk.rep.reset()
+		for _, h := range hs {
+			wk.rep.addRow(h[max(0, len(h)-(m.cfg.MaxLen-1)):], n, m.rh.slots)
+		}
+		m.rh.forward(&wk.rep, w, wk.v, out, 0, len(hs), n, d)
+	}
 }
 
 // Predict returns the top k items for history, with their softmax
