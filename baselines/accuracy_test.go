@@ -38,6 +38,11 @@ type synthSet struct {
 
 var defaultSynth = sync.OnceValues(func() (*synthSet, error) {
 	cfg := synth.Default()
+	if *synthFlag != "" {
+		if err := json.Unmarshal([]byte(*synthFlag), &cfg); err != nil {
+			return nil, fmt.Errorf("-synth: %w", err)
+		}
+	}
 	if *usersFlag > 0 {
 		cfg.Users = *usersFlag
 	}
@@ -177,23 +182,35 @@ func TestAccuracyReport(t *testing.T) {
 	m2, _ := FitMarkov(s.users, s.n, DefaultMarkov)
 	row("Markov-2", m2, 0, "")
 	logf := func(f string, a ...any) { t.Logf(f, a...) }
-	if only := *modelFlag; only == "" || only == "sasrec" {
+	network := func(name string, train1 func() (Model, TrainStats, error)) {
 		t0 := time.Now()
-		sas, err := TrainSASRec(context.Background(), train, valid, s.n, overlay(t, DefaultSASRec, *sasFlag), TrainOptions{Seed: *seedFlag, Logf: logf})
+		m, st, err := train1()
 		if err != nil {
 			t.Fatal(err)
 		}
-		st := sas.Stats()
-		row("SASRec", sas, time.Since(t0), fmt.Sprintf("%d (%s)", st.BestEpoch, st.ToBest.Round(100*time.Millisecond)))
+		row(name, m, time.Since(t0), fmt.Sprintf("%d (%s)", st.BestEpoch, st.ToBest.Round(100*time.Millisecond)))
+	}
+	if only := *modelFlag; only == "" || only == "sasrec" {
+		cfg := overlay(t, DefaultSASRec, *sasFlag)
+		cfg.Groups = s.tax.MajorGroups()
+		network("SASRec", func() (Model, TrainStats, error) {
+			m, err := TrainSASRec(context.Background(), train, valid, s.n, cfg, TrainOptions{Seed: *seedFlag, Logf: logf})
+			if err != nil {
+				return nil, TrainStats{}, err
+			}
+			return m, m.Stats(), nil
+		})
 	}
 	if only := *modelFlag; only == "" || only == "bert4rec" {
-		t0 := time.Now()
-		bert, err := TrainBERT4Rec(context.Background(), train, valid, s.n, overlay(t, DefaultBERT4Rec, *bertFlag), TrainOptions{Seed: *seedFlag, Logf: logf})
-		if err != nil {
-			t.Fatal(err)
-		}
-		st := bert.Stats()
-		row("BERT4Rec", bert, time.Since(t0), fmt.Sprintf("%d (%s)", st.BestEpoch, st.ToBest.Round(100*time.Millisecond)))
+		cfg := overlay(t, DefaultBERT4Rec, *bertFlag)
+		cfg.Groups = s.tax.MajorGroups()
+		network("BERT4Rec", func() (Model, TrainStats, error) {
+			m, err := TrainBERT4Rec(context.Background(), train, valid, s.n, cfg, TrainOptions{Seed: *seedFlag, Logf: logf})
+			if err != nil {
+				return nil, TrainStats{}, err
+			}
+			return m, m.Stats(), nil
+		})
 	}
 	t.Log("\n" + b.String())
 }
@@ -204,6 +221,7 @@ var (
 	bertFlag  = flag.String("bert4rec", "", "with -long: JSON laid over DefaultBERT4Rec")
 	seedFlag  = flag.Uint64("seed", 1, "with -long: training seed")
 	extraFlag = flag.Int("extra", 0, "with -long: also score this many more held-out users")
+	synthFlag = flag.String("synth", "", "with -long: JSON laid over the default synthetic data's generator settings")
 	usersFlag = flag.Int("users", 0, "with -long: synthetic users (test users included)")
 )
 

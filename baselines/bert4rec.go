@@ -21,10 +21,14 @@ type BERT4RecConfig struct {
 	LastMaskProb float64 `json:"last_mask_prob"`
 	// RepeatHead adds SASRecConfig.RepeatHead's repeat path; a masked
 	// position's history is the unmasked items before it.
-	RepeatHead bool        `json:"repeat_head"`
-	PreLN      bool        `json:"pre_ln"` // pre-LN blocks instead of BERT's post-LN
-	Act        Activation  `json:"act"`
-	Train      TrainConfig `json:"train"`
+	RepeatHead bool `json:"repeat_head"`
+	// MoveFlags and Groups are SASRecConfig's; the move to or from a
+	// masked position is not told (it would give the mask away).
+	MoveFlags bool        `json:"move_flags"`
+	Groups    []int32     `json:"-"`
+	PreLN     bool        `json:"pre_ln"` // pre-LN blocks instead of BERT's post-LN
+	Act       Activation  `json:"act"`
+	Train     TrainConfig `json:"train"`
 }
 
 // DefaultBERT4Rec follows FeiSun's and RecBole's configurations (2 blocks,
@@ -39,6 +43,7 @@ var DefaultBERT4Rec = BERT4RecConfig{
 	MaskProb:     0.2,
 	LastMaskProb: 0.5,
 	Act:          GELU,
+	MoveFlags:    true,
 	RepeatHead:   true,
 	Train: TrainConfig{Epochs: 400, Patience: 25, BatchSize: 128, LR: 5e-4,
 		Beta1: 0.9, Beta2: 0.999, WeightDecay: 0.01, Clip: 5},
@@ -52,6 +57,7 @@ type BERT4Rec struct {
 	item, pos, embG, embB         pref
 	headW, headB, headG, headBeta pref
 	outBias                       pref
+	move                          pref       // MoveFlags only
 	rh                            repeatHead // RepeatHead only
 	enc                           *encoder
 	stats                         TrainStats
@@ -72,6 +78,12 @@ func newBERT4Rec(n int, cfg BERT4RecConfig, seed uint64) (*BERT4Rec, error) {
 	d := cfg.Hidden
 	m.item = m.ps.weight("item_emb", n+1, d, 0.02) // row n is the mask token
 	m.pos = m.ps.weight("pos_emb", cfg.MaxLen, d, 0.02)
+	if cfg.Groups != nil && len(cfg.Groups) != n {
+		return nil, fmt.Errorf("bert4rec: %d groups for %d items", len(cfg.Groups), n)
+	}
+	if cfg.MoveFlags {
+		m.move = m.ps.weight("move_emb", int(moveKinds), d, 0.02)
+	}
 	m.embG, m.embB = m.ps.norm("emb_ln", d)
 	m.enc = newEncoder(&m.ps, d, cfg.Heads, cfg.Inner, cfg.Blocks, cfg.PreLN, false, cfg.Act, cfg.Dropout)
 	m.headW = m.ps.weight("head.w", d, d, xavier(d, d))
@@ -146,6 +158,7 @@ func (m *BERT4Rec) prepare(ex *example, win Sequence, rng *rand.Rand) {
 type bertWorker struct {
 	m                   *BERT4Rec
 	ids, pos, tgt, rows []int32
+	flags               []int32
 	segs                []segment
 	x0, x, mask0        []float32
 	meanE, rstdE        []float32
@@ -171,6 +184,9 @@ func (wk *bertWorker) pack(seq func(i int) ([]int32, bool), count int) int {
 		for p := off; p < len(wk.ids); p++ {
 			wk.pos = append(wk.pos, int32(p-off))
 		}
+		if wk.m.cfg.MoveFlags {
+			wk.flags = appendMoveFlags(wk.flags[:off], wk.ids[off:], wk.m.cfg.Groups, int32(wk.m.n))
+		}
 	}
 	return len(wk.ids)
 }
@@ -182,6 +198,9 @@ func (wk *bertWorker) encode(w []float32, rows int, rng *rand.Rand) {
 	wk.meanE, wk.rstdE = grow(wk.meanE, rows), grow(wk.rstdE, rows)
 	embedForward(wk.x0, m.item.of(w), d, wk.ids, 1, false)
 	embedForward(wk.x0, m.pos.of(w), d, wk.pos, 1, true)
+	if m.cfg.MoveFlags {
+		embedForward(wk.x0, m.move.of(w), d, wk.flags, 1, true)
+	}
 	layerNormForward(wk.x, wk.x0, m.embG.of(w), m.embB.of(w), wk.meanE, wk.rstdE, rows, d)
 	dropoutForward(wk.x, wk.mask0, m.cfg.Dropout, rng)
 	m.enc.forward(&wk.enc, w, wk.x, rows, wk.segs, rng)
@@ -218,8 +237,8 @@ func (wk *bertWorker) step(w, g []float32, exs []example, scale float32, rng *ra
 			if t >= 0 {
 				wk.tgt = append(wk.tgt, t)
 				wk.rows = append(wk.rows, int32(r))
-				if m.cfg.RepeatHead {
-					wk.rep.addRow(exs[i].ids[:p], n, m.rh.slots)
+				if m.rh.slots > 0 {
+					wk.rep.addRow(exs[i].ids[:p], n, &m.rh)
 				}
 			}
 			r++
@@ -241,7 +260,7 @@ func (wk *bertWorker) step(w, g []float32, exs []example, scale float32, rng *ra
 		z := wk.logits[:c*n]
 		wk.logitsInto(w, z, r0, c)
 		vc := wk.v[r0*d : (r0+c)*d]
-		if m.cfg.RepeatHead {
+		if m.rh.slots > 0 {
 			m.rh.forward(&wk.rep, w, vc, z, r0, c, n, d)
 		}
 		loss += softmaxCE(z, c, n, wk.tgt[r0:r0+c], scale)
@@ -251,7 +270,7 @@ func (wk *bertWorker) step(w, g []float32, exs []example, scale float32, rng *ra
 			}
 		}
 		gemm(false, false, c, d, n, z, n, E, d, 0, wk.dv[r0*d:(r0+c)*d], d)
-		if m.cfg.RepeatHead {
+		if m.rh.slots > 0 {
 			m.rh.backward(&wk.rep, w, g, vc, z, wk.dv[r0*d:(r0+c)*d], r0, c, n, d)
 		}
 		gemm(true, false, n, d, c, z, n, vc, d, 1, dE, d)
@@ -271,6 +290,9 @@ func (wk *bertWorker) step(w, g []float32, exs []example, scale float32, rng *ra
 	layerNormBackward(wk.dout, m.embG.of(g), m.embB.of(g), dx, wk.x0, m.embG.of(w), wk.meanE, wk.rstdE, rows, d, false)
 	embedBackward(dE, wk.dout, d, wk.ids, 1)
 	embedBackward(m.pos.of(g), wk.dout, d, wk.pos, 1)
+	if m.cfg.MoveFlags {
+		embedBackward(m.move.of(g), wk.dout, d, wk.flags, 1)
+	}
 	return loss
 }
 
@@ -290,10 +312,10 @@ func (wk *bertWorker) scores(w []float32, hs []Sequence, out []float32) {
 	}
 	wk.head(w, len(hs))
 	wk.logitsInto(w, out[:len(hs)*n], 0, len(hs))
-	if m.cfg.RepeatHead {
+	if m.rh.slots > 0 {
 		wk.rep.reset()
 		for _, h := range hs {
-			wk.rep.addRow(h[max(0, len(h)-(m.cfg.MaxLen-1)):], n, m.rh.slots)
+			wk.rep.addRow(h[max(0, len(h)-(m.cfg.MaxLen-1)):], n, &m.rh)
 		}
 		m.rh.forward(&wk.rep, w, wk.v, out, 0, len(hs), n, d)
 	}

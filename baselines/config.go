@@ -70,7 +70,21 @@ type TrainConfig struct {
 	// of the weights, updated after every step with this decay: a
 	// smoother model than the last step's.
 	EMA float64 `json:"ema,omitempty"`
+	// Select is what picks the epoch whose weights are kept: SelectEM,
+	// the validation exact match, or SelectLoss, the validation
+	// cross-entropy, a smoother signal than the EM of ~1,000 users.
+	// Empty means SelectEM.
+	Select Select `json:"select"`
 }
+
+// Select names the validation measure that picks the kept epoch.
+type Select string
+
+// The measures Select can name.
+const (
+	SelectEM   Select = "em"
+	SelectLoss Select = "loss"
+)
 
 func (c TrainConfig) validate() error {
 	switch {
@@ -82,6 +96,8 @@ func (c TrainConfig) validate() error {
 		return fmt.Errorf("learning rate %v: want > 0", c.LR)
 	case c.Beta1 < 0 || c.Beta1 >= 1 || c.Beta2 < 0 || c.Beta2 >= 1:
 		return fmt.Errorf("adam betas %v, %v: want [0, 1)", c.Beta1, c.Beta2)
+	case c.Select != "" && c.Select != SelectEM && c.Select != SelectLoss:
+		return fmt.Errorf("select %q: want em or loss", c.Select)
 	case c.EMA < 0 || c.EMA >= 1:
 		return fmt.Errorf("ema %v: want [0, 1)", c.EMA)
 	case c.Patience < 0 || c.WeightDecay < 0 || c.Clip < 0:
@@ -132,11 +148,13 @@ type TrainOptions struct {
 
 // Epoch reports one finished training epoch.
 type Epoch struct {
-	N       int           // 1-based
-	Loss    float64       // mean training loss per target
-	ValidEM float64       // exact-match rate on the validation users; -1 without them
-	Best    bool          // the best validation EM so far: this epoch's weights are kept
-	Elapsed time.Duration // since training started
+	N       int     // 1-based
+	Loss    float64 // mean training loss per target
+	ValidEM float64 // exact-match rate on the validation users; -1 without them
+	// ValidLoss is the validation users' mean cross-entropy; -1 without them.
+	ValidLoss float64
+	Best      bool          // the best validation EM so far: this epoch's weights are kept
+	Elapsed   time.Duration // since training started
 }
 
 // TrainStats summarises a finished training run.
@@ -144,6 +162,7 @@ type TrainStats struct {
 	Epochs    int           `json:"epochs"`     // epochs run
 	BestEpoch int           `json:"best_epoch"` // whose weights were kept
 	ValidEM   float64       `json:"valid_em"`   // at BestEpoch; -1 without validation users
+	ValidLoss float64       `json:"valid_loss"` // at BestEpoch; -1 without validation users
 	ToBest    time.Duration `json:"to_best"`    // training time until BestEpoch ended
 	Total     time.Duration `json:"total"`
 	Shards    int           `json:"shards"`

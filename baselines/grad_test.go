@@ -160,12 +160,15 @@ func gradCases() []gradCase {
 		sasrecCase("sasrec BCE post-LN", SampledBCE, true, false),
 		sasrecCase("sasrec CE start token", CrossEntropy, false, true),
 		sasrecCase("sasrec BCE start token", SampledBCE, false, true),
-		sasrecCase("sasrec CE start token repeat flags", CrossEntropy, false, true, true),
-		sasrecCase("sasrec CE repeat flags", CrossEntropy, true, false, true),
+		sasrecCase("sasrec CE start token move flags", CrossEntropy, false, true, true),
+		sasrecCase("sasrec CE move flags", CrossEntropy, true, false, true),
 		sasrecCase("sasrec CE repeat head", CrossEntropy, false, false, false, true),
 		sasrecCase("sasrec CE start token repeat head", CrossEntropy, false, true, false, true),
+		sasrecCase("sasrec CE start token move flags repeat head", CrossEntropy, false, true, true, true),
 		bert4recCase("bert4rec"),
 		bert4recCase("bert4rec repeat head", true),
+		bert4recCase("bert4rec move flags", false, true),
+		bert4recCase("bert4rec repeat head and move flags", true, true),
 	}
 }
 
@@ -267,7 +270,8 @@ func sasrecCase(name string, l Loss, post, start bool, flags ...bool) gradCase {
 		cfg := DefaultSASRec
 		cfg.NetConfig = NetConfig{Hidden: 8, Heads: 2, Blocks: 2, Inner: 8, MaxLen: 6, Dropout: 0.1}
 		cfg.Loss, cfg.PostLN, cfg.StartToken = l, post, start
-		cfg.RepeatFlags = len(flags) > 0 && flags[0]
+		cfg.MoveFlags = len(flags) > 0 && flags[0]
+		cfg.Groups = []int32{0, 0, 1, 1, 2, 2, 0, 0, 1, 1, 2, 2, 0}
 		cfg.RepeatHead = len(flags) > 1 && flags[1]
 		cfg.Act = GELU // ReLU kinks upset finite differences; ReLU has its own case
 		m, err := newSASRec(13, cfg, 3)
@@ -283,11 +287,13 @@ func sasrecCase(name string, l Loss, post, start bool, flags ...bool) gradCase {
 	}}
 }
 
-func bert4recCase(name string, repeatHead ...bool) gradCase {
+func bert4recCase(name string, opts ...bool) gradCase {
 	return gradCase{name, func(rng *rand.Rand) ([][]float32, func() float64, func() [][]float32) {
 		cfg := DefaultBERT4Rec
 		cfg.NetConfig = NetConfig{Hidden: 8, Heads: 2, Blocks: 2, Inner: 8, MaxLen: 6, Dropout: 0.1}
-		cfg.RepeatHead = len(repeatHead) > 0 && repeatHead[0]
+		cfg.RepeatHead = len(opts) > 0 && opts[0]
+		cfg.MoveFlags = len(opts) > 1 && opts[1]
+		cfg.Groups = []int32{0, 0, 1, 1, 2, 2, 0, 0, 1, 1, 2, 2, 0}
 		m, err := newBERT4Rec(13, cfg, 3)
 		if err != nil {
 			panic(err)

@@ -4,12 +4,12 @@ package baselines
 // function of the output state and of the item's recency rank among the
 // history's distinct items (0 = the latest). Careers stay in and return to
 // earlier occupations all the time; scoring those through the dot product
-// with the item table alone makes the table serve two masters, and repeat-
-// aware recommenders (RepeatNet and its successors) add such a path.
+// with the item table alone makes the table serve two masters, which is why
+// repeat-aware recommenders (RepeatNet and its successors) add such a path.
 type repeatHead struct {
 	w     pref // slots×d
 	b     pref // slots
-	slots int  // ranks scored: a history's most recent distinct items
+	slots int  // ranks scored: a history's most recent distinct items; 0 without the head
 }
 
 func newRepeatHead(ps *paramSet, d, slots int) repeatHead {
@@ -27,10 +27,10 @@ type repeatWS struct {
 func (ws *repeatWS) reset() { ws.items, ws.off = ws.items[:0], append(ws.off[:0], 0) }
 
 // addRow adds an output row whose history is hist; items at or above n
-// (mask or start tokens) are skipped, and at most slots are kept.
-func (ws *repeatWS) addRow(hist []int32, n, slots int) {
+// (mask or start tokens) are skipped, and at most rh.slots are kept.
+func (ws *repeatWS) addRow(hist []int32, n int, rh *repeatHead) {
 	start := len(ws.items)
-	for j := len(hist) - 1; j >= 0 && len(ws.items)-start < slots; j-- {
+	for j := len(hist) - 1; j >= 0 && len(ws.items)-start < rh.slots; j-- {
 		if it := hist[j]; int(it) < n && !contains(ws.items[start:], it) {
 			ws.items = append(ws.items, it)
 		}

@@ -14,10 +14,10 @@ import (
 
 // FormatVersion is the version of the model file format. Files are:
 // the magic "OCCBMODL", the version (uint32), a JSON header (uint32
-// length, then the bytes: kind, items, config, training stats and the
-// tensor list), the parameters (uint64 count, then little-endian
-// float32s) and a CRC-32 (IEEE) of everything before it.
-const FormatVersion = 1
+// length, then the bytes: kind, items, config, training stats, the item
+// groups the model was built with and the tensor list), the parameters (uint64 count, then little-endian float32s) and a
+// CRC-32 (IEEE) of everything before it. Version 2 added the groups.
+const FormatVersion = 2
 
 var magic = [8]byte{'O', 'C', 'C', 'B', 'M', 'O', 'D', 'L'}
 
@@ -35,6 +35,7 @@ type fileHeader struct {
 	Items   int             `json:"items"`
 	Config  json.RawMessage `json:"config"`
 	Stats   TrainStats      `json:"stats"`
+	Groups  []int32         `json:"groups,omitempty"` // the configs' Groups
 	Tensors []tensorInfo    `json:"tensors"`
 }
 
@@ -51,17 +52,23 @@ func (m *SASRec) Kind() string { return "sasrec" }
 func (m *BERT4Rec) Kind() string { return "bert4rec" }
 
 // Save writes the model; see FormatVersion.
-func (m *SASRec) Save(w io.Writer) error { return save(w, m.Kind(), m.n, m.cfg, m.stats, &m.ps) }
+func (m *SASRec) Save(w io.Writer) error {
+	return save(w, m.Kind(), m.n, m.cfg, fileHeader{Groups: m.cfg.Groups}, m.stats, &m.ps)
+}
 
 // Save writes the model; see FormatVersion.
-func (m *BERT4Rec) Save(w io.Writer) error { return save(w, m.Kind(), m.n, m.cfg, m.stats, &m.ps) }
+func (m *BERT4Rec) Save(w io.Writer) error {
+	return save(w, m.Kind(), m.n, m.cfg, fileHeader{Groups: m.cfg.Groups}, m.stats, &m.ps)
+}
 
-func save(w io.Writer, kind string, n int, cfg any, stats TrainStats, ps *paramSet) error {
+// save writes a model; data carries the item data (Groups) the model was
+// built with.
+func save(w io.Writer, kind string, n int, cfg any, data fileHeader, stats TrainStats, ps *paramSet) error {
 	cj, err := json.Marshal(cfg)
 	if err != nil {
 		return fmt.Errorf("save %s: %w", kind, err)
 	}
-	h := fileHeader{Kind: kind, Items: n, Config: cj, Stats: stats}
+	h := fileHeader{Kind: kind, Items: n, Config: cj, Stats: stats, Groups: data.Groups}
 	if math.IsNaN(h.Stats.ValidEM) {
 		h.Stats.ValidEM = -1
 	}
@@ -109,6 +116,7 @@ func Load(r io.Reader) (Model, error) {
 		if err := json.Unmarshal(h.Config, &cfg); err != nil {
 			return nil, fmt.Errorf("load model: sasrec config: %w", err)
 		}
+		cfg.Groups = h.Groups
 		s, err := newSASRec(h.Items, cfg, 0)
 		if err != nil {
 			return nil, fmt.Errorf("load model: %w", err)
@@ -119,6 +127,7 @@ func Load(r io.Reader) (Model, error) {
 		if err := json.Unmarshal(h.Config, &cfg); err != nil {
 			return nil, fmt.Errorf("load model: bert4rec config: %w", err)
 		}
+		cfg.Groups = h.Groups
 		b, err := newBERT4Rec(h.Items, cfg, 0)
 		if err != nil {
 			return nil, fmt.Errorf("load model: %w", err)

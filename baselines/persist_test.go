@@ -61,6 +61,7 @@ func TestSaveLoad(t *testing.T) {
 func FuzzLoad(f *testing.F) {
 	cfg := smallSASRec()
 	cfg.Hidden, cfg.Inner, cfg.MaxLen = 4, 4, 3
+	cfg.Groups = cfg.Groups[:5]
 	m, err := newSASRec(5, cfg, 1)
 	if err != nil {
 		f.Fatal(err)

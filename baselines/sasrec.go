@@ -22,12 +22,17 @@ type SASRecConfig struct {
 	// Off by default: it did not change test EM on the default synthetic
 	// data.
 	StartToken bool `json:"start_token,omitempty"`
-	// RepeatFlags adds to each position a learned embedding of how its
-	// item relates to the earlier ones: new, the same as the previous
-	// item, a return to the one before that, or seen longer ago (careers
-	// are full of stays and returns). Off by default: it did not change
-	// test EM on the default synthetic data.
-	RepeatFlags bool `json:"repeat_flags,omitempty"`
+	// MoveFlags adds to each position a learned embedding of the move that
+	// led to its item: the first item, a stay (the previous item again), a
+	// return to the last different item, a return to one seen earlier, or
+	// a new item in the same group as the previous one or in another
+	// (with Groups; otherwise one "new" flag). The mix of moves in a
+	// history is what tells stayers, returners and switchers apart.
+	MoveFlags bool `json:"move_flags"`
+	// Groups, when set, gives each item's group (for occupations, the SOC
+	// major group), one per item. It is data, not a setting: the runner
+	// fills it from the taxonomy and the model file stores it.
+	Groups []int32 `json:"-"`
 	// RepeatHead adds to the score of every item already in the history a
 	// learned function of the output state and of how recently the item
 	// was held (its rank among the distinct items, latest first), as
@@ -51,6 +56,7 @@ var DefaultSASRec = SASRecConfig{
 	Act:        ReLU,
 	Loss:       CrossEntropy,
 	EmbScale:   true,
+	MoveFlags:  true,
 	RepeatHead: true,
 	Train: TrainConfig{Epochs: 300, Patience: 40, BatchSize: 128, LR: 3e-4,
 		Beta1: 0.9, Beta2: 0.98, WeightDecay: 0, Clip: 5},
@@ -63,7 +69,7 @@ type SASRec struct {
 	ps    paramSet
 	item  pref
 	pos   pref
-	rep   pref       // RepeatFlags only
+	move  pref       // MoveFlags only
 	rh    repeatHead // RepeatHead only
 	enc   *encoder
 	stats TrainStats
@@ -89,8 +95,14 @@ func newSASRec(n int, cfg SASRecConfig, seed uint64) (*SASRec, error) {
 	}
 	m.item = m.ps.weight("item_emb", n+extra, d, std)
 	m.pos = m.ps.weight("pos_emb", cfg.MaxLen+extra, d, 0.02)
-	if cfg.RepeatFlags {
-		m.rep = m.ps.weight("repeat_emb", 4, d, 0.02)
+	if cfg.Groups != nil && len(cfg.Groups) != n {
+		return nil, fmt.Errorf("sasrec: %d groups for %d items", len(cfg.Groups), n)
+	}
+	if cfg.RepeatHead && cfg.Loss == SampledBCE {
+		return nil, fmt.Errorf("sasrec: the repeat head needs the ce loss; with loss bce set repeat_head false")
+	}
+	if cfg.MoveFlags {
+		m.move = m.ps.weight("move_emb", int(moveKinds), d, 0.02)
 	}
 	if cfg.RepeatHead {
 		m.rh = newRepeatHead(&m.ps, d, cfg.MaxLen)
@@ -195,42 +207,14 @@ func (wk *sasWorker) pack(seqs func(i int) []int32, count int) int {
 			wk.pos = append(wk.pos, int32(p-off))
 		}
 		wk.segs = append(wk.segs, segment{off: off, n: len(wk.ids) - off})
-		if wk.m.cfg.RepeatFlags {
+		if wk.m.cfg.MoveFlags {
 			if start {
-				wk.flags = append(wk.flags[:off], 0)
+				wk.flags = append(wk.flags[:off], moveFirst)
 			}
-			wk.flags = appendRepeatFlags(wk.flags[:len(wk.ids)-len(s)], s)
+			wk.flags = appendMoveFlags(wk.flags[:len(wk.ids)-len(s)], s, wk.m.cfg.Groups, -1)
 		}
 	}
 	return len(wk.ids)
-}
-
-// appendRepeatFlags appends, for each item of s, 0 if it is new, 1 if it
-// repeats the previous item, 2 if it returns to the last different item
-// before that, 3 if it was seen earlier still.
-func appendRepeatFlags(dst []int32, s []int32) []int32 {
-	for t, it := range s {
-		f := int32(0)
-		if t > 0 {
-			prev, pd := s[t-1], int32(-1)
-			for j := t - 2; j >= 0; j-- {
-				if s[j] != prev {
-					pd = s[j]
-					break
-				}
-			}
-			switch {
-			case it == prev:
-				f = 1
-			case it == pd:
-				f = 2
-			case contains(s[:t], it):
-				f = 3
-			}
-		}
-		dst = append(dst, f)
-	}
-	return dst
 }
 
 func (wk *sasWorker) embed(w []float32, rows int, rng *rand.Rand) {
@@ -239,8 +223,8 @@ func (wk *sasWorker) embed(w []float32, rows int, rng *rand.Rand) {
 	wk.mask0 = grow(wk.mask0, rows*d)
 	embedForward(wk.x, m.item.of(w), d, wk.ids, m.embScale(), false)
 	embedForward(wk.x, m.pos.of(w), d, wk.pos, 1, true)
-	if m.cfg.RepeatFlags {
-		embedForward(wk.x, m.rep.of(w), d, wk.flags, 1, true)
+	if m.cfg.MoveFlags {
+		embedForward(wk.x, m.move.of(w), d, wk.flags, 1, true)
 	}
 	dropoutForward(wk.x, wk.mask0, m.cfg.Dropout, rng)
 	m.enc.forward(&wk.enc, w, wk.x, rows, wk.segs, rng)
@@ -265,11 +249,11 @@ func (wk *sasWorker) step(w, g []float32, exs []example, scale float32, rng *ran
 		wk.neg = append(wk.neg, exs[i].neg...)
 	}
 	wk.embed(w, rows, rng)
-	if m.cfg.RepeatHead {
+	if m.rh.slots > 0 {
 		wk.rep.reset()
 		for i := range exs {
 			for p := range exs[i].ids {
-				wk.rep.addRow(exs[i].ids[:p+1], n, m.rh.slots)
+				wk.rep.addRow(exs[i].ids[:p+1], n, &m.rh)
 			}
 		}
 	}
@@ -297,12 +281,12 @@ func (wk *sasWorker) step(w, g []float32, exs []example, scale float32, rng *ran
 			c := min(ceChunk, k-r0)
 			hc, z := h[r0*d:(r0+c)*d], wk.logits[:c*n]
 			gemm(false, true, c, n, d, hc, d, E, d, 0, z, n)
-			if m.cfg.RepeatHead {
+			if m.rh.slots > 0 {
 				m.rh.forward(&wk.rep, w, hc, z, r0, c, n, d)
 			}
 			loss += softmaxCE(z, c, n, wk.tgt[r0:r0+c], scale)
 			gemm(false, false, c, d, n, z, n, E, d, 0, dh[r0*d:(r0+c)*d], d)
-			if m.cfg.RepeatHead {
+			if m.rh.slots > 0 {
 				m.rh.backward(&wk.rep, w, g, hc, z, dh[r0*d:(r0+c)*d], r0, c, n, d)
 			}
 			gemm(true, false, n, d, c, z, n, hc, d, 1, dE, d)
@@ -320,8 +304,8 @@ func (wk *sasWorker) step(w, g []float32, exs []example, scale float32, rng *ran
 	dropoutBackward(dx, wk.mask0, m.cfg.Dropout, true)
 	embedBackward(dE, dx, d, wk.ids, m.embScale())
 	embedBackward(m.pos.of(g), dx, d, wk.pos, 1)
-	if m.cfg.RepeatFlags {
-		embedBackward(m.rep.of(g), dx, d, wk.flags, 1)
+	if m.cfg.MoveFlags {
+		embedBackward(m.move.of(g), dx, d, wk.flags, 1)
 	}
 	return loss
 }
@@ -349,10 +333,10 @@ func (wk *sasWorker) scores(w []float32, hs []Sequence, out []float32) {
 		copy(dst, wk.enc.out[(s.off+s.n-1)*d:(s.off+s.n)*d])
 	}
 	gemm(false, true, len(hs), n, d, wk.hidden, d, m.item.of(w)[:n*d], d, 0, out, n)
-	if m.cfg.RepeatHead {
+	if m.rh.slots > 0 {
 		wk.rep.reset()
 		for _, h := range hs {
-			wk.rep.addRow(h[max(0, len(h)-m.cfg.MaxLen):], n, m.rh.slots)
+			wk.rep.addRow(h[max(0, len(h)-m.cfg.MaxLen):], n, &m.rh)
 		}
 		m.rh.forward(&wk.rep, w, wk.hidden, out, 0, len(hs), n, d)
 	}
@@ -371,14 +355,20 @@ func (m *SASRec) PredictBatch(histories []Sequence, k int) [][]Scored {
 
 // predictPooled ranks with up to GOMAXPROCS pooled workers.
 func predictPooled(pool *sync.Pool, w []float32, n int, hs []Sequence, k int) [][]Scored {
+	out := make([][]Scored, len(hs))
+	scorePooled(pool, w, n, hs, func(i int, z []float32) { out[i] = topProbs(z, k) })
+	return out
+}
+
+// scorePooled scores hs with up to GOMAXPROCS pooled workers; see scoreAll.
+func scorePooled(pool *sync.Pool, w []float32, n int, hs []Sequence, each func(i int, z []float32)) {
 	nw := min(maxProcs(), (len(hs)+predictChunk-1)/predictChunk)
 	workers := make([]worker, max(nw, 1))
 	for i := range workers {
 		workers[i] = pool.Get().(worker)
 	}
-	out := rankAll(workers, w, n, hs, k)
+	scoreAll(workers, w, n, hs, each)
 	for _, wk := range workers {
 		pool.Put(wk)
 	}
-	return out
 }

@@ -3,6 +3,7 @@ package baselines
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"runtime"
 	"sync"
@@ -123,8 +124,8 @@ func fit(ctx context.Context, net network, train, valid []Sequence, cfg TrainCon
 	if cfg.EMA > 0 {
 		eval = append([]float32(nil), w...)
 	}
-	stats := TrainStats{BestEpoch: 0, ValidEM: -1, Shards: nShards}
-	bestEM, stale := -1.0, 0
+	stats := TrainStats{BestEpoch: 0, ValidEM: -1, ValidLoss: -1, Shards: nShards}
+	bestScore, stale := math.Inf(-1), 0
 	start := time.Now()
 	bounds := make([]int, nShards+1)
 
@@ -199,17 +200,21 @@ func fit(ctx context.Context, net network, train, valid []Sequence, cfg TrainCon
 				}
 			}
 		}
-		ep := Epoch{N: epoch, Loss: epochLoss / float64(max(epochTargets, 1)), ValidEM: -1}
+		ep := Epoch{N: epoch, Loss: epochLoss / float64(max(epochTargets, 1)), ValidEM: -1, ValidLoss: -1}
 		if len(vh) > 0 {
-			ep.ValidEM = exactMatch(workers, eval, n, vh, vt)
+			ep.ValidEM, ep.ValidLoss = validate(workers, eval, n, vh, vt)
 		}
 		ep.Elapsed = time.Since(start)
 		stats.Epochs, stats.Total = epoch, ep.Elapsed
-		if ep.ValidEM > bestEM || len(vh) == 0 {
-			bestEM, stale = ep.ValidEM, 0
+		score := ep.ValidEM
+		if cfg.Select == SelectLoss {
+			score = -ep.ValidLoss
+		}
+		if score > bestScore || len(vh) == 0 {
+			bestScore, stale = score, 0
 			ep.Best = true
 			copy(best, eval)
-			stats.BestEpoch, stats.ValidEM, stats.ToBest = epoch, ep.ValidEM, ep.Elapsed
+			stats.BestEpoch, stats.ValidEM, stats.ValidLoss, stats.ToBest = epoch, ep.ValidEM, ep.ValidLoss, ep.Elapsed
 		} else {
 			stale++
 		}
@@ -217,7 +222,7 @@ func fit(ctx context.Context, net network, train, valid []Sequence, cfg TrainCon
 		if ep.Best {
 			mark = " *"
 		}
-		opts.logf("epoch %d loss %.4f valid EM %.4f%s (%s)", epoch, ep.Loss, ep.ValidEM, mark, ep.Elapsed.Round(time.Millisecond))
+		opts.logf("epoch %d loss %.4f valid EM %.4f loss %.4f%s (%s)", epoch, ep.Loss, ep.ValidEM, ep.ValidLoss, mark, ep.Elapsed.Round(time.Millisecond))
 		if opts.Progress != nil {
 			opts.Progress(ep)
 		}
@@ -257,9 +262,9 @@ func sumShards(grads [][]float32) []float32 {
 // predictChunk is how many histories one worker scores at a time.
 const predictChunk = 256
 
-// rankAll scores hs with the workers in parallel and keeps each top k.
-func rankAll(workers []worker, w []float32, n int, hs []Sequence, k int) [][]Scored {
-	out := make([][]Scored, len(hs))
+// scoreAll scores hs with the workers in parallel and calls each(i, z)
+// with history i's scores; calls for different i may run concurrently.
+func scoreAll(workers []worker, w []float32, n int, hs []Sequence, each func(i int, z []float32)) {
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for _, wk := range workers {
@@ -271,7 +276,7 @@ func rankAll(workers []worker, w []float32, n int, hs []Sequence, k int) [][]Sco
 				hi := min(lo+predictChunk, len(hs))
 				wk.scores(w, hs[lo:hi], buf)
 				for i := lo; i < hi; i++ {
-					out[i] = topProbs(buf[(i-lo)*n:(i-lo+1)*n], k)
+					each(i, buf[(i-lo)*n:(i-lo+1)*n])
 				}
 			}
 		}(wk)
@@ -281,18 +286,32 @@ func rankAll(workers []worker, w []float32, n int, hs []Sequence, k int) [][]Sco
 	}
 	close(next)
 	wg.Wait()
-	return out
 }
 
-func exactMatch(workers []worker, w []float32, n int, hs []Sequence, targets []int32) float64 {
-	top := rankAll(workers, w, n, hs, 1)
-	hit := 0
-	for i, t := range top {
-		if len(t) > 0 && t[0].Item == targets[i] {
-			hit++
+// validate returns the exact-match rate of the top item (ties to the
+// lower item) and the mean cross-entropy of the targets.
+func validate(workers []worker, w []float32, n int, hs []Sequence, targets []int32) (em, loss float64) {
+	hit := make([]bool, len(hs))
+	nll := make([]float64, len(hs))
+	scoreAll(workers, w, n, hs, func(i int, z []float32) {
+		t := targets[i]
+		best := 0
+		for j, v := range z {
+			if v > z[best] {
+				best = j
+			}
 		}
+		hit[i] = int32(best) == t
+		m, zt := z[best], z[t]-z[best]
+		nll[i] = math.Log(float64(expSubSum(z, m))) - float64(zt) // expSubSum overwrites z
+	})
+	for i := range hs {
+		if hit[i] {
+			em++
+		}
+		loss += nll[i]
 	}
-	return float64(hit) / float64(len(hs))
+	return em / float64(len(hs)), loss / float64(len(hs))
 }
 
 // topProbs ranks by the raw scores (so rounding cannot create ties) and

@@ -22,6 +22,10 @@ func smallSASRec() SASRecConfig {
 	c := DefaultSASRec
 	c.NetConfig = NetConfig{Hidden: 16, Heads: 2, Blocks: 1, Inner: 32, MaxLen: 16, Dropout: 0.1}
 	c.Train.Epochs, c.Train.Patience, c.Train.LR = 6, 0, 3e-3
+	c.MoveFlags, c.Groups = true, make([]int32, 60)
+	for i := range c.Groups {
+		c.Groups[i] = int32(i % 5)
+	}
 	return c
 }
 
@@ -156,6 +160,12 @@ func TestTrainErrors(t *testing.T) {
 	cfg := smallSASRec()
 	bad := cfg
 	bad.Heads = 3
+	bce := cfg
+	bce.Loss = SampledBCE
+	groups := cfg
+	groups.Groups = groups.Groups[:10]
+	badSelect := cfg
+	badSelect.Train.Select = "f1"
 	for _, c := range []struct {
 		name  string
 		train []Sequence
@@ -164,6 +174,9 @@ func TestTrainErrors(t *testing.T) {
 		{"item out of range", []Sequence{{0, 60}}, cfg},
 		{"nothing to learn", []Sequence{{1}, {}}, cfg},
 		{"heads do not divide hidden", good, bad},
+		{"repeat head with bce", good, bce},
+		{"groups for too few items", good, groups},
+		{"unknown select", good, badSelect},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if _, err := TrainSASRec(ctx, c.train, nil, 60, c.cfg, TrainOptions{}); err == nil {
@@ -204,19 +217,31 @@ func TestPrepareData(t *testing.T) {
 	}
 }
 
-func TestRepeatFlags(t *testing.T) {
-	got := appendRepeatFlags([]int32{9}, Sequence{4, 4, 5, 4, 4, 6, 5, 7})
-	want := []int32{9, 0, 1, 0, 2, 1, 0, 3, 0}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("got %v, want %v", got, want)
+func TestMoveFlags(t *testing.T) {
+	s := Sequence{4, 4, 5, 4, 4, 6, 5, 7}
+	groups := []int32{0, 0, 0, 0, 0, 0, 1, 1, 0} // items 6 and 7 are in group 1; 8 is the mask
+	F, S, B, R, N, O, M := moveFirst, moveStay, moveBack, moveReturn, moveNew, moveNewOther, moveMasked
+	for _, c := range []struct {
+		s      Sequence
+		groups []int32
+		want   []int32
+	}{
+		{s, nil, []int32{9, F, S, N, B, S, N, R, N}},
+		{s, groups, []int32{9, F, S, N, B, S, O, R, O}},
+		{Sequence{8, 4, 4, 8, 5, 6, 8}, groups, []int32{9, M, M, S, M, M, O, M}},
+	} {
+		if got := appendMoveFlags([]int32{9}, c.s, c.groups, 8); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%v groups %v: got %v, want %v", c.s, c.groups, got, c.want)
+		}
 	}
 }
 
 func TestRepeatRows(t *testing.T) {
 	var ws repeatWS
 	ws.reset()
+	head := repeatHead{slots: 3}
 	for _, h := range []Sequence{{4, 4, 5, 4, 6}, {}, {9, 3, 9}, {1, 2, 3, 4, 5}} {
-		ws.addRow(h, 8, 3) // 9 is a mask token; three slots
+		ws.addRow(h, 8, &head) // 9 is a mask token; three slots
 	}
 	want := [][]int32{{6, 4, 5}, {}, {3}, {5, 4, 3}}
 	for r, w := range want {

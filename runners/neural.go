@@ -15,6 +15,7 @@ import (
 
 	"github.com/occbench/occbench/baselines"
 	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/bench/onet"
 	"github.com/occbench/occbench/internal/safefile"
 )
 
@@ -41,18 +42,27 @@ type neuralSettings[C any] struct {
 	Data  NeuralData `json:"data"`
 }
 
-type trainFunc[C any] func(ctx context.Context, train, valid []baselines.Sequence, n int, cfg C, opts baselines.TrainOptions) (baselines.Model, error)
+// trainFunc trains a network over the occupations of tax.
+type trainFunc[C any] func(ctx context.Context, tax *onet.Taxonomy, train, valid []baselines.Sequence, cfg C, opts baselines.TrainOptions) (baselines.Model, error)
 
-func trainSASRec(ctx context.Context, train, valid []baselines.Sequence, n int, cfg baselines.SASRecConfig, opts baselines.TrainOptions) (baselines.Model, error) {
-	m, err := baselines.TrainSASRec(ctx, train, valid, n, cfg, opts)
+// trainSASRec fills in the occupation data the config's options need: the
+// SOC major groups for move flags.
+func trainSASRec(ctx context.Context, tax *onet.Taxonomy, train, valid []baselines.Sequence, cfg baselines.SASRecConfig, opts baselines.TrainOptions) (baselines.Model, error) {
+	if cfg.MoveFlags {
+		cfg.Groups = tax.MajorGroups()
+	}
+	m, err := baselines.TrainSASRec(ctx, train, valid, tax.Len(), cfg, opts)
 	if m == nil {
 		return nil, err
 	}
 	return m, err
 }
 
-func trainBERT4Rec(ctx context.Context, train, valid []baselines.Sequence, n int, cfg baselines.BERT4RecConfig, opts baselines.TrainOptions) (baselines.Model, error) {
-	m, err := baselines.TrainBERT4Rec(ctx, train, valid, n, cfg, opts)
+func trainBERT4Rec(ctx context.Context, tax *onet.Taxonomy, train, valid []baselines.Sequence, cfg baselines.BERT4RecConfig, opts baselines.TrainOptions) (baselines.Model, error) {
+	if cfg.MoveFlags {
+		cfg.Groups = tax.MajorGroups()
+	}
+	m, err := baselines.TrainBERT4Rec(ctx, train, valid, tax.Len(), cfg, opts)
 	if m == nil {
 		return nil, err
 	}
@@ -113,7 +123,6 @@ func takeJSON(raw map[string]any, v any, keys ...string) error {
 // fitNeural trains a network, or loads the model a previous run trained on
 // the same sequences with the same settings.
 func fitNeural[C any](ctx context.Context, env *Env, name, kind string, users []baselines.Sequence, s *neuralSettings[C], train trainFunc[C]) (baselines.Predictor, map[string]any, error) {
-	n := env.Taxonomy.Len()
 	var testHist []baselines.Sequence
 	if s.Data.Transductive {
 		for _, ex := range env.Test {
@@ -158,14 +167,14 @@ func fitNeural[C any](ctx context.Context, env *Env, name, kind string, users []
 			if e.Best {
 				mark = " (best)"
 			}
-			fmt.Fprintf(env.Log, "%s: epoch %d, loss %.4f, validation EM %.2f%%%s, %s\n", name, e.N, e.Loss, 100*e.ValidEM, mark, e.Elapsed.Round(100*time.Millisecond))
+			fmt.Fprintf(env.Log, "%s: epoch %d, loss %.4f, validation EM %.2f%% loss %.4f%s, %s\n", name, e.N, e.Loss, 100*e.ValidEM, e.ValidLoss, mark, e.Elapsed.Round(100*time.Millisecond))
 		},
 	}
-	m, err := train(ctx, trainSeqs, valid, n, s.Model, opts)
+	m, err := train(ctx, env.Taxonomy, trainSeqs, valid, s.Model, opts)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := log.err; err != nil {
+	if err := log.Close(); err != nil {
 		return nil, nil, err
 	}
 	if err := safefile.Write(path, m.Save); err != nil {
@@ -184,6 +193,7 @@ func addStats(info map[string]any, m baselines.Model) {
 		info["epochs"] = s.Epochs
 		info["best_epoch"] = s.BestEpoch
 		info["valid_em"] = s.ValidEM
+		info["valid_loss"] = s.ValidLoss
 		info["seconds_to_best"] = s.ToBest.Seconds()
 	}
 }
@@ -245,18 +255,23 @@ func (l *epochLog) add(e baselines.Epoch) {
 		return
 	}
 	b, _ := json.Marshal(struct {
-		Epoch   int          `json:"epoch"`
-		Loss    bench.Number `json:"loss"`
-		ValidEM bench.Number `json:"valid_em"`
-		Best    bool         `json:"best"`
-		Seconds float64      `json:"seconds"`
-	}{e.N, bench.Number(e.Loss), bench.Number(e.ValidEM), e.Best, e.Elapsed.Seconds()})
+		Epoch     int          `json:"epoch"`
+		Loss      bench.Number `json:"loss"`
+		ValidEM   bench.Number `json:"valid_em"`
+		ValidLoss bench.Number `json:"valid_loss"`
+		Best      bool         `json:"best"`
+		Seconds   float64      `json:"seconds"`
+	}{e.N, bench.Number(e.Loss), bench.Number(e.ValidEM), bench.Number(e.ValidLoss), e.Best, e.Elapsed.Seconds()})
 	_, l.err = l.f.Write(append(b, '\n'))
 }
 
+// Close closes the file once and reports the first write or close error.
 func (l *epochLog) Close() error {
-	if err := l.f.Close(); l.err == nil {
-		l.err = err
+	if l.f != nil {
+		if err := l.f.Close(); l.err == nil {
+			l.err = err
+		}
+		l.f = nil
 	}
 	return l.err
 }

@@ -286,3 +286,23 @@ func TestCodeSyntax(t *testing.T) {
 		}
 	}
 }
+
+func TestMajorGroups(t *testing.T) {
+	tax := Default()
+	groups := tax.MajorGroups()
+	if len(groups) != tax.Len() {
+		t.Fatalf("%d groups for %d occupations", len(groups), tax.Len())
+	}
+	for _, c := range []struct {
+		code string
+		want int32
+	}{{"15-1252.00", 15}, {"11-1011.00", 11}, {"53-7065.00", 53}} {
+		i, ok := tax.Index(c.code)
+		if !ok {
+			t.Fatalf("%s not in the taxonomy", c.code)
+		}
+		if groups[i] != c.want {
+			t.Errorf("group of %s: %d, want %d", c.code, groups[i], c.want)
+		}
+	}
+}

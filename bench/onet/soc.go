@@ -193,3 +193,14 @@ func EducationDescriptions() []string {
 	eduOnce.Do(loadEducationLevels)
 	return append([]string(nil), eduDescriptions...)
 }
+
+// MajorGroups gives each occupation (in Occupations order) its SOC major
+// group as a number: 15 for "15-1252.00".
+func (t *Taxonomy) MajorGroups() []int32 {
+	out := make([]int32, len(t.occ))
+	for i, o := range t.occ {
+		g, _ := strconv.Atoi(o.Code[:2]) // codes are checked to be "NN-NNNN.NN" on load
+		out[i] = int32(g)
+	}
+	return out
+}
