@@ -298,3 +298,40 @@ func TestRepeatHeadLearnsReturns(t *testing.T) {
 		}
 	}
 }
+
+// TestSelectLoss: with select loss the kept epoch is the one with the
+// lowest validation cross-entropy.
+func TestSelectLoss(t *testing.T) {
+	d := smallData()
+	train, valid := PrepareData(d.train, nil, DataOptions{ValidFrac: 0.1, Seed: 1})
+	c := smallSASRec()
+	c.Train.Epochs, c.Train.Select = 5, SelectLoss
+	var epochs []Epoch
+	m, err := TrainSASRec(context.Background(), train, valid, 60, c, TrainOptions{Seed: 1, Progress: func(e Epoch) { epochs = append(epochs, e) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	best := 0
+	for i, e := range epochs {
+		if e.ValidLoss <= 0 || e.ValidEM < 0 {
+			t.Fatalf("epoch %d: validation loss %v, EM %v", e.N, e.ValidLoss, e.ValidEM)
+		}
+		if e.ValidLoss < epochs[best].ValidLoss {
+			best = i
+		}
+		if want := i == 0 || e.ValidLoss < minLoss(epochs[:i]); e.Best != want {
+			t.Errorf("epoch %d: best %v, want %v", e.N, e.Best, want)
+		}
+	}
+	if st := m.Stats(); st.BestEpoch != best+1 || st.ValidLoss != epochs[best].ValidLoss {
+		t.Errorf("stats %+v, want epoch %d", st, best+1)
+	}
+}
+
+func minLoss(es []Epoch) float64 {
+	m := es[0].ValidLoss
+	for _, e := range es[1:] {
+		m = min(m, e.ValidLoss)
+	}
+	return m
+}
