@@ -642,3 +642,53 @@ func BenchmarkGenerate11k(b *testing.B) {
 		}
 	}
 }
+
+// TestThreeTracksProfile keeps the harder generator profile that the
+// baselines' accuracy report documents valid: it decodes strictly over
+// Default, validates, and its hidden tracks matter more to the Bayes
+// predictor than the default's do.
+func TestThreeTracksProfile(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "testdata", "synth", "three-tracks.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Default()
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&cfg); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Users, cfg.TestUsers = 3000, 2000
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Types) != 3 {
+		t.Fatalf("%d types, want 3", len(cfg.Types))
+	}
+	gap := func(cfg Config) float64 {
+		g, _, test, err := Generate(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		blind := 0
+		out := make([]float64, len(g.w.occ))
+		for _, u := range test {
+			jobs, _, err := g.observe(&u.Example)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g.w.predictive(jobs, g.w.typeW, out)
+			if g.w.occ[argmax(out)].Code == u.TargetCode {
+				blind++
+			}
+		}
+		return expected(test) - float64(blind)/float64(len(test))
+	}
+	def := Default()
+	def.Users, def.TestUsers = 3000, 2000
+	three, one := gap(cfg), gap(def)
+	t.Logf("tracks are worth %.3f EM here, %.3f in the default", three, one)
+	if three < one+0.01 {
+		t.Errorf("tracks are worth %.3f EM to the Bayes predictor here, %.3f in the default: want more", three, one)
+	}
+}
