@@ -153,7 +153,7 @@ type Epoch struct {
 	ValidEM float64 // exact-match rate on the validation users; -1 without them
 	// ValidLoss is the validation users' mean cross-entropy; -1 without them.
 	ValidLoss float64
-	Best      bool          // the best validation EM so far: this epoch's weights are kept
+	Best      bool          // the best validation score so far (see TrainConfig.Select): this epoch's weights are kept
 	Elapsed   time.Duration // since training started
 }
 

@@ -15,8 +15,9 @@ import (
 // FormatVersion is the version of the model file format. Files are:
 // the magic "OCCBMODL", the version (uint32), a JSON header (uint32
 // length, then the bytes: kind, items, config, training stats, the item
-// groups the model was built with and the tensor list), the parameters (uint64 count, then little-endian float32s) and a
-// CRC-32 (IEEE) of everything before it. Version 2 added the groups.
+// groups the model was built with and the tensor list), the parameters
+// (uint64 count, then little-endian float32s) and a CRC-32 (IEEE) of
+// everything before it. Version 2 added the groups.
 const FormatVersion = 2
 
 var magic = [8]byte{'O', 'C', 'C', 'B', 'M', 'O', 'D', 'L'}
@@ -53,24 +54,27 @@ func (m *BERT4Rec) Kind() string { return "bert4rec" }
 
 // Save writes the model; see FormatVersion.
 func (m *SASRec) Save(w io.Writer) error {
-	return save(w, m.Kind(), m.n, m.cfg, fileHeader{Groups: m.cfg.Groups}, m.stats, &m.ps)
+	return save(w, m.Kind(), m.n, m.cfg, m.cfg.Groups, m.stats, &m.ps)
 }
 
 // Save writes the model; see FormatVersion.
 func (m *BERT4Rec) Save(w io.Writer) error {
-	return save(w, m.Kind(), m.n, m.cfg, fileHeader{Groups: m.cfg.Groups}, m.stats, &m.ps)
+	return save(w, m.Kind(), m.n, m.cfg, m.cfg.Groups, m.stats, &m.ps)
 }
 
-// save writes a model; data carries the item data (Groups) the model was
-// built with.
-func save(w io.Writer, kind string, n int, cfg any, data fileHeader, stats TrainStats, ps *paramSet) error {
+// save writes a model with the item groups it was built with (not part of
+// the JSON config, which holds settings only).
+func save(w io.Writer, kind string, n int, cfg any, groups []int32, stats TrainStats, ps *paramSet) error {
 	cj, err := json.Marshal(cfg)
 	if err != nil {
 		return fmt.Errorf("save %s: %w", kind, err)
 	}
-	h := fileHeader{Kind: kind, Items: n, Config: cj, Stats: stats, Groups: data.Groups}
+	h := fileHeader{Kind: kind, Items: n, Config: cj, Stats: stats, Groups: groups}
 	if math.IsNaN(h.Stats.ValidEM) {
 		h.Stats.ValidEM = -1
+	}
+	if math.IsNaN(h.Stats.ValidLoss) || math.IsInf(h.Stats.ValidLoss, 0) {
+		h.Stats.ValidLoss = -1 // a diverged model still saves: JSON has no NaN
 	}
 	for _, s := range ps.specs {
 		h.Tensors = append(h.Tensors, tensorInfo{s.Name, s.rows, s.cols})
