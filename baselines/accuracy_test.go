@@ -182,35 +182,32 @@ func TestAccuracyReport(t *testing.T) {
 	m2, _ := FitMarkov(s.users, s.n, DefaultMarkov)
 	row("Markov-2", m2, 0, "")
 	logf := func(f string, a ...any) { t.Logf(f, a...) }
-	network := func(name string, train1 func() (Model, TrainStats, error)) {
-		t0 := time.Now()
-		m, st, err := train1()
+	// trained reports a network trained since t0.
+	trained := func(name string, m interface {
+		Model
+		Stats() TrainStats
+	}, t0 time.Time) {
+		st := m.Stats()
+		row(name, m, time.Since(t0), fmt.Sprintf("%d (%s)", st.BestEpoch, st.ToBest.Round(100*time.Millisecond)))
+	}
+	opts := TrainOptions{Seed: *seedFlag, Logf: logf}
+	if only := *modelFlag; only == "" || only == "sasrec" {
+		t0, cfg := time.Now(), overlay(t, DefaultSASRec, *sasFlag)
+		cfg.Groups = s.tax.MajorGroups()
+		m, err := TrainSASRec(context.Background(), train, valid, s.n, cfg, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
-		row(name, m, time.Since(t0), fmt.Sprintf("%d (%s)", st.BestEpoch, st.ToBest.Round(100*time.Millisecond)))
-	}
-	if only := *modelFlag; only == "" || only == "sasrec" {
-		cfg := overlay(t, DefaultSASRec, *sasFlag)
-		cfg.Groups = s.tax.MajorGroups()
-		network("SASRec", func() (Model, TrainStats, error) {
-			m, err := TrainSASRec(context.Background(), train, valid, s.n, cfg, TrainOptions{Seed: *seedFlag, Logf: logf})
-			if err != nil {
-				return nil, TrainStats{}, err
-			}
-			return m, m.Stats(), nil
-		})
+		trained("SASRec", m, t0)
 	}
 	if only := *modelFlag; only == "" || only == "bert4rec" {
-		cfg := overlay(t, DefaultBERT4Rec, *bertFlag)
+		t0, cfg := time.Now(), overlay(t, DefaultBERT4Rec, *bertFlag)
 		cfg.Groups = s.tax.MajorGroups()
-		network("BERT4Rec", func() (Model, TrainStats, error) {
-			m, err := TrainBERT4Rec(context.Background(), train, valid, s.n, cfg, TrainOptions{Seed: *seedFlag, Logf: logf})
-			if err != nil {
-				return nil, TrainStats{}, err
-			}
-			return m, m.Stats(), nil
-		})
+		m, err := TrainBERT4Rec(context.Background(), train, valid, s.n, cfg, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		trained("BERT4Rec", m, t0)
 	}
 	t.Log("\n" + b.String())
 }
