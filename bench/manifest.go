@@ -62,11 +62,7 @@ type RunnerManifest struct {
 
 // WriteManifest writes m atomically as indented JSON.
 func WriteManifest(path string, m *Manifest) error {
-	b, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		return err
-	}
-	return safefile.WriteFile(path, append(b, '\n'))
+	return safefile.WriteJSON(path, m)
 }
 
 // ReadManifest reads a manifest.json.

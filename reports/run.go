@@ -170,10 +170,10 @@ func occupationOptions(related int) metrics.OccupationOptions {
 func readOutcomes(path string, test []*bench.Example, index map[string]int, opts metrics.OccupationOptions, strict bool) (Outcomes, error) {
 	n := len(test)
 	out := Outcomes{EM: make([]bool, n), RM: make([]float64, n), Recorded: make([]bool, n), Failed: make([]bool, n)}
-	err := eachPrediction(path, func(p *bench.Prediction) {
+	err := bench.EachPrediction(path, func(p *bench.Prediction) error {
 		i, ok := index[p.UserID]
 		if !ok {
-			return
+			return nil
 		}
 		ex := test[i]
 		out.Recorded[i] = true
@@ -185,6 +185,7 @@ func readOutcomes(path string, test []*bench.Example, index map[string]int, opts
 		if strict {
 			out.EM[i] = it.EMStrict == 1
 		}
+		return nil
 	})
 	for i := range out.Recorded {
 		if !out.Recorded[i] {
@@ -194,31 +195,14 @@ func readOutcomes(path string, test []*bench.Example, index map[string]int, opts
 	return out, err
 }
 
-// eachPrediction streams a predictions file; a missing file has none.
-func eachPrediction(path string, fn func(p *bench.Prediction)) error {
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	pr := bench.NewPredictionReader(f, path)
-	for pr.Scan() {
-		p := pr.Prediction()
-		fn(&p)
-	}
-	return pr.Err()
-}
-
 // predictionsFor returns the last record of each of the given users.
 func predictionsFor(path string, users map[string]bool) (map[string]bench.Prediction, error) {
 	out := map[string]bench.Prediction{}
-	err := eachPrediction(path, func(p *bench.Prediction) {
+	err := bench.EachPrediction(path, func(p *bench.Prediction) error {
 		if users[p.UserID] {
 			out[p.UserID] = *p
 		}
+		return nil
 	})
 	return out, err
 }

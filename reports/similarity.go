@@ -35,11 +35,12 @@ func similarities(run *Run) (map[string]*Similarity, error) {
 	}
 	for _, s := range run.Systems {
 		var pairs []metrics.Pair
-		err := eachPrediction(runners.PredictionsPath(run.Dir, s.Name), func(p *bench.Prediction) {
+		err := bench.EachPrediction(runners.PredictionsPath(run.Dir, s.Name), func(p *bench.Prediction) error {
 			ref, ok := oracle[p.UserID]
 			if ok && p.Error == "" && p.Reason != "" {
 				pairs = append(pairs, metrics.Pair{ID: p.UserID, Hypothesis: p.Reason, Reference: ref})
 			}
+			return nil
 		})
 		if err != nil {
 			return nil, err

@@ -73,11 +73,7 @@ func (b *llmBatchRunner) loadState() (*batchState, error) {
 }
 
 func (b *llmBatchRunner) saveState(st *batchState) error {
-	data, err := json.MarshalIndent(st, "", "  ")
-	if err != nil {
-		return err
-	}
-	return safefile.WriteFile(filepath.Join(b.stateDir(), "state.json"), append(data, '\n'))
+	return safefile.WriteJSON(filepath.Join(b.stateDir(), "state.json"), st)
 }
 
 // PredictBatch predicts a chunk of users. Each pass builds every user's

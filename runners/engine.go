@@ -9,11 +9,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"sync"
 	"time"
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
+	"github.com/occbench/occbench/internal/pool"
 )
 
 // Options control a run. Zero values mean: the suite's out directory, every
@@ -350,65 +350,36 @@ func predictBatch(ctx context.Context, r BatchRunner, name string, todo []*bench
 // predictPool runs Predict on n workers. The first fatal error cancels the
 // others; per-sample failures are recorded and the run goes on.
 func predictPool(ctx context.Context, r Runner, name string, todo []*bench.Example, n int, w *bench.PredictionWriter, prog *Progress) error {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	jobs := make(chan *bench.Example)
-	var wg sync.WaitGroup
-	for range max(1, min(n, len(todo))) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ex := range jobs {
-				prog.Started()
-				p, err := r.Predict(ctx, ex)
-				if err != nil {
-					cancel(err)
-					prog.Finished(true)
-					continue
-				}
-				p.Runner, p.UserID = name, ex.UserID
-				if err := w.Write(&p); err != nil {
-					cancel(err)
-				}
-				prog.Finished(p.Error != "")
-			}
-		}()
-	}
-feed:
-	for _, ex := range todo {
-		select {
-		case jobs <- ex:
-		case <-ctx.Done():
-			break feed
+	return pool.Each(ctx, todo, n, func(ctx context.Context, ex *bench.Example) error {
+		prog.Started()
+		p, err := r.Predict(ctx, ex)
+		if err != nil {
+			prog.Finished(true)
+			return err
 		}
-	}
-	close(jobs)
-	wg.Wait()
-	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
-		return err
-	}
-	return ctx.Err()
+		p.Runner, p.UserID = name, ex.UserID
+		if err := w.Write(&p); err != nil {
+			return err
+		}
+		prog.Finished(p.Error != "")
+		return nil
+	})
 }
 
 // dropErrors rewrites a predictions file without its error records, so the
 // retried users end with exactly one record each.
 func dropErrors(path string) error {
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
-	if err != nil {
-		return err
-	}
 	var keep []bench.Prediction
-	r := bench.NewPredictionReader(f, path)
-	for r.Scan() {
-		if p := r.Prediction(); p.Error == "" {
-			keep = append(keep, p)
+	err := bench.EachPrediction(path, func(p *bench.Prediction) error {
+		if p.Error == "" {
+			keep = append(keep, *p)
 		}
-	}
-	f.Close()
-	if err := r.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	return bench.RewritePredictions(path, keep)

@@ -102,17 +102,12 @@ func suite(t *testing.T, test, out, runners string) *bench.Suite {
 // recordsPerUser counts records per user in a predictions file.
 func recordsPerUser(t *testing.T, path string) map[string]int {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	out := map[string]int{}
-	r := bench.NewPredictionReader(f, path)
-	for r.Scan() {
-		out[r.Prediction().UserID]++
-	}
-	if err := r.Err(); err != nil {
+	err := bench.EachPrediction(path, func(p *bench.Prediction) error {
+		out[p.UserID]++
+		return nil
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	return out

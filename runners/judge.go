@@ -2,7 +2,6 @@ package runners
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +13,8 @@ import (
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
+	"github.com/occbench/occbench/internal/jsonl"
+	"github.com/occbench/occbench/internal/pool"
 	"github.com/occbench/occbench/metrics"
 )
 
@@ -114,18 +115,14 @@ func Judge(ctx context.Context, items []JudgeItem, out string, opts JudgeOptions
 	}
 	key := func(user, source, digest string) string { return user + "\x00" + source + "\x00" + digest }
 	done := map[string]JudgeRecord{}
-	err = readJSONL(out, func(_ int, b []byte) error {
-		var rec JudgeRecord
-		if err := json.Unmarshal(b, &rec); err != nil {
-			return err
-		}
-		done[key(rec.UserID, rec.Source, rec.ReasonSHA256)] = rec
+	err = jsonl.ReadFile(out, func(rec *JudgeRecord) error {
+		done[key(rec.UserID, rec.Source, rec.ReasonSHA256)] = *rec
 		return nil
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("judge: %w", err)
 	}
-	f, err := openAppendJSONL(out)
+	f, err := jsonl.Append(out)
 	if err != nil {
 		return nil, nil, fmt.Errorf("judge: %w", err)
 	}
@@ -142,31 +139,24 @@ func Judge(ctx context.Context, items []JudgeItem, out string, opts JudgeOptions
 		}
 	}
 	err = r.track(opts.Stderr, "judge", len(todo), func(prog *Progress) error {
-		return forEach(ctx, todo, r.s.Concurrency, func(ctx context.Context, it JudgeItem) error {
+		return pool.Each(ctx, todo, r.s.Concurrency, func(ctx context.Context, it JudgeItem) error {
 			prog.begin()
 			rec, err := judgeOne(ctx, r, shared, prompts, it, opts)
 			if err != nil {
 				return err
 			}
 			prog.end(rec.failed())
-			b, err := json.Marshal(rec)
-			if err != nil {
-				return err
-			}
 			mu.Lock()
-			defer mu.Unlock()
 			done[key(rec.UserID, rec.Source, rec.ReasonSHA256)] = rec
-			if _, err := f.Write(append(b, '\n')); err != nil {
-				return fmt.Errorf("judge: %s: %w", out, err)
-			}
-			return nil
+			mu.Unlock()
+			return f.Write(rec)
 		})
 	})
 	if err != nil {
 		return nil, nil, err
 	}
 	if err := f.Close(); err != nil {
-		return nil, nil, fmt.Errorf("judge: %s: %w", out, err)
+		return nil, nil, fmt.Errorf("judge: %w", err)
 	}
 	recs := make([]JudgeRecord, len(items))
 	for i, it := range items {

@@ -1,14 +1,11 @@
 package runners
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"fmt"
-	"io"
 	"os"
+
+	"github.com/occbench/occbench/internal/jsonl"
 )
 
 // The judge's dimensions, in the order of the paper's tables.
@@ -58,36 +55,15 @@ func ReasonDigest(reason string) string {
 }
 
 // ReadJudgeRecords reads a judge JSONL file. A line cut short at the end
-// (a killed run) is ignored; any other bad line is an error.
+// (a killed run) is skipped; any other bad line is an error.
 func ReadJudgeRecords(path string) ([]JudgeRecord, error) {
-	f, err := os.Open(path)
-	if err != nil {
+	if _, err := os.Stat(path); err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	return readJudgeRecords(f, path)
-}
-
-func readJudgeRecords(r io.Reader, path string) ([]JudgeRecord, error) {
 	var out []JudgeRecord
-	br := bufio.NewReader(r)
-	for line := 1; ; line++ {
-		b, err := br.ReadBytes('\n')
-		if len(bytes.TrimSpace(b)) > 0 {
-			var rec JudgeRecord
-			if jerr := json.Unmarshal(b, &rec); jerr != nil {
-				if err == io.EOF { // a last line without its newline: cut short
-					return out, nil
-				}
-				return nil, fmt.Errorf("%s:%d: %w", path, line, jerr)
-			}
-			out = append(out, rec)
-		}
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-	}
+	err := jsonl.ReadFile(path, func(r *JudgeRecord) error {
+		out = append(out, *r)
+		return nil
+	})
+	return out, err
 }

@@ -1,31 +1,35 @@
 package runners
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
 
 func TestReadJudgeRecords(t *testing.T) {
-	in := `{"user_id":"a","source":"oracle","reason_sha256":"x","factuality":{"score":5},"coherence":{"score":4},"utility":{"score":4},"pass":true}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "j.jsonl")
+	writeFile(t, path, `{"user_id":"a","source":"oracle","reason_sha256":"x","factuality":{"score":5},"coherence":{"score":4},"utility":{"score":4},"pass":true}
 
 {"user_id":"b","source":"oracle","reason_sha256":"y","factuality":{"score":3},"coherence":{"score":4},"utility":{"score":4},"pass":false}
-{"user_id":"c","sou`
-	recs, err := readJudgeRecords(strings.NewReader(in), "j.jsonl")
+{"user_id":"c","sou`)
+	recs, err := ReadJudgeRecords(path)
 	if err != nil || len(recs) != 2 || !recs[0].Passes(4) || recs[1].Passes(4) || !recs[1].Passes(3) {
 		t.Fatalf("records %+v, %v", recs, err)
 	}
-	if _, err := readJudgeRecords(strings.NewReader("{bad\n{}\n"), "j.jsonl"); err == nil || !strings.Contains(err.Error(), "j.jsonl:1") {
+	writeFile(t, path, "{bad\n{}\n")
+	if _, err := ReadJudgeRecords(path); err == nil || !strings.Contains(err.Error(), "j.jsonl:1") {
 		t.Fatalf("a bad line inside the file: %v", err)
+	}
+	if _, err := ReadJudgeRecords(filepath.Join(dir, "missing.jsonl")); !os.IsNotExist(err) {
+		t.Fatalf("a missing file: %v", err)
 	}
 }
 
-func FuzzReadJudgeRecords(f *testing.F) {
-	f.Add(`{"user_id":"a","factuality":{"score":5}}` + "\n")
-	f.Add("{\n")
-	f.Fuzz(func(t *testing.T, s string) {
-		recs, err := readJudgeRecords(strings.NewReader(s), "f")
-		if err != nil && recs != nil {
-			t.Fatal("records with an error")
-		}
-	})
+func writeFile(t *testing.T, path, data string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

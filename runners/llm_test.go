@@ -84,21 +84,15 @@ func llmSuite(t testing.TB, test, out, cache, runners string) *bench.Suite {
 // readPreds reads a predictions file, failing on a user recorded twice.
 func readPreds(t testing.TB, path string) map[string]bench.Prediction {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	out := map[string]bench.Prediction{}
-	r := bench.NewPredictionReader(f, path)
-	for r.Scan() {
-		p := r.Prediction()
+	err := bench.EachPrediction(path, func(p *bench.Prediction) error {
 		if _, dup := out[p.UserID]; dup {
 			t.Errorf("%s: user %s recorded twice", path, p.UserID)
 		}
-		out[p.UserID] = p
-	}
-	if err := r.Err(); err != nil {
+		out[p.UserID] = *p
+		return nil
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	return out

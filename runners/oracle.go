@@ -1,11 +1,8 @@
 package runners
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +15,8 @@ import (
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
+	"github.com/occbench/occbench/internal/jsonl"
+	"github.com/occbench/occbench/internal/pool"
 	"github.com/occbench/occbench/internal/safefile"
 )
 
@@ -131,24 +130,17 @@ func Oracle(ctx context.Context, train []*bench.Example, out string, opts Oracle
 	if err != nil {
 		return nil, err
 	}
-	f, err := openAppendJSONL(path)
+	f, err := jsonl.Append(path)
 	if err != nil {
 		return nil, fmt.Errorf("oracle: %w", err)
 	}
 	defer f.Close()
 	var mu sync.Mutex
 	write := func(u OracleUser) error {
-		b, err := json.Marshal(u)
-		if err != nil {
-			return err
-		}
 		mu.Lock()
-		defer mu.Unlock()
 		done[u.UserID] = u
-		if _, err := f.Write(append(b, '\n')); err != nil {
-			return fmt.Errorf("oracle: %s: %w", path, err)
-		}
-		return nil
+		mu.Unlock()
+		return f.Write(u)
 	}
 	var todo []*bench.Example
 	for _, ex := range train {
@@ -157,7 +149,7 @@ func Oracle(ctx context.Context, train []*bench.Example, out string, opts Oracle
 		}
 	}
 	err = r.track(opts.Stderr, "oracle", len(todo), func(prog *Progress) error {
-		return forEach(ctx, todo, r.s.Concurrency, func(ctx context.Context, ex *bench.Example) error {
+		return pool.Each(ctx, todo, r.s.Concurrency, func(ctx context.Context, ex *bench.Example) error {
 			prog.begin()
 			u, err := oracleUser(ctx, r, prompt, ex, mc, opts.Taxonomy)
 			if err != nil {
@@ -171,7 +163,7 @@ func Oracle(ctx context.Context, train []*bench.Example, out string, opts Oracle
 		return nil, err
 	}
 	if err := f.Close(); err != nil {
-		return nil, fmt.Errorf("oracle: %s: %w", path, err)
+		return nil, fmt.Errorf("oracle: %w", err)
 	}
 
 	sum := &OracleSummary{Users: len(train), Model: mc.Endpoint.Model, Seed: opts.Seed, Out: out,
@@ -229,7 +221,7 @@ func Oracle(ctx context.Context, train []*bench.Example, out string, opts Oracle
 	if err := bench.WriteExamples(out, kept, meta); err != nil {
 		return nil, fmt.Errorf("oracle: %w", err)
 	}
-	if err := writeJSONFile(filepath.Join(opts.RunDir, OracleSummaryFile), sum); err != nil {
+	if err := safefile.WriteJSON(filepath.Join(opts.RunDir, OracleSummaryFile), sum); err != nil {
 		return nil, err
 	}
 	return sum, nil
@@ -307,102 +299,15 @@ func oracleUser(ctx context.Context, r *llmRunner, prompt *Prompt, ex *bench.Exa
 	return u, nil
 }
 
-// forEach runs fn over items with n workers, stopping at the first error.
-func forEach[T any](ctx context.Context, items []T, n int, fn func(context.Context, T) error) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	ch := make(chan T)
-	var wg sync.WaitGroup
-	var once sync.Once
-	var first error
-	for range max(1, min(n, len(items))) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for it := range ch {
-				if err := fn(ctx, it); err != nil {
-					once.Do(func() { first = err; cancel() })
-				}
-			}
-		}()
-	}
-feed:
-	for _, it := range items {
-		select {
-		case ch <- it:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(ch)
-	wg.Wait()
-	if first != nil {
-		return first
-	}
-	return ctx.Err()
-}
-
 // readOracleUsers reads the users already recorded; the last line of a
-// user wins, and a line cut short by a kill is ignored.
+// user wins.
 func readOracleUsers(path string) (map[string]OracleUser, error) {
 	out := map[string]OracleUser{}
-	err := readJSONL(path, func(line int, b []byte) error {
-		var u OracleUser
-		if err := json.Unmarshal(b, &u); err != nil {
-			return err
-		}
-		out[u.UserID] = u
+	err := jsonl.ReadFile(path, func(u *OracleUser) error {
+		out[u.UserID] = *u
 		return nil
 	})
 	return out, err
-}
-
-// readJSONL calls fn on each non-empty line of path (no file is no lines).
-// A last line without its newline that does not decode is a write cut
-// short, and is dropped.
-func readJSONL(path string, fn func(line int, b []byte) error) error {
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	br := bufio.NewReader(f)
-	for line := 1; ; line++ {
-		b, rerr := br.ReadBytes('\n')
-		if len(bytes.TrimSpace(b)) > 0 {
-			if err := fn(line, b); err != nil {
-				if rerr == io.EOF {
-					return nil
-				}
-				return fmt.Errorf("%s:%d: %w", path, line, err)
-			}
-		}
-		if rerr == io.EOF {
-			return nil
-		}
-		if rerr != nil {
-			return fmt.Errorf("%s: %w", path, rerr)
-		}
-	}
-}
-
-// openAppendJSONL opens a JSONL file for appending, first cutting off a
-// last line a kill left without its newline, so that the next line does
-// not run on from it.
-func openAppendJSONL(path string) (*os.File, error) {
-	b, err := os.ReadFile(path)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, err
-	}
-	if len(b) > 0 && b[len(b)-1] != '\n' {
-		if err := os.Truncate(path, int64(bytes.LastIndexByte(b, '\n')+1)); err != nil {
-			return nil, err
-		}
-	}
-	return os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 }
 
 // seededRand is a generator for one user's draws: the same seed and user
@@ -415,28 +320,3 @@ func seededRand(seed uint64, user string) *rand.Rand {
 	}
 	return rand.New(rand.NewPCG(seed, u))
 }
-
-// writeJSONFile writes v as indented JSON, atomically.
-func writeJSONFile(path string, v any) error {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return safefile.WriteFile(path, b.Bytes())
-}
-
-// jsonLine is v as one line of JSON, HTML left as is.
-func jsonLine(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
-
-func writeFileAtomic(path string, data []byte) error { return safefile.WriteFile(path, data) }

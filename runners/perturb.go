@@ -14,6 +14,8 @@ import (
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
+	"github.com/occbench/occbench/internal/jsonl"
+	"github.com/occbench/occbench/internal/safefile"
 )
 
 // Files of a perturbation run directory.
@@ -356,7 +358,7 @@ func PerturbationStudy(ctx context.Context, exs []*bench.Example, opts PerturbOp
 			items = append(items, JudgeItem{Example: ex, Source: p.Source(), Reason: p.Reason, Occupation: p.Occupation})
 		}
 	}
-	if err := writeJSONLines(filepath.Join(opts.RunDir, PerturbationsFile), perts); err != nil {
+	if err := jsonl.WriteFile(filepath.Join(opts.RunDir, PerturbationsFile), perts); err != nil {
 		return nil, err
 	}
 	if opts.Judge.RunDir == "" {
@@ -367,7 +369,7 @@ func PerturbationStudy(ctx context.Context, exs []*bench.Example, opts PerturbOp
 		return nil, err
 	}
 	table := perturbationTable(recs, opts.Judge.Model.Endpoint.Model, len(pool))
-	if err := writeJSONFile(filepath.Join(opts.RunDir, PerturbationFile), table); err != nil {
+	if err := safefile.WriteJSON(filepath.Join(opts.RunDir, PerturbationFile), table); err != nil {
 		return nil, err
 	}
 	return table, nil
@@ -412,17 +414,4 @@ func perturbationTable(recs []JudgeRecord, judge string, users int) *Perturbatio
 			Utility:    mean(typ+"-utility", "utility")})
 	}
 	return t
-}
-
-// writeJSONLines writes one JSON line per value, atomically.
-func writeJSONLines[T any](path string, vals []T) error {
-	var b strings.Builder
-	for _, v := range vals {
-		line, err := jsonLine(v)
-		if err != nil {
-			return err
-		}
-		b.Write(line)
-	}
-	return writeFileAtomic(path, []byte(b.String()))
 }

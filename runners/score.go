@@ -2,9 +2,7 @@ package runners
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"strconv"
 
 	"github.com/occbench/occbench/bench"
@@ -161,9 +159,5 @@ func OccupationSample(ex *bench.Example, p *bench.Prediction) metrics.Occupation
 
 // Write writes scores.json atomically.
 func (s *Scores) Write(path string) error {
-	b, err := json.MarshalIndent(s, "", "  ")
-	if err != nil {
-		return fmt.Errorf("%s: %w", filepath.Base(path), err)
-	}
-	return safefile.WriteFile(path, append(b, '\n'))
+	return safefile.WriteJSON(path, s)
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
+	"github.com/occbench/occbench/internal/pool"
+	"github.com/occbench/occbench/internal/safefile"
 )
 
 // SourcesFile is reason_sources.json, Table 4.
@@ -153,7 +155,7 @@ func ReasonSourcesTable(ctx context.Context, test []*bench.Example, preds []Sour
 		row := &table.Rows[i]
 		row.N, row.EM, row.RM, row.EMCI, row.RMCI = sc.N, sc.EM, sc.RM, sc.EMCI, sc.RMCI
 	}
-	if err := writeJSONFile(filepath.Join(opts.RunDir, SourcesFile), table); err != nil {
+	if err := safefile.WriteJSON(filepath.Join(opts.RunDir, SourcesFile), table); err != nil {
 		return nil, err
 	}
 	return table, nil
@@ -181,7 +183,7 @@ func predictCell(ctx context.Context, r *llmRunner, prompt *Prompt, name string,
 		return err
 	}
 	err = r.track(opts.Stderr, name, len(todo), func(prog *Progress) error {
-		return forEach(ctx, todo, r.s.Concurrency, func(ctx context.Context, ex *bench.Example) error {
+		return pool.Each(ctx, todo, r.s.Concurrency, func(ctx context.Context, ex *bench.Example) error {
 			prog.begin()
 			p, err := predictUser(ctx, r, prompt, name, ex, reasons, opts)
 			if err != nil {

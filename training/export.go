@@ -8,10 +8,8 @@
 package training
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -196,14 +194,14 @@ func Export(dir string, in ExportInput, cfg ExportConfig) (*ExportSummary, error
 			if err != nil {
 				return nil, err
 			}
-			if err := writeJSON(filepath.Join(dir, file), rows); err != nil {
+			if err := safefile.WriteJSON(filepath.Join(dir, file), rows); err != nil {
 				return nil, err
 			}
 			info[name] = datasetEntry(file, t.stage == "dpo")
 			sum.Datasets = append(sum.Datasets, DatasetCount{Name: name, File: file, Rows: rowCount(rows)})
 		}
 	}
-	if err := writeJSON(filepath.Join(dir, DatasetInfoFile), info); err != nil {
+	if err := safefile.WriteJSON(filepath.Join(dir, DatasetInfoFile), info); err != nil {
 		return nil, err
 	}
 	dsDir := cfg.DatasetDir
@@ -225,7 +223,7 @@ func Export(dir string, in ExportInput, cfg ExportConfig) (*ExportSummary, error
 			}
 		}
 	}
-	if err := writeJSON(filepath.Join(dir, SummaryFile), sum); err != nil {
+	if err := safefile.WriteJSON(filepath.Join(dir, SummaryFile), sum); err != nil {
 		return nil, err
 	}
 	return sum, nil
@@ -461,19 +459,6 @@ func rowCount(rows any) int {
 		return len(r)
 	}
 	return 0
-}
-
-// writeJSON writes v indented, with sorted map keys and no HTML escaping,
-// atomically.
-func writeJSON(path string, v any) error {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return safefile.WriteFile(path, b.Bytes())
 }
 
 // FileSHA256 is the hex SHA-256 of a file's bytes.

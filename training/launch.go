@@ -1,7 +1,6 @@
 package training
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -171,14 +170,7 @@ func DefaultRunDir(config, outputDir string) string {
 }
 
 func writeManifest(dir string, m *Manifest) error {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(m); err != nil {
-		return err
-	}
-	if err := safefile.WriteFile(filepath.Join(dir, LaunchManifest), b.Bytes()); err != nil {
+	if err := safefile.WriteJSON(filepath.Join(dir, LaunchManifest), m); err != nil {
 		return fmt.Errorf("train launch: %w", err)
 	}
 	return nil

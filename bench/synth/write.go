@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/internal/safefile"
 )
 
 // Metadata keys of the synthetic data sets, beside bench's own.
@@ -87,11 +88,7 @@ func Write(ctx context.Context, dir string, cfg Config) (*Result, error) {
 			return nil, err
 		}
 	}
-	js, err := json.MarshalIndent(ceil, "", "  ")
-	if err != nil {
-		return nil, fmt.Errorf("synth: %w", err)
-	}
-	if err := os.WriteFile(filepath.Join(tmp, CeilingFile), append(js, '\n'), 0o644); err != nil {
+	if err := safefile.WriteJSON(filepath.Join(tmp, CeilingFile), ceil); err != nil {
 		return nil, fmt.Errorf("synth: %w", err)
 	}
 	for _, name := range []string{TrainFile, TestFile, CeilingFile} {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -91,11 +90,7 @@ users whose reason passed are also written as a data set.`,
 			if summary == "" {
 				summary = strings.TrimSuffix(out, filepath.Ext(out)) + ".summary.json"
 			}
-			b, err := marshalIndent(sum)
-			if err != nil {
-				return err
-			}
-			if err := safefile.WriteFile(summary, b); err != nil {
+			if err := safefile.WriteJSON(summary, sum); err != nil {
 				return err
 			}
 			if table3 != "" {
@@ -156,18 +151,6 @@ func writeKept(path string, oracle []*bench.Example, recs []runners.JudgeRecord,
 	return nil
 }
 
-// marshalIndent is v as indented JSON with a final newline, HTML left as is.
-func marshalIndent(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
-
 // upsertReasonQuality adds or replaces the system's row of Table 3's input
 // in runDir, keeping the rows of other systems.
 func upsertReasonQuality(runDir, system string, sum *runners.JudgeSummary) error {
@@ -205,9 +188,5 @@ func upsertReasonQuality(runDir, system string, sum *runners.JudgeSummary) error
 	if !replaced {
 		in.Systems = append(in.Systems, row)
 	}
-	b, err := marshalIndent(in)
-	if err != nil {
-		return err
-	}
-	return safefile.WriteFile(path, b)
+	return safefile.WriteJSON(path, in)
 }

@@ -12,8 +12,9 @@ import (
 	"text/tabwriter"
 	"unicode/utf8"
 
-	"github.com/occbench/occbench/metrics"
 	"github.com/spf13/cobra"
+
+	"github.com/occbench/occbench/metrics"
 )
 
 func newScoreCmd() *cobra.Command {

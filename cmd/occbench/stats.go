@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/occbench/occbench/metrics"
 	"github.com/spf13/cobra"
+
+	"github.com/occbench/occbench/metrics"
 )
 
 func newStatsCmd() *cobra.Command {

@@ -4,6 +4,7 @@
 package safefile
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -86,5 +87,20 @@ func WriteFile(path string, data []byte) error {
 	return Write(path, func(w io.Writer) error {
 		_, err := w.Write(data)
 		return err
+	})
+}
+
+// WriteJSON writes v to path atomically as indented JSON with a final
+// newline. <, > and & are left as they are: the files are read by people
+// and programs, not embedded in HTML.
+func WriteJSON(path string, v any) error {
+	return Write(path, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(v); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		return nil
 	})
 }
