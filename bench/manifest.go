@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"os"
-	"strconv"
 	"time"
 
 	"github.com/occbench/occbench/internal/safefile"
@@ -90,31 +88,4 @@ func FileSHA256(path string) (string, error) {
 		return "", fmt.Errorf("%s: %w", path, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// Number is a float that encodes as JSON null when it is not finite, as
-// every machine-readable output of occbench does.
-type Number float64
-
-// MarshalJSON writes the shortest round-tripping decimal, or null.
-func (n Number) MarshalJSON() ([]byte, error) {
-	f := float64(n)
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return []byte("null"), nil
-	}
-	return strconv.AppendFloat(nil, f, 'g', -1, 64), nil
-}
-
-// UnmarshalJSON reads a number or null (as NaN).
-func (n *Number) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*n = Number(math.NaN())
-		return nil
-	}
-	f, err := strconv.ParseFloat(string(b), 64)
-	if err != nil {
-		return fmt.Errorf("want a number or null, got %s", b)
-	}
-	*n = Number(f)
-	return nil
 }

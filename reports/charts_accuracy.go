@@ -2,8 +2,9 @@ package reports
 
 import (
 	"fmt"
-	"github.com/wcharczuk/go-chart/v2/drawing"
 	"math"
+
+	"github.com/wcharczuk/go-chart/v2/drawing"
 )
 
 // Charts lists the report's charts; charts without data are left out.
@@ -65,8 +66,8 @@ func (r *Report) accuracyChart() *Chart {
 	hi := 0.0
 	for _, s := range ss {
 		_, _, emHi := headlineEMCI(r.Run, s)
-		hi = math.Max(hi, math.Max(nz(emHi), math.Max(headlineEM(r.Run, s), nz(float64(s.Scores.RMCI[1])))))
-		hi = math.Max(hi, float64(s.Scores.RM))
+		hi = math.Max(hi, math.Max(nz(emHi), math.Max(headlineEM(r.Run, s), nz(s.Scores.RMCI[1].Float()))))
+		hi = math.Max(hi, s.Scores.RM.Float())
 	}
 	ax := niceAxis(100*hi, 5)
 	xOf := func(v float64) float64 { return x0 + (x1-x0)*v/ax.max }
@@ -95,7 +96,7 @@ func (r *Report) accuracyChart() *Chart {
 			c.text(fitText(systemLabel(s), tsLabel, labelW), x0-10, yc+5, tsLabel, alignRight)
 			col := p[s.Category]
 			em, emLo, emHi := headlineEMCI(r.Run, s)
-			rm := float64(s.Scores.RM)
+			rm := s.Scores.RM.Float()
 			bars := []struct {
 				v, lo, hi float64
 				col       drawing.Color
@@ -103,7 +104,7 @@ func (r *Report) accuracyChart() *Chart {
 				mark      string
 			}{
 				{em, emLo, emHi, col, yc - 15, yc - 1, r.mark(i)},
-				{rm, float64(s.Scores.RMCI[0]), float64(s.Scores.RMCI[1]), lighten(col, 0.55), yc + 1, yc + 15, ""},
+				{rm, s.Scores.RMCI[0].Float(), s.Scores.RMCI[1].Float(), lighten(col, 0.55), yc + 1, yc + 15, ""},
 			}
 			for _, b := range bars {
 				if !math.IsNaN(b.v) {

@@ -21,9 +21,9 @@ func (r *Report) costChart(tokens bool) *Chart {
 	var pts []costPoint
 	var left []string
 	for _, s := range r.Run.Systems {
-		cost := float64(s.Scores.LatencyMS)
+		cost := s.Scores.LatencyMS.Float()
 		if tokens {
-			cost = nz(float64(s.Scores.PromptTok)) + nz(float64(s.Scores.CompleteTok))
+			cost = nz(s.Scores.PromptTok.Float()) + nz(s.Scores.CompleteTok.Float())
 		}
 		if !(cost > 0) || math.IsInf(cost, 0) {
 			left = append(left, systemLabel(s))

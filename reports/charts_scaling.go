@@ -23,7 +23,7 @@ func (r *Report) scalingChart() *Chart {
 	pts := r.scalingPoints()
 	hi := 0.0
 	for _, p := range pts {
-		hi = math.Max(hi, math.Max(nz(p.em), nz(p.emHi)))
+		hi = math.Max(hi, math.Max(nz(p.EM.Estimate), nz(p.EM.Hi)))
 	}
 	paperEM := func(study, series, label string) float64 {
 		if r.Opts.Paper == nil {
@@ -105,7 +105,8 @@ func (r *Report) scalingChart() *Chart {
 				col := colorOf[se.Name]
 				var line, paper []float64
 				for i, p := range se.Points {
-					e, lo, hi, _, _, _, _ := r.fromRun(p.Runner, p.EM, p.RM, p.EMCI, p.RMCI, p.N)
+					em := r.fromRun(p.Runner, p.EM, p.RM, p.EMCI, p.RMCI, p.N).EM
+					e, lo, hi := em.Estimate, em.Lo, em.Hi
 					if !math.IsNaN(e) {
 						line = append(line, xOf(i), yOf(100*e))
 					}

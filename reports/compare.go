@@ -76,22 +76,22 @@ type Comparison struct {
 // RunnerChange is one runner's change from the base run to the new one.
 // Fractions are 0–1; deltas are new − base.
 type RunnerChange struct {
-	Name      string          `json:"name"`
-	N         int             `json:"n"`
-	EMBase    bench.Number    `json:"em_base"`
-	EMNew     bench.Number    `json:"em_new"`
-	EMDelta   bench.Number    `json:"em_delta"`
-	RMBase    bench.Number    `json:"rm_base"`
-	RMNew     bench.Number    `json:"rm_new"`
-	RMDelta   bench.Number    `json:"rm_delta"`
-	RMDeltaCI [2]bench.Number `json:"rm_delta_ci"` // 95% paired bootstrap
-	B         int             `json:"b"`           // right in base, wrong in new
-	C         int             `json:"c"`           // wrong in base, right in new
-	Statistic bench.Number    `json:"statistic"`
-	P         bench.Number    `json:"p"`
-	PAdj      bench.Number    `json:"p_adjusted"`
-	Verdict   string          `json:"verdict"`
-	Warnings  []string        `json:"warnings"`
+	Name      string            `json:"name"`
+	N         int               `json:"n"`
+	EMBase    metrics.Number    `json:"em_base"`
+	EMNew     metrics.Number    `json:"em_new"`
+	EMDelta   metrics.Number    `json:"em_delta"`
+	RMBase    metrics.Number    `json:"rm_base"`
+	RMNew     metrics.Number    `json:"rm_new"`
+	RMDelta   metrics.Number    `json:"rm_delta"`
+	RMDeltaCI [2]metrics.Number `json:"rm_delta_ci"` // 95% paired bootstrap
+	B         int               `json:"b"`           // right in base, wrong in new
+	C         int               `json:"c"`           // wrong in base, right in new
+	Statistic metrics.Number    `json:"statistic"`
+	P         metrics.Number    `json:"p"`
+	PAdj      metrics.Number    `json:"p_adjusted"`
+	Verdict   string            `json:"verdict"`
+	Warnings  []string          `json:"warnings"`
 }
 
 // Compare compares two run directories runner by runner.
@@ -245,13 +245,13 @@ func (cmp *Comparison) test(base, nw *Run, common []string, o CompareOptions) er
 		rmB, rmN := meanF(b.Outcomes.RM), meanF(n.Outcomes.RM)
 		rc := RunnerChange{
 			Name: common[i], N: t.N,
-			EMBase: bench.Number(emB), EMNew: bench.Number(emN), EMDelta: bench.Number(emN - emB),
-			RMBase: bench.Number(rmB), RMNew: bench.Number(rmN), RMDelta: bench.Number(rmN - rmB),
-			B: t.B, C: t.C, Statistic: bench.Number(t.Statistic), P: bench.Number(t.P), PAdj: bench.Number(t.PAdj),
+			EMBase: metrics.Num(emB), EMNew: metrics.Num(emN), EMDelta: metrics.Num(emN - emB),
+			RMBase: metrics.Num(rmB), RMNew: metrics.Num(rmN), RMDelta: metrics.Num(rmN - rmB),
+			B: t.B, C: t.C, Statistic: metrics.Num(t.Statistic), P: metrics.Num(t.P), PAdj: metrics.Num(t.PAdj),
 			Warnings: append([]string{}, t.Warnings...),
 		}
 		if iv, err := metrics.PairedBootstrapDiff(n.Outcomes.RM, b.Outcomes.RM, boot); err == nil {
-			rc.RMDeltaCI = [2]bench.Number{bench.Number(iv.Lo), bench.Number(iv.Hi)}
+			rc.RMDeltaCI = iv.CI()
 		}
 		rc.Verdict = verdict(t, emB-emN, o)
 		switch rc.Verdict {
@@ -324,9 +324,9 @@ func (cmp *Comparison) Table() *Table {
 	}
 	for _, r := range cmp.Runners {
 		t.Rows = append(t.Rows, Row{Cells: []string{
-			r.Name, pct(float64(r.EMBase)), pct(float64(r.EMNew)), signedPts(float64(r.EMDelta)),
-			pct(float64(r.RMBase)), pct(float64(r.RMNew)), signedPts(float64(r.RMDelta)),
-			count(r.B), count(r.C), pval(float64(r.P)), pval(float64(r.PAdj)), r.Verdict,
+			r.Name, pct(r.EMBase.Float()), pct(r.EMNew.Float()), signedPts(r.EMDelta.Float()),
+			pct(r.RMBase.Float()), pct(r.RMNew.Float()), signedPts(r.RMDelta.Float()),
+			count(r.B), count(r.C), pval(r.P.Float()), pval(r.PAdj.Float()), r.Verdict,
 		}})
 	}
 	sig := Significance{Correction: cmp.Correction, Alpha: cmp.Alpha}
@@ -357,7 +357,7 @@ func (cmp *Comparison) Summary() string {
 	var regs []string
 	for _, r := range cmp.Runners {
 		if r.Verdict == VerdictRegression {
-			regs = append(regs, fmt.Sprintf("%s (EM %s points, p adj. %s)", r.Name, signedPts(float64(r.EMDelta)), pval(float64(r.PAdj))))
+			regs = append(regs, fmt.Sprintf("%s (EM %s points, p adj. %s)", r.Name, signedPts(r.EMDelta.Float()), pval(r.PAdj.Float())))
 		}
 	}
 	switch cmp.Verdict {

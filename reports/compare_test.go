@@ -80,14 +80,14 @@ func TestCompareFlips(t *testing.T) {
 			if sr.B != tc.b || sr.C != tc.c {
 				t.Errorf("sasrec b, c = %d, %d; want %d, %d", sr.B, sr.C, tc.b, tc.c)
 			}
-			if d := float64(sr.EMDelta); math.Abs(d-float64(tc.c-tc.b)/200) > 1e-12 {
+			if d := sr.EMDelta.Float(); math.Abs(d-float64(tc.c-tc.b)/200) > 1e-12 {
 				t.Errorf("EM delta = %v, want %v", d, float64(tc.c-tc.b)/200)
 			}
 			if sr.Verdict != tc.verdict || cmp.Verdict != tc.overall {
 				t.Errorf("verdicts = %q / %q, want %q / %q", sr.Verdict, cmp.Verdict, tc.verdict, tc.overall)
 			}
-			if tc.wantPAdj > 0 && math.Abs(float64(sr.PAdj)-tc.wantPAdj) > 1e-12 {
-				t.Errorf("p adj = %.15g, want %.15g", float64(sr.PAdj), tc.wantPAdj)
+			if tc.wantPAdj > 0 && math.Abs(sr.PAdj.Float()-tc.wantPAdj) > 1e-12 {
+				t.Errorf("p adj = %.15g, want %.15g", sr.PAdj.Float(), tc.wantPAdj)
 			}
 			if cmp.Method != tc.wantMethod.String() {
 				t.Errorf("method = %s, want %s", cmp.Method, tc.wantMethod)

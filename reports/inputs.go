@@ -5,9 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
+
+	"github.com/occbench/occbench/metrics"
 )
 
 // Results made outside a run (by occbench judge, perturb, a Table 4 run, or
@@ -29,25 +30,6 @@ type Inputs struct {
 	Scaling      *ScalingInput
 }
 
-// Num is an optional number: absent or null in JSON is nil.
-type Num = *float64
-
-// val is a Num's value, NaN when absent.
-func val(n Num) float64 {
-	if n == nil {
-		return math.NaN()
-	}
-	return *n
-}
-
-// ci2 is an optional interval's bounds, NaN when absent.
-func ci2(c []float64) (float64, float64) {
-	if len(c) != 2 {
-		return math.NaN(), math.NaN()
-	}
-	return c[0], c[1]
-}
-
 // PerturbationInput is judge_perturbation.json, Table 1:
 //
 //	{"judge": "gpt-4.1", "users": 100,
@@ -63,12 +45,12 @@ type PerturbationInput struct {
 
 // PerturbationRow is one reason type's mean judge scores.
 type PerturbationRow struct {
-	Type       string `json:"type"`
-	Label      string `json:"label"`
-	N          int    `json:"n"`
-	Factuality Num    `json:"factuality"`
-	Coherence  Num    `json:"coherence"`
-	Utility    Num    `json:"utility"`
+	Type       string         `json:"type"`
+	Label      string         `json:"label"`
+	N          int            `json:"n"`
+	Factuality metrics.Number `json:"factuality"`
+	Coherence  metrics.Number `json:"coherence"`
+	Utility    metrics.Number `json:"utility"`
 }
 
 // ReasonsInput is reason_quality.json, Table 3:
@@ -95,19 +77,19 @@ type ReasonsInput struct {
 
 // ReasonRow is one reason source's quality.
 type ReasonRow struct {
-	Runner     string `json:"runner"`
-	Label      string `json:"label"`
-	Paper      string `json:"paper"`
-	N          int    `json:"n"`
-	Factuality Num    `json:"factuality"`
-	Coherence  Num    `json:"coherence"`
-	Utility    Num    `json:"utility"`
-	Overall    Num    `json:"overall"`
-	PassRate   Num    `json:"pass_rate"`
-	BLEU       Num    `json:"bleu"`
-	ROUGE1     Num    `json:"rouge1"`
-	ROUGE2     Num    `json:"rouge2"`
-	ROUGEL     Num    `json:"rougeL"`
+	Runner     string         `json:"runner"`
+	Label      string         `json:"label"`
+	Paper      string         `json:"paper"`
+	N          int            `json:"n"`
+	Factuality metrics.Number `json:"factuality"`
+	Coherence  metrics.Number `json:"coherence"`
+	Utility    metrics.Number `json:"utility"`
+	Overall    metrics.Number `json:"overall"`
+	PassRate   metrics.Number `json:"pass_rate"`
+	BLEU       metrics.Number `json:"bleu"`
+	ROUGE1     metrics.Number `json:"rouge1"`
+	ROUGE2     metrics.Number `json:"rouge2"`
+	ROUGEL     metrics.Number `json:"rougeL"`
 }
 
 // SourcesInput is reason_sources.json, Table 4:
@@ -126,14 +108,14 @@ type SourcesInput struct {
 
 // SourceRow is one predictor × reason source cell.
 type SourceRow struct {
-	Predictor string    `json:"predictor"`
-	Reasons   string    `json:"reasons"`
-	Runner    string    `json:"runner"`
-	N         int       `json:"n"`
-	EM        Num       `json:"em"`
-	RM        Num       `json:"rm"`
-	EMCI      []float64 `json:"em_ci"`
-	RMCI      []float64 `json:"rm_ci"`
+	Predictor string            `json:"predictor"`
+	Reasons   string            `json:"reasons"`
+	Runner    string            `json:"runner"`
+	N         int               `json:"n"`
+	EM        metrics.Number    `json:"em"`
+	RM        metrics.Number    `json:"rm"`
+	EMCI      [2]metrics.Number `json:"em_ci"`
+	RMCI      [2]metrics.Number `json:"rm_ci"`
 }
 
 // ScalingInput is scaling.json:
@@ -164,13 +146,13 @@ type ScalingSeries struct {
 
 // ScalingPoint is one model of a curve.
 type ScalingPoint struct {
-	Label  string    `json:"label"`
-	Runner string    `json:"runner"`
-	N      int       `json:"n"`
-	EM     Num       `json:"em"`
-	RM     Num       `json:"rm"`
-	EMCI   []float64 `json:"em_ci"`
-	RMCI   []float64 `json:"rm_ci"`
+	Label  string            `json:"label"`
+	Runner string            `json:"runner"`
+	N      int               `json:"n"`
+	EM     metrics.Number    `json:"em"`
+	RM     metrics.Number    `json:"rm"`
+	EMCI   [2]metrics.Number `json:"em_ci"`
+	RMCI   [2]metrics.Number `json:"rm_ci"`
 }
 
 // InputPaths name the input files; empty paths are looked for in the run

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"math"
 	"os"
 	"strings"
 
@@ -162,4 +163,12 @@ func (p *Paper) reason(keys ...string) *PaperReason {
 		}
 	}
 	return nil
+}
+
+// orNaN is a paper value, NaN where the paper gives none.
+func orNaN(v *float64) float64 {
+	if v == nil {
+		return math.NaN()
+	}
+	return *v
 }

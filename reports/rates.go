@@ -25,23 +25,23 @@ func (r *Report) ratesTable() *Table {
 	}
 	for _, s := range r.Run.Systems {
 		sc := s.Scores
-		other := float64(sc.EMStrict)
+		other := sc.EMStrict.Float()
 		if strictEM(r.Run) {
-			other = float64(sc.EM)
+			other = sc.EM.Float()
 		}
 		hr, nd, mrr := Dash, Dash, Dash
 		if m, ok := sc.HR["10"]; ok {
-			hr = pct(float64(m.Value))
+			hr = pct(m.Estimate)
 		}
 		if m, ok := sc.NDCG["10"]; ok {
-			nd = fixed(float64(m.Value), 4)
+			nd = fixed(m.Estimate, 4)
 		}
 		if sc.MRR != nil {
-			mrr = fixed(float64(sc.MRR.Value), 4)
+			mrr = fixed(sc.MRR.Estimate, 4)
 		}
 		t.Rows = append(t.Rows, Row{Group: s.Category, Cells: []string{
-			systemLabel(s), pct(float64(sc.Errors)), pct(float64(sc.Unmapped)), count(s.Outcomes.Missing), pct(other),
-			ms(float64(sc.LatencyMS)), tokens(float64(sc.PromptTok)), tokens(float64(sc.CompleteTok)), hr, nd, mrr,
+			systemLabel(s), pct(sc.Errors.Float()), pct(sc.Unmapped.Float()), count(s.Outcomes.Missing), pct(other),
+			ms(sc.LatencyMS.Float()), tokens(sc.PromptTok.Float()), tokens(sc.CompleteTok.Float()), hr, nd, mrr,
 		}})
 	}
 	t.Notes = append(t.Notes, r.protocolNote(),

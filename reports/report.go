@@ -161,9 +161,9 @@ func headlineEM(run *Run, s *System) float64 {
 func headlineEMCI(run *Run, s *System) (v, lo, hi float64) {
 	sc := s.Scores
 	if strictEM(run) {
-		return float64(sc.EMStrict), float64(sc.EMStrictCI[0]), float64(sc.EMStrictCI[1])
+		return sc.EMStrict.Float(), sc.EMStrictCI[0].Float(), sc.EMStrictCI[1].Float()
 	}
-	return float64(sc.EM), float64(sc.EMCI[0]), float64(sc.EMCI[1])
+	return sc.EM.Float(), sc.EMCI[0].Float(), sc.EMCI[1].Float()
 }
 
 // protocolNote states how the run was scored; every table carries it.

@@ -70,12 +70,12 @@ func (r *Report) table2() *Table {
 	}
 	for i, s := range r.Run.Systems {
 		em, emLo, emHi := headlineEMCI(r.Run, s)
-		rm := float64(s.Scores.RM)
+		rm := s.Scores.RM.Float()
 		p := "ref"
 		if s != r.Reference {
 			p = pval(r.VsRef[i].PAdj)
 		}
-		cells := []string{systemLabel(s), pct(em), pctCI(emLo, emHi), pct(rm), pctCI(float64(s.Scores.RMCI[0]), float64(s.Scores.RMCI[1])), p, r.mark(i)}
+		cells := []string{systemLabel(s), pct(em), pctCI(emLo, emHi), pct(rm), pctCI(s.Scores.RMCI[0].Float(), s.Scores.RMCI[1].Float()), p, r.mark(i)}
 		if matched > 0 {
 			if ps := paper.System(s); ps != nil {
 				cells = append(cells, pct(ps.EM), signedPts(em-ps.EM), pct(ps.RM), signedPts(rm-ps.RM))

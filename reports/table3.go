@@ -24,9 +24,9 @@ func (r *Report) reasonRows() []reasonRow {
 	if in := r.Opts.Inputs.Reasons; in != nil {
 		for _, x := range in.Systems {
 			row := reasonRow{runner: x.Runner, paper: x.Paper, n: x.N, label: x.Label,
-				fact: val(x.Factuality), cohr: val(x.Coherence), util: val(x.Utility),
-				overall: val(x.Overall), pass: val(x.PassRate),
-				bleu: val(x.BLEU), r1: val(x.ROUGE1), r2: val(x.ROUGE2), rl: val(x.ROUGEL)}
+				fact: x.Factuality.Float(), cohr: x.Coherence.Float(), util: x.Utility.Float(),
+				overall: x.Overall.Float(), pass: x.PassRate.Float(),
+				bleu: x.BLEU.Float(), r1: x.ROUGE1.Float(), r2: x.ROUGE2.Float(), rl: x.ROUGEL.Float()}
 			if row.label == "" {
 				row.label = r.reasonLabel(x.Runner)
 			}
@@ -165,7 +165,7 @@ func (r *Report) table1() *Table {
 			if x.N > 0 {
 				n = count(x.N)
 			}
-			t.Rows = append(t.Rows, Row{Cells: []string{label, n, fixed(val(x.Factuality), 2), fixed(val(x.Coherence), 2), fixed(val(x.Utility), 2)}})
+			t.Rows = append(t.Rows, Row{Cells: []string{label, n, fixed(x.Factuality.Float(), 2), fixed(x.Coherence.Float(), 2), fixed(x.Utility.Float(), 2)}})
 		}
 	}
 	t.Notes = append(t.Notes, r.protocolNote())

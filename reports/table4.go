@@ -4,20 +4,33 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/occbench/occbench/metrics"
 )
 
-// fromRun fills EM and RM (with intervals) from a runner of the run when an
-// input row names it and gives no EM itself.
-func (r *Report) fromRun(runner string, em, rm Num, emCI, rmCI []float64, n int) (e, elo, ehi, m, mlo, mhi float64, users int) {
-	e, m, users = val(em), val(rm), n
-	elo, ehi = ci2(emCI)
-	mlo, mhi = ci2(rmCI)
-	if s := r.Run.System(runner); s != nil && em == nil {
-		e, elo, ehi = headlineEMCI(r.Run, s)
-		m, mlo, mhi = float64(s.Scores.RM), float64(s.Scores.RMCI[0]), float64(s.Scores.RMCI[1])
-		users = s.Scores.N
+// accuracy is a row's EM and RM with their intervals, over N users.
+type accuracy struct {
+	EM, RM metrics.Interval
+	N      int
+}
+
+// fromRun is an input row's accuracy, taken from a runner of the run when
+// the row names one and gives no EM itself.
+func (r *Report) fromRun(runner string, em, rm metrics.Number, emCI, rmCI [2]metrics.Number, n int) accuracy {
+	if s := r.Run.System(runner); s != nil && !em.Valid() {
+		e, lo, hi := headlineEMCI(r.Run, s)
+		sc := s.Scores
+		return accuracy{
+			EM: metrics.Interval{Estimate: e, Lo: lo, Hi: hi},
+			RM: metrics.Interval{Estimate: sc.RM.Float(), Lo: sc.RMCI[0].Float(), Hi: sc.RMCI[1].Float()},
+			N:  sc.N,
+		}
 	}
-	return
+	return accuracy{
+		EM: metrics.Interval{Estimate: em.Float(), Lo: emCI[0].Float(), Hi: emCI[1].Float()},
+		RM: metrics.Interval{Estimate: rm.Float(), Lo: rmCI[0].Float(), Hi: rmCI[1].Float()},
+		N:  n,
+	}
 }
 
 func countOrDash(n int) string {
@@ -42,8 +55,8 @@ func (r *Report) table4() *Table {
 	in := r.Opts.Inputs.Sources
 	if in != nil {
 		for _, x := range in.Rows {
-			e, elo, ehi, m, mlo, mhi, n := r.fromRun(x.Runner, x.EM, x.RM, x.EMCI, x.RMCI, x.N)
-			t.Rows = append(t.Rows, Row{Group: x.Predictor, Cells: []string{x.Reasons, countOrDash(n), pct(e), pctCI(elo, ehi), pct(m), pctCI(mlo, mhi)}})
+			a := r.fromRun(x.Runner, x.EM, x.RM, x.EMCI, x.RMCI, x.N)
+			t.Rows = append(t.Rows, Row{Group: x.Predictor, Cells: []string{x.Reasons, countOrDash(a.N), pct(a.EM.Estimate), pctCI(a.EM.Lo, a.EM.Hi), pct(a.RM.Estimate), pctCI(a.RM.Lo, a.RM.Hi)}})
 		}
 	}
 	t.Notes = append(t.Notes, r.protocolNote())
@@ -56,8 +69,7 @@ func (r *Report) table4() *Table {
 // scalingPoint is a resolved point of a scaling curve.
 type scalingPoint struct {
 	study, series, label string
-	em, emLo, emHi, rm   float64
-	n                    int
+	accuracy
 }
 
 func (r *Report) scalingPoints() []scalingPoint {
@@ -69,8 +81,7 @@ func (r *Report) scalingPoints() []scalingPoint {
 	for _, st := range in.Studies {
 		for _, se := range st.Series {
 			for _, p := range se.Points {
-				e, elo, ehi, m, _, _, n := r.fromRun(p.Runner, p.EM, p.RM, p.EMCI, p.RMCI, p.N)
-				out = append(out, scalingPoint{st.Name, se.Name, p.Label, e, elo, ehi, m, n})
+				out = append(out, scalingPoint{st.Name, se.Name, p.Label, r.fromRun(p.Runner, p.EM, p.RM, p.EMCI, p.RMCI, p.N)})
 			}
 		}
 	}
@@ -87,7 +98,7 @@ func (r *Report) scalingTable() *Table {
 		Empty:   fmt.Sprintf("no scaling results: write %s in the run directory", ScalingFile),
 	}
 	for _, p := range r.scalingPoints() {
-		t.Rows = append(t.Rows, Row{Group: p.study, Cells: []string{p.series, p.label, countOrDash(p.n), pct(p.em), pctCI(p.emLo, p.emHi), pct(p.rm)}})
+		t.Rows = append(t.Rows, Row{Group: p.study, Cells: []string{p.series, p.label, countOrDash(p.N), pct(p.EM.Estimate), pctCI(p.EM.Lo, p.EM.Hi), pct(p.RM.Estimate)}})
 	}
 	t.Notes = append(t.Notes, r.protocolNote())
 	return t
@@ -120,7 +131,7 @@ func (r *Report) paperTable() *Table {
 	for _, s := range r.Run.Systems {
 		if ps := p.System(s); ps != nil {
 			add("Table 2", paperRow(systemLabel(s), ps.Name), "EM", ps.EM, headlineEM(r.Run, s), true, 2)
-			add("Table 2", paperRow(systemLabel(s), ps.Name), "RM", ps.RM, float64(s.Scores.RM), true, 2)
+			add("Table 2", paperRow(systemLabel(s), ps.Name), "RM", ps.RM, s.Scores.RM.Float(), true, 2)
 		}
 	}
 	if in := r.Opts.Inputs.Perturbation; in != nil {
@@ -128,9 +139,9 @@ func (r *Report) paperTable() *Table {
 			for _, pj := range p.Table1 {
 				if eqFold(pj.Type, x.Type) {
 					label := perturbationLabel(x.Type)
-					add("Table 1", label, "Factuality", pj.Factuality, val(x.Factuality), false, 2)
-					add("Table 1", label, "Coherence", pj.Coherence, val(x.Coherence), false, 2)
-					add("Table 1", label, "Utility", pj.Utility, val(x.Utility), false, 2)
+					add("Table 1", label, "Factuality", pj.Factuality, x.Factuality.Float(), false, 2)
+					add("Table 1", label, "Coherence", pj.Coherence, x.Coherence.Float(), false, 2)
+					add("Table 1", label, "Utility", pj.Utility, x.Utility.Float(), false, 2)
 				}
 			}
 		}
@@ -154,17 +165,17 @@ func (r *Report) paperTable() *Table {
 			{"Overall", pr.Overall, x.overall, 2}, {"BLEU", pr.BLEU, x.bleu, 4}, {"ROUGE-1", pr.ROUGE1, x.r1, 4},
 			{"ROUGE-2", pr.ROUGE2, x.r2, 4}, {"ROUGE-L", pr.ROUGEL, x.rl, 4},
 		} {
-			add("Table 3", paperRow(x.label, pr.Name), m.name, val(m.paper), m.ours, false, m.dec)
+			add("Table 3", paperRow(x.label, pr.Name), m.name, orNaN(m.paper), m.ours, false, m.dec)
 		}
 	}
 	if in := r.Opts.Inputs.Sources; in != nil {
 		for _, x := range in.Rows {
 			for _, ps := range p.Table4 {
 				if eqFold(ps.Predictor, x.Predictor) && eqFold(ps.Reasons, x.Reasons) {
-					e, _, _, m, _, _, _ := r.fromRun(x.Runner, x.EM, x.RM, x.EMCI, x.RMCI, x.N)
+					a := r.fromRun(x.Runner, x.EM, x.RM, x.EMCI, x.RMCI, x.N)
 					row := x.Predictor + " + " + x.Reasons
-					add("Table 4", row, "EM", ps.EM, e, true, 2)
-					add("Table 4", row, "RM", ps.RM, m, true, 2)
+					add("Table 4", row, "EM", ps.EM, a.EM.Estimate, true, 2)
+					add("Table 4", row, "RM", ps.RM, a.RM.Estimate, true, 2)
 				}
 			}
 		}
@@ -176,7 +187,7 @@ func (r *Report) paperTable() *Table {
 			}
 			for _, pp := range sc.Points {
 				if eqFold(pp.Label, x.label) {
-					add("Scaling", x.study+": "+x.series+" @ "+x.label, "EM", pp.EM, x.em, true, 2)
+					add("Scaling", x.study+": "+x.series+" @ "+x.label, "EM", pp.EM, x.EM.Estimate, true, 2)
 				}
 			}
 		}

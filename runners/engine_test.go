@@ -15,6 +15,7 @@ import (
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
+	"github.com/occbench/occbench/metrics"
 )
 
 // fakeSettings configure the test-only "fake" runner kind.
@@ -135,17 +136,17 @@ func TestRunScoresAndRecordsOnce(t *testing.T) {
 	// a: even users right (EM 1/2); odd users give the first related
 	// occupation, RM 1/2 each: RM = (20·1 + 20·0.5)/40.
 	a := scores.Runners["a"]
-	if a.EM != 0.5 || a.RM != 0.75 || a.EMStrict != 0.5 || a.N != 40 {
+	if a.EM != metrics.Num(0.5) || a.RM != metrics.Num(0.75) || a.EMStrict != metrics.Num(0.5) || a.N != 40 {
 		t.Errorf("a: EM %v, strict %v, RM %v, n %d", a.EM, a.EMStrict, a.RM, a.N)
 	}
 	// b: users 0, 4, 8, … (10 of them, all even) fail.
 	b := scores.Runners["b"]
-	if b.Errors != 0.25 || b.EM != 0.25 {
+	if b.Errors != metrics.Num(0.25) || b.EM != metrics.Num(0.25) {
 		t.Errorf("b: error rate %v, EM %v", b.Errors, b.EM)
 	}
 	var onDisk Scores
 	raw, _ := os.ReadFile(filepath.Join(out, ScoresFile))
-	if err := json.Unmarshal(raw, &onDisk); err != nil || onDisk.Runners["a"].EM != 0.5 {
+	if err := json.Unmarshal(raw, &onDisk); err != nil || onDisk.Runners["a"].EM != metrics.Num(0.5) {
 		t.Errorf("scores.json: %v %s", err, raw)
 	}
 	if _, err := bench.ReadManifest(filepath.Join(out, ManifestFile)); err != nil {
@@ -183,7 +184,7 @@ func TestRunResumeSkipsRecordedUsers(t *testing.T) {
 		}
 		return true
 	})
-	if scores.Runners["a"].EM != 0.5 {
+	if scores.Runners["a"].EM != metrics.Num(0.5) {
 		t.Errorf("EM after resume = %v", scores.Runners["a"].EM)
 	}
 }
@@ -204,7 +205,7 @@ func TestRunRetryErrors(t *testing.T) {
 			t.Errorf("user %s has %d records after --retry-errors", u, n)
 		}
 	}
-	if scores.Runners["a"].Errors != 0 {
+	if scores.Runners["a"].Errors != metrics.Num(0) {
 		t.Errorf("error rate after retry = %v", scores.Runners["a"].Errors)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
+	"github.com/occbench/occbench/metrics"
 )
 
 // fastSleep replaces backoff waits in the "llm-fast" kind: it records each
@@ -225,7 +226,7 @@ func TestLLMRetryAfterAndExhaustion(t *testing.T) {
 				t.Errorf("%s: error %q mapping %q", u, p.Error, p.Mapping)
 			}
 		}
-		if len(preds) != 12 || scores.Runners["m"].Errors != 1 {
+		if len(preds) != 12 || scores.Runners["m"].Errors != metrics.Num(1) {
 			t.Errorf("%d records, error rate %v", len(preds), scores.Runners["m"].Errors)
 		}
 		for d, n := range srv.sent() {

@@ -17,6 +17,7 @@ import (
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
 	"github.com/occbench/occbench/internal/safefile"
+	"github.com/occbench/occbench/metrics"
 )
 
 func init() {
@@ -255,13 +256,13 @@ func (l *epochLog) add(e baselines.Epoch) {
 		return
 	}
 	b, _ := json.Marshal(struct {
-		Epoch     int          `json:"epoch"`
-		Loss      bench.Number `json:"loss"`
-		ValidEM   bench.Number `json:"valid_em"`
-		ValidLoss bench.Number `json:"valid_loss"`
-		Best      bool         `json:"best"`
-		Seconds   float64      `json:"seconds"`
-	}{e.N, bench.Number(e.Loss), bench.Number(e.ValidEM), bench.Number(e.ValidLoss), e.Best, e.Elapsed.Seconds()})
+		Epoch     int            `json:"epoch"`
+		Loss      metrics.Number `json:"loss"`
+		ValidEM   metrics.Number `json:"valid_em"`
+		ValidLoss metrics.Number `json:"valid_loss"`
+		Best      bool           `json:"best"`
+		Seconds   float64        `json:"seconds"`
+	}{e.N, metrics.Num(e.Loss), metrics.Num(e.ValidEM), metrics.Num(e.ValidLoss), e.Best, e.Elapsed.Seconds()})
 	_, l.err = l.f.Write(append(b, '\n'))
 }
 

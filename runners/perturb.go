@@ -16,6 +16,7 @@ import (
 	"github.com/occbench/occbench/bench/onet"
 	"github.com/occbench/occbench/internal/jsonl"
 	"github.com/occbench/occbench/internal/safefile"
+	"github.com/occbench/occbench/metrics"
 )
 
 // Files of a perturbation run directory.
@@ -302,12 +303,12 @@ type PerturbationTable struct {
 // PerturbTypeRow is a reason type's mean scores; a mean with no score is
 // null.
 type PerturbTypeRow struct {
-	Type       string   `json:"type"`
-	Label      string   `json:"label"`
-	N          int      `json:"n"`
-	Factuality *float64 `json:"factuality"`
-	Coherence  *float64 `json:"coherence"`
-	Utility    *float64 `json:"utility"`
+	Type       string         `json:"type"`
+	Label      string         `json:"label"`
+	N          int            `json:"n"`
+	Factuality metrics.Number `json:"factuality"`
+	Coherence  metrics.Number `json:"coherence"`
+	Utility    metrics.Number `json:"utility"`
 }
 
 // PerturbationStudy is the judge's robustness test (paper Table 1): a
@@ -395,13 +396,12 @@ func perturbationTable(recs []JudgeRecord, judge string, users int) *Perturbatio
 			cells[k].n++
 		}
 	}
-	mean := func(source, dim string) *float64 {
+	mean := func(source, dim string) metrics.Number {
 		a := cells[source+"/"+dim]
 		if a == nil || a.n == 0 {
-			return nil
+			return metrics.Number{}
 		}
-		v := math.Round(a.sum/float64(a.n)*1e4) / 1e4
-		return &v
+		return metrics.Num(math.Round(a.sum/float64(a.n)*1e4) / 1e4)
 	}
 	t := &PerturbationTable{Judge: judge, Users: users}
 	t.Rows = append(t.Rows, PerturbTypeRow{Type: "oracle", Label: "Oracle Reason", N: users,

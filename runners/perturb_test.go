@@ -182,14 +182,14 @@ func TestPerturbationStudy(t *testing.T) {
 		t.Fatalf("table %+v", table)
 	}
 	o, mi, ma := table.Rows[0], table.Rows[1], table.Rows[2]
-	if *o.Factuality != 5 || *o.Coherence != 5 || *o.Utility != 5 {
-		t.Errorf("oracle row %v %v %v", *o.Factuality, *o.Coherence, *o.Utility)
+	if o.Factuality.Float() != 5 || o.Coherence.Float() != 5 || o.Utility.Float() != 5 {
+		t.Errorf("oracle row %v %v %v", o.Factuality.Float(), o.Coherence.Float(), o.Utility.Float())
 	}
-	if *mi.Factuality != 4 || *mi.Coherence != 3 || *mi.Utility != 3 {
-		t.Errorf("minor row %v %v %v", *mi.Factuality, *mi.Coherence, *mi.Utility)
+	if mi.Factuality.Float() != 4 || mi.Coherence.Float() != 3 || mi.Utility.Float() != 3 {
+		t.Errorf("minor row %v %v %v", mi.Factuality.Float(), mi.Coherence.Float(), mi.Utility.Float())
 	}
-	if *ma.Factuality >= *mi.Factuality || *ma.Coherence != 1 || *ma.Utility != 1 {
-		t.Errorf("major row %v %v %v", *ma.Factuality, *ma.Coherence, *ma.Utility)
+	if ma.Factuality.Float() >= mi.Factuality.Float() || ma.Coherence.Float() != 1 || ma.Utility.Float() != 1 {
+		t.Errorf("major row %v %v %v", ma.Factuality.Float(), ma.Coherence.Float(), ma.Utility.Float())
 	}
 	// 10 reasons × 7 versions × 3 dimensions, less the utility versions'
 	// factuality and coherence calls, which repeat the oracle's.

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/metrics"
 )
 
 func TestReplay(t *testing.T) {
@@ -55,7 +56,7 @@ runners:
 	if c["u0000"].Code != exs[0].TargetCode || c["u0001"].Code != exs[1].TargetCode || c["u0001"].Parse != ParseAnswerLine {
 		t.Errorf("csv: %+v", c)
 	}
-	if scores.Runners["j"].EM != 0.5 || scores.Runners["c"].EM != 0.5 {
+	if scores.Runners["j"].EM != metrics.Num(0.5) || scores.Runners["c"].EM != metrics.Num(0.5) {
 		t.Errorf("EM j %v, c %v", scores.Runners["j"].EM, scores.Runners["c"].EM)
 	}
 

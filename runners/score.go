@@ -29,34 +29,24 @@ type Scores struct {
 
 // RunnerScores are one runner's scores. Fractions are 0–1.
 type RunnerScores struct {
-	N           int               `json:"n"`
-	EM          bench.Number      `json:"em"`
-	EMStrict    bench.Number      `json:"em_strict"`
-	RM          bench.Number      `json:"rm"`
-	EMCI        [2]bench.Number   `json:"em_ci"`
-	EMStrictCI  [2]bench.Number   `json:"em_strict_ci"`
-	RMCI        [2]bench.Number   `json:"rm_ci"`
-	Ranked      int               `json:"ranked"` // users with a ranked list
-	HR          map[string]Metric `json:"hr,omitempty"`
-	NDCG        map[string]Metric `json:"ndcg,omitempty"`
-	MRR         *Metric           `json:"mrr,omitempty"`
-	Unmapped    bench.Number      `json:"unmapped_rate"`
-	Errors      bench.Number      `json:"error_rate"`
-	Missing     int               `json:"missing"` // test users without a prediction (counted wrong)
-	LatencyMS   bench.Number      `json:"latency_ms_mean"`
-	PromptTok   bench.Number      `json:"prompt_tokens_mean"`
-	CompleteTok bench.Number      `json:"completion_tokens_mean"`
-	Warnings    []string          `json:"warnings,omitempty"`
-}
-
-// Metric is a value with its 95% interval.
-type Metric struct {
-	Value bench.Number    `json:"value"`
-	CI    [2]bench.Number `json:"ci"`
-}
-
-func ci(iv metrics.Interval) [2]bench.Number {
-	return [2]bench.Number{bench.Number(iv.Lo), bench.Number(iv.Hi)}
+	N           int                         `json:"n"`
+	EM          metrics.Number              `json:"em"`
+	EMStrict    metrics.Number              `json:"em_strict"`
+	RM          metrics.Number              `json:"rm"`
+	EMCI        [2]metrics.Number           `json:"em_ci"`
+	EMStrictCI  [2]metrics.Number           `json:"em_strict_ci"`
+	RMCI        [2]metrics.Number           `json:"rm_ci"`
+	Ranked      int                         `json:"ranked"` // users with a ranked list
+	HR          map[string]metrics.Interval `json:"hr,omitempty"`
+	NDCG        map[string]metrics.Interval `json:"ndcg,omitempty"`
+	MRR         *metrics.Interval           `json:"mrr,omitempty"`
+	Unmapped    metrics.Number              `json:"unmapped_rate"`
+	Errors      metrics.Number              `json:"error_rate"`
+	Missing     int                         `json:"missing"` // test users without a prediction (counted wrong)
+	LatencyMS   metrics.Number              `json:"latency_ms_mean"`
+	PromptTok   metrics.Number              `json:"prompt_tokens_mean"`
+	CompleteTok metrics.Number              `json:"completion_tokens_mean"`
+	Warnings    []string                    `json:"warnings,omitempty"`
 }
 
 // ScoreRun scores the named runners' prediction files in a run directory
@@ -109,34 +99,33 @@ func scoreRunner(test []*bench.Example, preds map[string]bench.Prediction, opts 
 	sum := metrics.ScoreOccupations(samples, opts)
 	rs := RunnerScores{
 		N:          sum.N,
-		EM:         bench.Number(sum.EM.Estimate),
-		EMStrict:   bench.Number(sum.EMStrict.Estimate),
-		RM:         bench.Number(sum.RM.Estimate),
-		EMCI:       ci(sum.EM),
-		EMStrictCI: ci(sum.EMStrict),
-		RMCI:       ci(sum.RM),
+		EM:         metrics.Num(sum.EM.Estimate),
+		EMStrict:   metrics.Num(sum.EMStrict.Estimate),
+		RM:         metrics.Num(sum.RM.Estimate),
+		EMCI:       sum.EM.CI(),
+		EMStrictCI: sum.EMStrict.CI(),
+		RMCI:       sum.RM.CI(),
 		Ranked:     sum.RankedN,
-		Unmapped:   bench.Number(sum.UnmappedRate),
+		Unmapped:   metrics.Num(sum.UnmappedRate),
 		Missing:    missing,
 		Warnings:   sum.Warnings,
 	}
 	n := float64(len(test))
 	recorded := n - float64(missing)
-	rs.Errors = bench.Number(float64(errs) / n)
-	rs.LatencyMS = bench.Number(lat / recorded)
-	rs.PromptTok = bench.Number(ptok / recorded)
-	rs.CompleteTok = bench.Number(ctok / recorded)
+	rs.Errors = metrics.Num(float64(errs) / n)
+	rs.LatencyMS = metrics.Num(lat / recorded)
+	rs.PromptTok = metrics.Num(ptok / recorded)
+	rs.CompleteTok = metrics.Num(ctok / recorded)
 	if missing > 0 {
 		rs.Warnings = append(rs.Warnings, fmt.Sprintf("%d test users have no prediction and count as wrong", missing))
 	}
 	if sum.RankedN > 0 {
-		rs.HR, rs.NDCG = map[string]Metric{}, map[string]Metric{}
+		rs.HR, rs.NDCG = map[string]metrics.Interval{}, map[string]metrics.Interval{}
 		for i, k := range sum.Ks {
 			key := strconv.Itoa(k)
-			rs.HR[key] = Metric{bench.Number(sum.HR[i].Estimate), ci(sum.HR[i])}
-			rs.NDCG[key] = Metric{bench.Number(sum.NDCG[i].Estimate), ci(sum.NDCG[i])}
+			rs.HR[key], rs.NDCG[key] = sum.HR[i], sum.NDCG[i]
 		}
-		rs.MRR = &Metric{bench.Number(sum.MRR.Estimate), ci(sum.MRR)}
+		rs.MRR = &sum.MRR
 	}
 	return rs
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/occbench/occbench/bench/onet"
 	"github.com/occbench/occbench/internal/pool"
 	"github.com/occbench/occbench/internal/safefile"
+	"github.com/occbench/occbench/metrics"
 )
 
 // SourcesFile is reason_sources.json, Table 4.
@@ -54,14 +55,14 @@ type SourcesTable struct {
 
 // SourceRow is one predictor × reason source cell.
 type SourceRow struct {
-	Predictor string          `json:"predictor"`
-	Reasons   string          `json:"reasons"`
-	Runner    string          `json:"runner"`
-	N         int             `json:"n"`
-	EM        bench.Number    `json:"em"`
-	RM        bench.Number    `json:"rm"`
-	EMCI      [2]bench.Number `json:"em_ci"`
-	RMCI      [2]bench.Number `json:"rm_ci"`
+	Predictor string            `json:"predictor"`
+	Reasons   string            `json:"reasons"`
+	Runner    string            `json:"runner"`
+	N         int               `json:"n"`
+	EM        metrics.Number    `json:"em"`
+	RM        metrics.Number    `json:"rm"`
+	EMCI      [2]metrics.Number `json:"em_ci"`
+	RMCI      [2]metrics.Number `json:"rm_ci"`
 }
 
 // ReasonSourcesTable is the paper's Table 4: on the test users that have

@@ -60,7 +60,7 @@ func TestReasonSourcesTable(t *testing.T) {
 	}
 	for i, w := range want {
 		r := table.Rows[i]
-		if r.Runner != w.runner || float64(r.EM) != w.em || r.N != 4 {
+		if r.Runner != w.runner || r.EM.Float() != w.em || r.N != 4 {
 			t.Errorf("row %d: %s n %d em %v, want %s em %v", i, r.Runner, r.N, r.EM, w.runner, w.em)
 		}
 	}

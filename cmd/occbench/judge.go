@@ -13,6 +13,7 @@ import (
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/internal/safefile"
+	"github.com/occbench/occbench/metrics"
 	"github.com/occbench/occbench/reports"
 	"github.com/occbench/occbench/runners"
 )
@@ -163,17 +164,16 @@ func upsertReasonQuality(runDir, system string, sum *runners.JudgeSummary) error
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	num := func(x float64) reports.Num { return &x }
 	row := reports.ReasonRow{
 		Runner:     system,
 		N:          sum.Reasons,
-		Factuality: num(sum.Means["factuality"]),
-		Coherence:  num(sum.Means["coherence"]),
-		Utility:    num(sum.Means["utility"]),
-		Overall:    num(sum.Overall),
+		Factuality: metrics.Num(sum.Means["factuality"]),
+		Coherence:  metrics.Num(sum.Means["coherence"]),
+		Utility:    metrics.Num(sum.Means["utility"]),
+		Overall:    metrics.Num(sum.Overall),
 	}
 	if sum.Reasons > 0 {
-		row.PassRate = num(float64(sum.Kept) / float64(sum.Reasons))
+		row.PassRate = metrics.Num(float64(sum.Kept) / float64(sum.Reasons))
 	}
 	in.Judge = sum.Judge
 	replaced := false

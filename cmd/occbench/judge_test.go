@@ -178,7 +178,7 @@ func TestJudgeTable3Row(t *testing.T) {
 		t.Fatalf("reason_quality.json: %+v", in.Reasons)
 	}
 	row := in.Reasons.Systems[0]
-	if row.Runner != "oracle" || row.N != 2 || *row.Factuality != 4.5 || *row.PassRate != 1 {
+	if row.Runner != "oracle" || row.N != 2 || row.Factuality.Float() != 4.5 || row.PassRate.Float() != 1 {
 		t.Errorf("row %+v", row)
 	}
 }

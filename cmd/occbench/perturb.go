@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/metrics"
 	"github.com/occbench/occbench/runners"
 )
 
@@ -52,11 +53,11 @@ versions that perturb it). Resumable: a rerun judges only what is missing.`,
 			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
 			fmt.Fprintf(tw, "reason type (%d users, judge %s)\tfactuality\tcoherence\tutility\n", table.Users, table.Judge)
-			f := func(v *float64) string {
-				if v == nil {
+			f := func(v metrics.Number) string {
+				if !v.Valid() {
 					return "—"
 				}
-				return fmt.Sprintf("%.2f", *v)
+				return fmt.Sprintf("%.2f", v.Float())
 			}
 			for _, r := range table.Rows {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Label, f(r.Factuality), f(r.Coherence), f(r.Utility))

@@ -21,15 +21,15 @@ func writeRunScores(w io.Writer, dir string, s *runners.Scores) error {
 		r := s.Runners[name]
 		hr, nd := "-", "-"
 		if m, ok := r.HR["10"]; ok {
-			hr = pct(float64(m.Value))
+			hr = pct(m.Estimate)
 		}
 		if m, ok := r.NDCG["10"]; ok {
-			nd = fmt.Sprintf("%.4f", float64(m.Value))
+			nd = fmt.Sprintf("%.4f", m.Estimate)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t[%.2f, %.2f]\t%s\t[%.2f, %.2f]\t%s\t%s\t%s\t%s\n", name,
-			pct(float64(r.EM)), 100*float64(r.EMCI[0]), 100*float64(r.EMCI[1]),
-			pct(float64(r.RM)), 100*float64(r.RMCI[0]), 100*float64(r.RMCI[1]),
-			hr, nd, pct(float64(r.Unmapped)), pct(float64(r.Errors)))
+			pct(r.EM.Float()), 100*r.EMCI[0].Float(), 100*r.EMCI[1].Float(),
+			pct(r.RM.Float()), 100*r.RMCI[0].Float(), 100*r.RMCI[1].Float(),
+			hr, nd, pct(r.Unmapped.Float()), pct(r.Errors.Float()))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

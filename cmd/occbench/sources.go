@@ -74,7 +74,7 @@ max_tokens, concurrency, timeout, max_retries}.`,
 			fmt.Fprintf(tw, "predictor\treasons\tn\tEM\tEM 95%% CI\tRM\tRM 95%% CI\n")
 			for _, r := range table.Rows {
 				fmt.Fprintf(tw, "%s\t%s\t%d\t%.4f\t[%.4f, %.4f]\t%.4f\t[%.4f, %.4f]\n", r.Predictor, r.Reasons, r.N,
-					float64(r.EM), float64(r.EMCI[0]), float64(r.EMCI[1]), float64(r.RM), float64(r.RMCI[0]), float64(r.RMCI[1]))
+					r.EM.Float(), r.EMCI[0].Float(), r.EMCI[1].Float(), r.RM.Float(), r.RMCI[0].Float(), r.RMCI[1].Float())
 			}
 			fmt.Fprintf(tw, "wrote\t%s\n", filepath.Join(opts.RunDir, runners.SourcesFile))
 			return tw.Flush()
