@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/rundir"
 )
 
 // The paper's system categories, in the order of its Table 2; Baselines
@@ -47,7 +47,7 @@ func Category(kind, mode string) string {
 // newSystem reads what the manifest says about a runner. Its settings (or
 // info) may carry display, category and paper keys that override what the
 // kind implies.
-func newSystem(name string, rm *bench.RunnerManifest) *System {
+func newSystem(name string, rm *rundir.RunnerManifest) *System {
 	s := &System{Name: name, Display: name}
 	if rm == nil {
 		s.Category = CatOther

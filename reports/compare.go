@@ -10,9 +10,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/metrics"
-	"github.com/occbench/occbench/runners"
+	"github.com/occbench/occbench/rundir"
 )
 
 // ErrUnusable marks a comparison that cannot be made: runs over different
@@ -161,11 +160,11 @@ func listOrNone(xs []string) string {
 // loadPair loads both runs over one test set, after checking their
 // digests agree. Either run's copy of the test set will do.
 func loadPair(baseDir, newDir, testPath string) (*Run, *Run, error) {
-	var mans [2]*bench.Manifest
+	var mans [2]*rundir.Manifest
 	for i, dir := range []string{baseDir, newDir} {
-		m, err := bench.ReadManifest(filepath.Join(dir, runners.ManifestFile))
+		m, err := rundir.ReadManifest(filepath.Join(dir, rundir.ManifestFile))
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, nil, unusable("%s is not a run directory: no %s", dir, runners.ManifestFile)
+			return nil, nil, unusable("%s is not a run directory: no %s", dir, rundir.ManifestFile)
 		}
 		if err != nil {
 			return nil, nil, unusable("%v", err)

@@ -10,9 +10,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/metrics"
 	"github.com/occbench/occbench/reports/reportstest"
+	"github.com/occbench/occbench/rundir"
 )
 
 // flipRuns writes a base and a new run of two runners over 200 users. In
@@ -182,7 +182,7 @@ func TestCompareUnusable(t *testing.T) {
 
 func readManifestTest(t *testing.T, dir string) string {
 	t.Helper()
-	m, err := bench.ReadManifest(filepath.Join(dir, "manifest.json"))
+	m, err := rundir.ReadManifest(filepath.Join(dir, "manifest.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

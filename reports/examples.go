@@ -4,7 +4,7 @@ import (
 	"slices"
 
 	"github.com/occbench/occbench/bench"
-	"github.com/occbench/occbench/runners"
+	"github.com/occbench/occbench/rundir"
 )
 
 // Example is one prediction shown in the PDF: among a system's best (right
@@ -14,7 +14,7 @@ type Example struct {
 	System      *System
 	Best        bool
 	User        *bench.Example
-	Pred        bench.Prediction
+	Pred        rundir.Prediction
 	Recorded    bool
 	OthersRight int // other systems that predicted this user exactly
 	Others      int
@@ -69,7 +69,7 @@ func (r *Report) Examples() ([]Example, error) {
 			picks = append(picks, pick{i, false})
 			picked[r.Run.Test[i].UserID] = true
 		}
-		preds, err := predictionsFor(runners.PredictionsPath(r.Run.Dir, s.Name), picked)
+		preds, err := predictionsFor(rundir.PredictionsPath(r.Run.Dir, s.Name), picked)
 		if err != nil {
 			return nil, err
 		}

@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -11,15 +10,15 @@ import (
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
 	"github.com/occbench/occbench/metrics"
-	"github.com/occbench/occbench/runners"
+	"github.com/occbench/occbench/rundir"
 )
 
 // Run is a run directory loaded for reporting: its manifest and scores, the
 // test set it was scored on, and every system's per-user outcomes.
 type Run struct {
 	Dir      string
-	Manifest *bench.Manifest
-	Scores   *runners.Scores
+	Manifest *rundir.Manifest
+	Scores   *rundir.Scores
 	Test     []*bench.Example
 	TestPath string
 	// Systems in display order: by category (the paper's order), then in
@@ -38,7 +37,7 @@ type System struct {
 	Kind     string
 	Mode     string // llm mode: cot, direct, joint, two-model
 	Paper    string // the paper-expectations key named in its settings, if any
-	Scores   runners.RunnerScores
+	Scores   rundir.RunnerScores
 	Outcomes Outcomes
 }
 
@@ -60,14 +59,14 @@ type LoadOptions struct {
 
 // LoadRun reads a run directory written by occbench run.
 func LoadRun(dir string, o LoadOptions) (*Run, error) {
-	man, err := bench.ReadManifest(filepath.Join(dir, runners.ManifestFile))
+	man, err := rundir.ReadManifest(filepath.Join(dir, rundir.ManifestFile))
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s is not a run directory: no %s", dir, runners.ManifestFile)
+			return nil, fmt.Errorf("%s is not a run directory: no %s", dir, rundir.ManifestFile)
 		}
 		return nil, err
 	}
-	scores, err := readScores(filepath.Join(dir, runners.ScoresFile))
+	scores, err := rundir.ReadScores(filepath.Join(dir, rundir.ScoresFile))
 	if err != nil {
 		return nil, err
 	}
@@ -90,16 +89,16 @@ func LoadRun(dir string, o LoadOptions) (*Run, error) {
 	for _, name := range scores.Order {
 		rs, ok := scores.Runners[name]
 		if !ok {
-			r.Warnings = append(r.Warnings, fmt.Sprintf("runner %s is in the order of %s but has no scores", name, runners.ScoresFile))
+			r.Warnings = append(r.Warnings, fmt.Sprintf("runner %s is in the order of %s but has no scores", name, rundir.ScoresFile))
 			continue
 		}
 		s := newSystem(name, man.Runners[name])
 		s.Scores = rs
-		if s.Outcomes, err = readOutcomes(runners.PredictionsPath(dir, name), r.Test, index, opts, strict); err != nil {
+		if s.Outcomes, err = readOutcomes(rundir.PredictionsPath(dir, name), r.Test, index, opts, strict); err != nil {
 			return nil, err
 		}
 		if em, want := mean(s.Outcomes.EM), headlineEM(r, s); len(r.Test) > 0 && !near(em, want) {
-			r.Warnings = append(r.Warnings, fmt.Sprintf("runner %s: EM from the predictions (%.4f) differs from %s (%.4f); rescore the run", name, em, runners.ScoresFile, want))
+			r.Warnings = append(r.Warnings, fmt.Sprintf("runner %s: EM from the predictions (%.4f) differs from %s (%.4f); rescore the run", name, em, rundir.ScoresFile, want))
 		}
 		r.Systems = append(r.Systems, s)
 	}
@@ -107,28 +106,13 @@ func LoadRun(dir string, o LoadOptions) (*Run, error) {
 	return r, nil
 }
 
-func readScores(path string) (*runners.Scores, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s: missing; a run writes it when it finishes (occbench run --resume DIR completes an interrupted run)", path)
-		}
-		return nil, err
-	}
-	var s runners.Scores
-	if err := json.Unmarshal(b, &s); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return &s, nil
-}
-
 // resolveTestPath finds the run's test set: the override, the manifest's
 // path as written, or that path relative to the run directory, and checks
 // its digest against the manifest.
-func resolveTestPath(dir string, man *bench.Manifest, override string) (string, error) {
+func resolveTestPath(dir string, man *rundir.Manifest, override string) (string, error) {
 	ds, ok := man.Datasets["test"]
 	if !ok {
-		return "", fmt.Errorf("%s: the manifest names no test set", filepath.Join(dir, runners.ManifestFile))
+		return "", fmt.Errorf("%s: the manifest names no test set", filepath.Join(dir, rundir.ManifestFile))
 	}
 	cands := []string{override}
 	if override == "" {
@@ -164,13 +148,13 @@ func occupationOptions(related int) metrics.OccupationOptions {
 }
 
 // readOutcomes scores a predictions file per user, streaming it. As in
-// runners.ScoreRun, a user recorded twice keeps the last record, and a
+// rundir.ScoreRun, a user recorded twice keeps the last record, and a
 // missing or failed prediction counts as wrong. EM is the protocol's
 // headline: title strings when strict, else codes.
 func readOutcomes(path string, test []*bench.Example, index map[string]int, opts metrics.OccupationOptions, strict bool) (Outcomes, error) {
 	n := len(test)
 	out := Outcomes{EM: make([]bool, n), RM: make([]float64, n), Recorded: make([]bool, n), Failed: make([]bool, n)}
-	err := bench.EachPrediction(path, func(p *bench.Prediction) error {
+	err := rundir.EachPrediction(path, func(p *rundir.Prediction) error {
 		i, ok := index[p.UserID]
 		if !ok {
 			return nil
@@ -178,7 +162,7 @@ func readOutcomes(path string, test []*bench.Example, index map[string]int, opts
 		ex := test[i]
 		out.Recorded[i] = true
 		out.Failed[i] = p.Error != ""
-		smp := runners.OccupationSample(ex, p)
+		smp := rundir.OccupationSample(ex, p)
 		smp.Ranked = nil // only EM and RM are kept per user
 		it := metrics.ScoreOccupation(smp, opts)
 		out.EM[i], out.RM[i] = it.EM == 1, it.RM
@@ -196,9 +180,9 @@ func readOutcomes(path string, test []*bench.Example, index map[string]int, opts
 }
 
 // predictionsFor returns the last record of each of the given users.
-func predictionsFor(path string, users map[string]bool) (map[string]bench.Prediction, error) {
-	out := map[string]bench.Prediction{}
-	err := bench.EachPrediction(path, func(p *bench.Prediction) error {
+func predictionsFor(path string, users map[string]bool) (map[string]rundir.Prediction, error) {
+	out := map[string]rundir.Prediction{}
+	err := rundir.EachPrediction(path, func(p *rundir.Prediction) error {
 		if users[p.UserID] {
 			out[p.UserID] = *p
 		}

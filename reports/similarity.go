@@ -3,9 +3,8 @@ package reports
 import (
 	"math"
 
-	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/metrics"
-	"github.com/occbench/occbench/runners"
+	"github.com/occbench/occbench/rundir"
 )
 
 // Similarity is a system's generated reasons against the test set's oracle
@@ -35,7 +34,7 @@ func similarities(run *Run) (map[string]*Similarity, error) {
 	}
 	for _, s := range run.Systems {
 		var pairs []metrics.Pair
-		err := bench.EachPrediction(runners.PredictionsPath(run.Dir, s.Name), func(p *bench.Prediction) error {
+		err := rundir.EachPrediction(rundir.PredictionsPath(run.Dir, s.Name), func(p *rundir.Prediction) error {
 			ref, ok := oracle[p.UserID]
 			if ok && p.Error == "" && p.Reason != "" {
 				pairs = append(pairs, metrics.Pair{ID: p.UserID, Hypothesis: p.Reason, Reference: ref})

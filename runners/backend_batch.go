@@ -16,6 +16,7 @@ import (
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/internal/safefile"
+	"github.com/occbench/occbench/rundir"
 )
 
 // llmBatchRunner sends an llm runner's requests through the OpenAI Batch
@@ -80,7 +81,7 @@ func (b *llmBatchRunner) saveState(st *batchState) error {
 // calls against the cache; the calls it cannot answer go into one batch.
 // Two-model runners need two passes with a batch (reasoner, predictor),
 // the others one.
-func (b *llmBatchRunner) PredictBatch(ctx context.Context, exs []*bench.Example) ([]bench.Prediction, error) {
+func (b *llmBatchRunner) PredictBatch(ctx context.Context, exs []*bench.Example) ([]rundir.Prediction, error) {
 	if b.failed == nil {
 		b.failed, b.fresh = map[string]string{}, map[string]bool{}
 	}
@@ -100,7 +101,7 @@ func (b *llmBatchRunner) PredictBatch(ctx context.Context, exs []*bench.Example)
 		if err != nil {
 			return nil, err
 		}
-		preds := make([]bench.Prediction, len(exs))
+		preds := make([]rundir.Prediction, len(exs))
 		var waiting []int
 		for i, ex := range exs {
 			preds[i], err = b.predict(ctx, ex, plan.call)
@@ -116,7 +117,7 @@ func (b *llmBatchRunner) PredictBatch(ctx context.Context, exs []*bench.Example)
 		if len(waiting) == 0 || pass == 3 {
 			plan.abort()
 			for _, i := range waiting {
-				preds[i] = bench.Prediction{Attempt: b.s.Attempt, Mapping: "none", Error: "batch: no answer after 3 batches"}
+				preds[i] = rundir.Prediction{Attempt: b.s.Attempt, Mapping: "none", Error: "batch: no answer after 3 batches"}
 			}
 			return preds, nil
 		}

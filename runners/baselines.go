@@ -9,6 +9,7 @@ import (
 	"github.com/occbench/occbench/baselines"
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
+	"github.com/occbench/occbench/rundir"
 )
 
 // TopK is how many ranked occupations a baseline records per user, so that
@@ -53,7 +54,7 @@ func fitMarkov(_ context.Context, _ *Env, train []baselines.Sequence, settings a
 // newBaseline makes the factory of an in-process baseline kind; defaults is
 // a pointer to its settings with default values, copied per runner.
 func newBaseline[S any](fit fitFunc, defaults *S) Factory {
-	return func(spec *bench.RunnerSpec) (Runner, any, error) {
+	return func(spec *rundir.RunnerSpec) (Runner, any, error) {
 		settings := new(S)
 		*settings = *defaults
 		if err := spec.DecodeSettings(settings); err != nil {
@@ -102,15 +103,15 @@ func (b *baselineRunner) Prepare(ctx context.Context, env *Env) error {
 
 func (b *baselineRunner) Describe() map[string]any { return b.info }
 
-func (b *baselineRunner) Predict(ctx context.Context, ex *bench.Example) (bench.Prediction, error) {
+func (b *baselineRunner) Predict(ctx context.Context, ex *bench.Example) (rundir.Prediction, error) {
 	preds, err := b.PredictBatch(ctx, []*bench.Example{ex})
 	if err != nil {
-		return bench.Prediction{}, err
+		return rundir.Prediction{}, err
 	}
 	return preds[0], nil
 }
 
-func (b *baselineRunner) PredictBatch(_ context.Context, exs []*bench.Example) ([]bench.Prediction, error) {
+func (b *baselineRunner) PredictBatch(_ context.Context, exs []*bench.Example) ([]rundir.Prediction, error) {
 	hist := make([]baselines.Sequence, len(exs))
 	for i, ex := range exs {
 		seq, err := sequence(ex.Codes(), b.tax)
@@ -123,9 +124,9 @@ func (b *baselineRunner) PredictBatch(_ context.Context, exs []*bench.Example) (
 	ranked := baselines.PredictAll(b.model, hist, TopK)
 	perUser := float64(time.Since(start).Microseconds()) / 1000 / float64(max(1, len(exs)))
 	occ := b.tax.Occupations()
-	out := make([]bench.Prediction, len(exs))
+	out := make([]rundir.Prediction, len(exs))
 	for i, top := range ranked {
-		p := bench.Prediction{UserID: exs[i].UserID, LatencyMS: perUser, Mapping: onet.MethodExact.String()}
+		p := rundir.Prediction{UserID: exs[i].UserID, LatencyMS: perUser, Mapping: onet.MethodExact.String()}
 		if len(top) == 0 {
 			p.Mapping = onet.MethodNone.String()
 			p.Error = "the model ranked no occupation"

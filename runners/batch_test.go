@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/occbench/occbench/rundir"
 )
 
 // A run killed after submitting its batch resumes by collecting that
@@ -59,7 +61,7 @@ func TestBatchResumeCollectsSubmittedBatch(t *testing.T) {
 				t.Errorf("%d batches from %d uploads, want 1 from 1", created, uploads)
 			}
 			checkOnce(t, srv)
-			preds := readPreds(t, PredictionsPath(out, "b"))
+			preds := readPreds(t, rundir.PredictionsPath(out, "b"))
 			failed := 0
 			for _, ex := range exs {
 				p := preds[ex.UserID]
@@ -82,7 +84,7 @@ func TestBatchResumeCollectsSubmittedBatch(t *testing.T) {
 			if _, err := Run(context.Background(), s, Options{Resume: true, RetryErrors: true}); err != nil {
 				t.Fatal(err)
 			}
-			for u, p := range readPreds(t, PredictionsPath(out, "b")) {
+			for u, p := range readPreds(t, rundir.PredictionsPath(out, "b")) {
 				if p.Error != "" {
 					t.Errorf("%s still failed: %s", u, p.Error)
 				}
@@ -109,7 +111,7 @@ func TestBatchTwoModel(t *testing.T) {
 	if created, _ := srv.batchCounts(); created != 4 {
 		t.Errorf("%d batches, want 4", created)
 	}
-	preds := readPreds(t, PredictionsPath(out, "b"))
+	preds := readPreds(t, rundir.PredictionsPath(out, "b"))
 	for _, ex := range exs {
 		p := preds[ex.UserID]
 		if p.Code != ex.TargetCode || len(p.Calls) != 2 || p.Calls[0].Source != "batch" || p.Calls[1].Source != "batch" || !strings.Contains(p.Reason, "career moves") {
@@ -117,7 +119,7 @@ func TestBatchTwoModel(t *testing.T) {
 		}
 	}
 	checkOnce(t, srv)
-	man, _ := os.ReadFile(filepath.Join(out, ManifestFile))
+	man, _ := os.ReadFile(filepath.Join(out, rundir.ManifestFile))
 	if !strings.Contains(string(man), `"backend": "batch"`) {
 		t.Errorf("manifest: %s", man)
 	}

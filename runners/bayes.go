@@ -5,10 +5,11 @@ import (
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
+	"github.com/occbench/occbench/rundir"
 )
 
 func init() {
-	Register("bayes", 0, func(spec *bench.RunnerSpec) (Runner, any, error) {
+	Register("bayes", 0, func(spec *rundir.RunnerSpec) (Runner, any, error) {
 		var none struct{}
 		if err := spec.DecodeSettings(&none); err != nil {
 			return nil, nil, err
@@ -21,9 +22,9 @@ func init() {
 // synthetic data sets carry: the ceiling, scored like any other system.
 type bayesRunner struct{}
 
-func (bayesRunner) Predict(_ context.Context, ex *bench.Example) (bench.Prediction, error) {
+func (bayesRunner) Predict(_ context.Context, ex *bench.Example) (rundir.Prediction, error) {
 	if ex.BayesCode == "" {
-		return bench.Prediction{Mapping: onet.MethodNone.String(), Error: "the test set has no Bayes-optimal answer for this user (bayes_code)"}, nil
+		return rundir.Prediction{Mapping: onet.MethodNone.String(), Error: "the test set has no Bayes-optimal answer for this user (bayes_code)"}, nil
 	}
-	return bench.Prediction{Code: ex.BayesCode, Title: ex.BayesTitle, Mapping: onet.MethodExact.String()}, nil
+	return rundir.Prediction{Code: ex.BayesCode, Title: ex.BayesTitle, Mapping: onet.MethodExact.String()}, nil
 }

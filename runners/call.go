@@ -6,7 +6,7 @@ import (
 	"io"
 	"sync"
 
-	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/rundir"
 )
 
 // ModelConfig is the model of the commands that call one model outside a
@@ -55,7 +55,7 @@ func modelRunner(ctx context.Context, mc ModelConfig, runDir string, opts LLMOpt
 		return nil, err
 	}
 	r := &llmRunner{name: "model", s: &s, opts: opts.withDefaults(s.Concurrency)}
-	if err := r.Prepare(ctx, &Env{RunDir: runDir, CacheDir: bench.DefaultCacheDir(runDir)}); err != nil {
+	if err := r.Prepare(ctx, &Env{RunDir: runDir, CacheDir: rundir.DefaultCacheDir(runDir)}); err != nil {
 		return nil, err
 	}
 	return r, nil

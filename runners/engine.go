@@ -14,6 +14,7 @@ import (
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
 	"github.com/occbench/occbench/internal/pool"
+	"github.com/occbench/occbench/rundir"
 )
 
 // Options control a run. Zero values mean: the suite's out directory, every
@@ -32,22 +33,9 @@ type Options struct {
 	Version     string // occbench version for the manifest
 }
 
-// Run layout inside the run directory.
-const (
-	ManifestFile = "manifest.json"
-	ScoresFile   = "scores.json"
-	PredDir      = "predictions"
-	ModelDir     = "models"
-)
-
-// PredictionsPath is where a runner's predictions go in a run directory.
-func PredictionsPath(dir, runner string) string {
-	return filepath.Join(dir, PredDir, runner+".jsonl")
-}
-
 // Run runs the suite's runners over its test set and writes the run
 // directory: manifest.json, predictions/<runner>.jsonl, scores.json.
-func Run(ctx context.Context, s *bench.Suite, opts Options) (*Scores, error) {
+func Run(ctx context.Context, s *rundir.Suite, opts Options) (*rundir.Scores, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -89,7 +77,7 @@ func Run(ctx context.Context, s *bench.Suite, opts Options) (*Scores, error) {
 		TrainPath: s.Train,
 		Test:      test,
 		RunDir:    dir,
-		ModelDir:  filepath.Join(dir, ModelDir),
+		ModelDir:  filepath.Join(dir, rundir.ModelDir),
 		Seed:      s.Seed,
 		Retrain:   opts.Retrain,
 		Log:       opts.Stderr,
@@ -98,7 +86,7 @@ func Run(ctx context.Context, s *bench.Suite, opts Options) (*Scores, error) {
 		CacheDir:  s.Cache,
 	}
 	if env.CacheDir == "" {
-		env.CacheDir = bench.DefaultCacheDir(dir)
+		env.CacheDir = rundir.DefaultCacheDir(dir)
 	}
 	for i := range specs {
 		if v := specs[i].MissingEnv(); v != "" {
@@ -122,17 +110,17 @@ func Run(ctx context.Context, s *bench.Suite, opts Options) (*Scores, error) {
 			names = append(names, r.Name)
 		}
 	}
-	scores, err := ScoreRun(dir, test, names, ScoreOptions{Related: s.Metrics.Related, Bootstrap: s.Metrics.Bootstrap, Seed: s.Seed})
+	scores, err := rundir.ScoreRun(dir, test, names, scoreOptions(s))
 	if err != nil {
 		return nil, err
 	}
 	scores.Skipped = man.Skipped
-	if err := scores.Write(filepath.Join(dir, ScoresFile)); err != nil {
+	if err := scores.Write(filepath.Join(dir, rundir.ScoresFile)); err != nil {
 		return nil, err
 	}
 	end := opts.Now().UTC()
 	man.Finished = &end
-	if err := bench.WriteManifest(filepath.Join(dir, ManifestFile), man); err != nil {
+	if err := rundir.WriteManifest(filepath.Join(dir, rundir.ManifestFile), man); err != nil {
 		return nil, err
 	}
 	return scores, nil
@@ -141,32 +129,32 @@ func Run(ctx context.Context, s *bench.Suite, opts Options) (*Scores, error) {
 // prepareDir makes the run directory, refusing to mix a new run into an old
 // one unless told to resume or start afresh.
 func prepareDir(dir string, opts Options) error {
-	_, err := os.Stat(filepath.Join(dir, ManifestFile))
+	_, err := os.Stat(filepath.Join(dir, rundir.ManifestFile))
 	exists := err == nil
 	switch {
 	case opts.Resume && !exists:
-		return fmt.Errorf("--resume %s: no run there (no %s)", dir, ManifestFile)
+		return fmt.Errorf("--resume %s: no run there (no %s)", dir, rundir.ManifestFile)
 	case !opts.Resume && exists && !opts.Fresh:
 		return fmt.Errorf("%s already holds a run: --resume %s continues it, --fresh starts it over", dir, dir)
 	case opts.Fresh && exists:
-		for _, p := range []string{filepath.Join(dir, PredDir), filepath.Join(dir, ScoresFile), filepath.Join(dir, ManifestFile)} {
+		for _, p := range []string{filepath.Join(dir, rundir.PredDir), filepath.Join(dir, rundir.ScoresFile), filepath.Join(dir, rundir.ManifestFile)} {
 			if err := os.RemoveAll(p); err != nil {
 				return err
 			}
 		}
 	}
-	return os.MkdirAll(filepath.Join(dir, PredDir), 0o755)
+	return os.MkdirAll(filepath.Join(dir, rundir.PredDir), 0o755)
 }
 
 // openManifest starts a new manifest, or continues the one of a resumed run
 // after checking it ran over the same test set.
-func openManifest(dir string, s *bench.Suite, opts Options, users int) (*bench.Manifest, error) {
+func openManifest(dir string, s *rundir.Suite, opts Options, users int) (*rundir.Manifest, error) {
 	testSum, err := bench.FileSHA256(s.Test)
 	if err != nil {
 		return nil, err
 	}
 	if opts.Resume {
-		m, err := bench.ReadManifest(filepath.Join(dir, ManifestFile))
+		m, err := rundir.ReadManifest(filepath.Join(dir, rundir.ManifestFile))
 		if err != nil {
 			return nil, err
 		}
@@ -179,16 +167,16 @@ func openManifest(dir string, s *bench.Suite, opts Options, users int) (*bench.M
 		m.Finished = nil
 		return m, nil
 	}
-	m := &bench.Manifest{
+	m := &rundir.Manifest{
 		Occbench:  opts.Version,
 		GoVersion: runtime.Version(),
 		Platform:  fmt.Sprintf("%s/%s, %d CPUs", runtime.GOOS, runtime.GOARCH, runtime.NumCPU()),
 		Suite:     s.Name,
 		SuiteFile: opts.SuiteFile,
 		Seed:      s.Seed,
-		Datasets:  map[string]bench.Dataset{"test": {Path: s.Test, SHA256: testSum, Users: users}},
-		Protocol:  protocol(s, users),
-		Runners:   map[string]*bench.RunnerManifest{},
+		Datasets:  map[string]rundir.Dataset{"test": {Path: s.Test, SHA256: testSum, Users: users}},
+		Protocol:  scoreOptions(s).Protocol(users),
+		Runners:   map[string]*rundir.RunnerManifest{},
 		Started:   opts.Now().UTC(),
 		Limit:     opts.Limit,
 	}
@@ -200,19 +188,9 @@ func openManifest(dir string, s *bench.Suite, opts Options, users int) (*bench.M
 		if err != nil {
 			return nil, err
 		}
-		m.Datasets["train"] = bench.Dataset{Path: s.Train, SHA256: sum}
+		m.Datasets["train"] = rundir.Dataset{Path: s.Train, SHA256: sum}
 	}
-	return m, bench.WriteManifest(filepath.Join(dir, ManifestFile), m)
-}
-
-func protocol(s *bench.Suite, users int) bench.Protocol {
-	return bench.Protocol{
-		EM:        "code",
-		Related:   s.Metrics.Related,
-		Ranking:   "full catalogue of 1,016 occupations, history not excluded, ties to the lower code",
-		Bootstrap: s.Metrics.Bootstrap,
-		TestUsers: users,
-	}
+	return m, rundir.WriteManifest(filepath.Join(dir, rundir.ManifestFile), m)
 }
 
 func moduleVersion() string {
@@ -224,7 +202,7 @@ func moduleVersion() string {
 
 // runnersOf lists, in suite order, the runners a manifest says ran or were
 // skipped.
-func runnersOf(s *bench.Suite, m *bench.Manifest) []string {
+func runnersOf(s *rundir.Suite, m *rundir.Manifest) []string {
 	var names []string
 	for _, r := range s.Runners {
 		_, ran := m.Runners[r.Name]
@@ -241,24 +219,24 @@ type concurrent interface{ Concurrency() int }
 
 // runOne prepares one runner and predicts every test user it has not
 // recorded yet, appending each prediction to its file as soon as it is done.
-func runOne(ctx context.Context, spec *bench.RunnerSpec, env *Env, man *bench.Manifest, dir string, opts Options) error {
+func runOne(ctx context.Context, spec *rundir.RunnerSpec, env *Env, man *rundir.Manifest, dir string, opts Options) error {
 	r, settings, err := New(spec)
 	if err != nil {
 		return err
 	}
 	start := opts.Now().UTC()
-	rm := &bench.RunnerManifest{Kind: spec.Kind, Display: spec.Display, Category: spec.Category, Paper: spec.Paper, Settings: settings, Started: &start}
+	rm := &rundir.RunnerManifest{Kind: spec.Kind, Display: spec.Display, Category: spec.Category, Paper: spec.Paper, Settings: settings, Started: &start}
 	if old, ok := man.Runners[spec.Name]; ok && opts.Resume {
 		rm.Info, rm.Started, rm.Finished = old.Info, old.Started, old.Finished
 	}
 	man.Runners[spec.Name] = rm
-	path := PredictionsPath(dir, spec.Name)
+	path := rundir.PredictionsPath(dir, spec.Name)
 	if opts.RetryErrors {
 		if err := dropErrors(path); err != nil {
 			return err
 		}
 	}
-	done, err := bench.ReadPredictions(path)
+	done, err := rundir.ReadPredictions(path)
 	if err != nil {
 		return err
 	}
@@ -285,7 +263,7 @@ func runOne(ctx context.Context, spec *bench.RunnerSpec, env *Env, man *bench.Ma
 	if d, ok := r.(Describer); ok {
 		rm.Info = d.Describe()
 	}
-	w, err := bench.AppendPredictions(path)
+	w, err := rundir.AppendPredictions(path)
 	if err != nil {
 		return err
 	}
@@ -314,12 +292,12 @@ func runOne(ctx context.Context, spec *bench.RunnerSpec, env *Env, man *bench.Ma
 	}
 	end := opts.Now().UTC()
 	rm.Finished = &end
-	return bench.WriteManifest(filepath.Join(dir, ManifestFile), man)
+	return rundir.WriteManifest(filepath.Join(dir, rundir.ManifestFile), man)
 }
 
 // predictBatch predicts in chunks so that progress moves and a killed run
 // keeps the chunks already written.
-func predictBatch(ctx context.Context, r BatchRunner, name string, todo []*bench.Example, chunk int, w *bench.PredictionWriter, prog *Progress) error {
+func predictBatch(ctx context.Context, r BatchRunner, name string, todo []*bench.Example, chunk int, w *rundir.PredictionWriter, prog *Progress) error {
 	for lo := 0; lo < len(todo); lo += chunk {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -349,7 +327,7 @@ func predictBatch(ctx context.Context, r BatchRunner, name string, todo []*bench
 
 // predictPool runs Predict on n workers. The first fatal error cancels the
 // others; per-sample failures are recorded and the run goes on.
-func predictPool(ctx context.Context, r Runner, name string, todo []*bench.Example, n int, w *bench.PredictionWriter, prog *Progress) error {
+func predictPool(ctx context.Context, r Runner, name string, todo []*bench.Example, n int, w *rundir.PredictionWriter, prog *Progress) error {
 	return pool.Each(ctx, todo, n, func(ctx context.Context, ex *bench.Example) error {
 		prog.Started()
 		p, err := r.Predict(ctx, ex)
@@ -372,8 +350,8 @@ func dropErrors(path string) error {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
-	var keep []bench.Prediction
-	err := bench.EachPrediction(path, func(p *bench.Prediction) error {
+	var keep []rundir.Prediction
+	err := rundir.EachPrediction(path, func(p *rundir.Prediction) error {
 		if p.Error == "" {
 			keep = append(keep, *p)
 		}
@@ -382,5 +360,10 @@ func dropErrors(path string) error {
 	if err != nil {
 		return err
 	}
-	return bench.RewritePredictions(path, keep)
+	return rundir.RewritePredictions(path, keep)
+}
+
+// scoreOptions are the suite's scoring settings.
+func scoreOptions(s *rundir.Suite) rundir.ScoreOptions {
+	return rundir.ScoreOptions{Related: s.Metrics.Related, Bootstrap: s.Metrics.Bootstrap, Seed: s.Seed}
 }

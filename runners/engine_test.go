@@ -16,6 +16,7 @@ import (
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
 	"github.com/occbench/occbench/metrics"
+	"github.com/occbench/occbench/rundir"
 )
 
 // fakeSettings configure the test-only "fake" runner kind.
@@ -40,7 +41,7 @@ type fakeRunner struct {
 var fakeCalls sync.Map
 
 func init() {
-	Register("fake", 4, func(spec *bench.RunnerSpec) (Runner, any, error) {
+	Register("fake", 4, func(spec *rundir.RunnerSpec) (Runner, any, error) {
 		s := &fakeSettings{}
 		if err := spec.DecodeSettings(s); err != nil {
 			return nil, nil, err
@@ -51,17 +52,17 @@ func init() {
 
 func (f *fakeRunner) Concurrency() int { return f.s.Workers }
 
-func (f *fakeRunner) Predict(ctx context.Context, ex *bench.Example) (bench.Prediction, error) {
+func (f *fakeRunner) Predict(ctx context.Context, ex *bench.Example) (rundir.Prediction, error) {
 	n := f.calls.Add(1)
 	if f.s.StopAfter > 0 && n > int64(f.s.StopAfter) {
-		return bench.Prediction{}, errors.New("killed")
+		return rundir.Prediction{}, errors.New("killed")
 	}
 	v, _ := f.seen.LoadOrStore(ex.UserID, new(atomic.Int64))
 	v.(*atomic.Int64).Add(1)
 	var idx int
 	fmt.Sscanf(ex.UserID, "u%d", &idx)
 	if f.s.FailEvery > 0 && idx%f.s.FailEvery == 0 {
-		return bench.Prediction{Error: "HTTP 500"}, nil
+		return rundir.Prediction{Error: "HTTP 500"}, nil
 	}
 	// Right for even users, a related occupation for odd ones.
 	code := ex.TargetCode
@@ -69,7 +70,7 @@ func (f *fakeRunner) Predict(ctx context.Context, ex *bench.Example) (bench.Pred
 		code = onet.Default().RelatedCodes(code, 1)[0]
 	}
 	o, _ := onet.Default().ByCode(code)
-	return bench.Prediction{Code: o.Code, Title: o.Title, Answer: o.Title, Mapping: "exact", LatencyMS: 1}, nil
+	return rundir.Prediction{Code: o.Code, Title: o.Title, Answer: o.Title, Mapping: "exact", LatencyMS: 1}, nil
 }
 
 // testSet writes n test users whose target has a related list.
@@ -91,9 +92,9 @@ func testSet(t *testing.T, dir string, n int) string {
 	return path
 }
 
-func suite(t *testing.T, test, out, runners string) *bench.Suite {
+func suite(t *testing.T, test, out, runners string) *rundir.Suite {
 	t.Helper()
-	s, err := bench.ParseSuite([]byte(fmt.Sprintf("name: t\ntest: %s\nout: %s\nmetrics: {bootstrap: 200}\nrunners:\n%s", test, out, runners)))
+	s, err := rundir.ParseSuite([]byte(fmt.Sprintf("name: t\ntest: %s\nout: %s\nmetrics: {bootstrap: 200}\nrunners:\n%s", test, out, runners)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +105,7 @@ func suite(t *testing.T, test, out, runners string) *bench.Suite {
 func recordsPerUser(t *testing.T, path string) map[string]int {
 	t.Helper()
 	out := map[string]int{}
-	err := bench.EachPrediction(path, func(p *bench.Prediction) error {
+	err := rundir.EachPrediction(path, func(p *rundir.Prediction) error {
 		out[p.UserID]++
 		return nil
 	})
@@ -123,7 +124,7 @@ func TestRunScoresAndRecordsOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"a", "b"} {
-		counts := recordsPerUser(t, PredictionsPath(out, name))
+		counts := recordsPerUser(t, rundir.PredictionsPath(out, name))
 		if len(counts) != 40 {
 			t.Errorf("%s: %d users recorded, want 40", name, len(counts))
 		}
@@ -144,12 +145,12 @@ func TestRunScoresAndRecordsOnce(t *testing.T) {
 	if b.Errors != metrics.Num(0.25) || b.EM != metrics.Num(0.25) {
 		t.Errorf("b: error rate %v, EM %v", b.Errors, b.EM)
 	}
-	var onDisk Scores
-	raw, _ := os.ReadFile(filepath.Join(out, ScoresFile))
+	var onDisk rundir.Scores
+	raw, _ := os.ReadFile(filepath.Join(out, rundir.ScoresFile))
 	if err := json.Unmarshal(raw, &onDisk); err != nil || onDisk.Runners["a"].EM != metrics.Num(0.5) {
 		t.Errorf("scores.json: %v %s", err, raw)
 	}
-	if _, err := bench.ReadManifest(filepath.Join(out, ManifestFile)); err != nil {
+	if _, err := rundir.ReadManifest(filepath.Join(out, rundir.ManifestFile)); err != nil {
 		t.Error(err)
 	}
 }
@@ -163,7 +164,7 @@ func TestRunResumeSkipsRecordedUsers(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "killed") {
 		t.Fatalf("first run: %v", err)
 	}
-	if got := len(recordsPerUser(t, PredictionsPath(out, "a"))); got != 20 {
+	if got := len(recordsPerUser(t, rundir.PredictionsPath(out, "a"))); got != 20 {
 		t.Fatalf("the killed run kept %d records, want 20", got)
 	}
 	// A second start without --resume must refuse to mix runs.
@@ -174,7 +175,7 @@ func TestRunResumeSkipsRecordedUsers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	counts := recordsPerUser(t, PredictionsPath(out, "a"))
+	counts := recordsPerUser(t, rundir.PredictionsPath(out, "a"))
 	if len(counts) != 50 {
 		t.Fatalf("after resume %d users recorded", len(counts))
 	}
@@ -200,7 +201,7 @@ func TestRunRetryErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for u, n := range recordsPerUser(t, PredictionsPath(out, "a")) {
+	for u, n := range recordsPerUser(t, rundir.PredictionsPath(out, "a")) {
 		if n != 1 {
 			t.Errorf("user %s has %d records after --retry-errors", u, n)
 		}
@@ -218,13 +219,13 @@ func TestResumeCutsPartialLine(t *testing.T) {
 		t.Fatal("want the stop")
 	}
 	// A process killed in the middle of a write leaves half a line.
-	f, _ := os.OpenFile(PredictionsPath(out, "a"), os.O_APPEND|os.O_WRONLY, 0)
+	f, _ := os.OpenFile(rundir.PredictionsPath(out, "a"), os.O_APPEND|os.O_WRONLY, 0)
 	f.WriteString(`{"user_id":"u009","runner":"a","co`)
 	f.Close()
 	if _, err := Run(context.Background(), suite(t, test, out, "  - {name: a, kind: fake}\n"), Options{Resume: true}); err != nil {
 		t.Fatal(err)
 	}
-	counts := recordsPerUser(t, PredictionsPath(out, "a"))
+	counts := recordsPerUser(t, rundir.PredictionsPath(out, "a"))
 	if len(counts) != 10 || counts["u009"] != 1 {
 		t.Errorf("records after resume: %v", counts)
 	}
@@ -269,13 +270,13 @@ func TestSuiteErrors(t *testing.T) {
 		{"related", "name: x\ntest: t\nmetrics: {related: 30}\nrunners: [{name: a, kind: last}]", "metrics.related 30"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := bench.ParseSuite([]byte(tc.yaml))
+			_, err := rundir.ParseSuite([]byte(tc.yaml))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %v, want %q", err, tc.want)
 			}
 		})
 	}
-	s, err := bench.ParseSuite([]byte("name: x\ntest: t\nrunners:\n  - name: m\n    kind: markov\n    ordr: 2\n  - {name: z, kind: nosuch}\n"))
+	s, err := rundir.ParseSuite([]byte("name: x\ntest: t\nrunners:\n  - name: m\n    kind: markov\n    ordr: 2\n  - {name: z, kind: nosuch}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,7 +302,7 @@ func TestRunSkipsRunnersWithoutTheirEnvironment(t *testing.T) {
 	if _, ok := scores.Runners["b"]; ok || len(scores.Runners) != 1 {
 		t.Errorf("scored %v, want only a", scores.Order)
 	}
-	m, err := bench.ReadManifest(filepath.Join(out, ManifestFile))
+	m, err := rundir.ReadManifest(filepath.Join(out, rundir.ManifestFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -330,7 +331,7 @@ func TestResumeContinuesTheRunnersOfTheRun(t *testing.T) {
 }
 
 func TestBayesRunner(t *testing.T) {
-	r, _, err := New(&bench.RunnerSpec{Name: "b", Kind: "bayes"})
+	r, _, err := New(&rundir.RunnerSpec{Name: "b", Kind: "bayes"})
 	if err != nil {
 		t.Fatal(err)
 	}

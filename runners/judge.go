@@ -16,6 +16,7 @@ import (
 	"github.com/occbench/occbench/internal/jsonl"
 	"github.com/occbench/occbench/internal/pool"
 	"github.com/occbench/occbench/metrics"
+	"github.com/occbench/occbench/rundir"
 )
 
 // DefaultJudge are the judge's defaults: greedy decoding, the paper's
@@ -281,7 +282,7 @@ func JudgeItemsFromPredictions(path string, exs []*bench.Example) ([]JudgeItem, 
 	for _, ex := range exs {
 		byID[ex.UserID] = ex
 	}
-	preds, err := bench.ReadPredictions(path)
+	preds, err := rundir.ReadPredictions(path)
 	if err != nil {
 		return nil, err
 	}

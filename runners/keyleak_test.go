@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/occbench/occbench/rundir"
 )
 
 // The API key is sent to the server and written nowhere: not in the
@@ -51,7 +53,7 @@ func TestAPIKeyNeverWritten(t *testing.T) {
 	// The key did reach the server: it answers nothing without it.
 	var redacted, answered int
 	for _, name := range []string{"chat", "two", "batch"} {
-		for _, p := range readPreds(t, PredictionsPath(out, name)) {
+		for _, p := range readPreds(t, rundir.PredictionsPath(out, name)) {
 			if strings.Contains(p.Error+p.Reason+p.Raw, "[redacted]") {
 				redacted++
 			}
@@ -80,7 +82,7 @@ func TestAPIKeyNeverWritten(t *testing.T) {
 			return nil
 		})
 	}
-	man, _ := os.ReadFile(filepath.Join(out, ManifestFile))
+	man, _ := os.ReadFile(filepath.Join(out, rundir.ManifestFile))
 	if !bytes.Contains(man, []byte(`"api_key_env": "OCCBENCH_TEST_API_KEY"`)) {
 		t.Errorf("the manifest does not name the key's variable:\n%s", man)
 	}

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/rundir"
 )
 
 // TestMain lets the test binary act as an occbench run in a child process,
@@ -26,7 +26,7 @@ func TestMain(m *testing.M) {
 }
 
 func childRun(path string, resume bool) int {
-	s, err := bench.LoadSuite(path)
+	s, err := rundir.LoadSuite(path)
 	if err == nil {
 		_, err = Run(context.Background(), s, Options{Resume: resume, Stderr: os.Stderr})
 	}
@@ -87,7 +87,7 @@ func TestKillResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd.Wait()
-	killed := countLines(t, PredictionsPath(out, "m"))
+	killed := countLines(t, rundir.PredictionsPath(out, "m"))
 	if killed >= users {
 		t.Fatalf("the killed run recorded all %d users", killed)
 	}
@@ -104,7 +104,7 @@ func TestKillResume(t *testing.T) {
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("resume: %v\n%s", err, stderr)
 	}
-	resumed := readPreds(t, PredictionsPath(out, "m"))
+	resumed := readPreds(t, rundir.PredictionsPath(out, "m"))
 	if len(resumed) != users {
 		t.Fatalf("%d users after resume, want %d", len(resumed), users)
 	}
@@ -120,7 +120,7 @@ func TestKillResume(t *testing.T) {
 	if _, err := Run(context.Background(), llmSuite(t, test, refOut, filepath.Join(dir, "cache-ref"), fmt.Sprintf(entry, ref.URL())), Options{}); err != nil {
 		t.Fatal(err)
 	}
-	want := readPreds(t, PredictionsPath(refOut, "m"))
+	want := readPreds(t, rundir.PredictionsPath(refOut, "m"))
 	for u, w := range want {
 		g := resumed[u]
 		if g.Code != w.Code || g.Title != w.Title || g.Mapping != w.Mapping || g.Answer != w.Answer || g.Parse != w.Parse ||

@@ -14,8 +14,8 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
+	"github.com/occbench/occbench/rundir"
 )
 
 func init() {
@@ -158,7 +158,7 @@ func (o LLMOptions) withDefaults(concurrency int) LLMOptions {
 // NewLLMFactory makes the factory of the llm kind with the given side
 // effects.
 func NewLLMFactory(opts LLMOptions) Factory {
-	return func(spec *bench.RunnerSpec) (Runner, any, error) {
+	return func(spec *rundir.RunnerSpec) (Runner, any, error) {
 		s, err := decodeLLM(spec)
 		if err != nil {
 			return nil, nil, err
@@ -177,7 +177,7 @@ func NewLLMFactory(opts LLMOptions) Factory {
 // decodeLLM reads a suite entry over the defaults. The reasoner entry is
 // decoded a second time over a copy of the predictor's settings, so that
 // it inherits what it does not set.
-func decodeLLM(spec *bench.RunnerSpec) (*LLMSettings, error) {
+func decodeLLM(spec *rundir.RunnerSpec) (*LLMSettings, error) {
 	s := DefaultLLM
 	s.Decoding = DefaultLLM.Decoding.clone()
 	if err := spec.DecodeSettings(&s); err != nil {
@@ -214,7 +214,7 @@ func decodeLLM(spec *bench.RunnerSpec) (*LLMSettings, error) {
 }
 
 // settingsNode is the value of key in a runner's settings.
-func settingsNode(spec *bench.RunnerSpec, key string) *yaml.Node {
+func settingsNode(spec *rundir.RunnerSpec, key string) *yaml.Node {
 	c := spec.Settings.Content
 	for i := 0; i+1 < len(c); i += 2 {
 		if c[i].Value == key {
@@ -326,7 +326,7 @@ type endpointClient struct {
 	client *openai.Client
 }
 
-func newLLMRunner(spec *bench.RunnerSpec, s *LLMSettings, opts LLMOptions) (*llmRunner, error) {
+func newLLMRunner(spec *rundir.RunnerSpec, s *LLMSettings, opts LLMOptions) (*llmRunner, error) {
 	r := &llmRunner{name: spec.Name, s: s, opts: opts}
 	var err error
 	switch s.Mode {
@@ -375,7 +375,7 @@ func (r *llmRunner) Prepare(_ context.Context, env *Env) error {
 	}
 	dir := env.CacheDir
 	if dir == "" {
-		dir = bench.DefaultCacheDir(env.RunDir)
+		dir = rundir.DefaultCacheDir(env.RunDir)
 	}
 	var err error
 	if r.cache, err = OpenCache(dir); err != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/occbench/occbench/bench/onet"
+	"github.com/occbench/occbench/rundir"
 )
 
 // BenchmarkLLMRun runs the llm runner through the engine (occbench run)
@@ -75,7 +76,7 @@ func benchLLMRun(b *testing.B, users, concurrency int, latency time.Duration) {
 		stop()
 		runtime.ReadMemStats(&ms)
 		alloc += ms.TotalAlloc - allocBefore
-		if n := len(readPreds(b, PredictionsPath(out, "m"))); n != users {
+		if n := len(readPreds(b, rundir.PredictionsPath(out, "m"))); n != users {
 			b.Fatalf("%d records, want %d", n, users)
 		}
 	}

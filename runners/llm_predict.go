@@ -7,10 +7,11 @@ import (
 	"time"
 
 	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/rundir"
 )
 
 // Predict asks the endpoint for one user's next occupation.
-func (r *llmRunner) Predict(ctx context.Context, ex *bench.Example) (bench.Prediction, error) {
+func (r *llmRunner) Predict(ctx context.Context, ex *bench.Example) (rundir.Prediction, error) {
 	return r.predict(ctx, ex, r.complete)
 }
 
@@ -20,8 +21,8 @@ var errDeferred = errors.New("deferred to a batch")
 // predict runs the mode's calls for one user through call and builds the
 // record. Only fatal errors (and errDeferred) are returned; a failed call
 // is recorded in the prediction.
-func (r *llmRunner) predict(ctx context.Context, ex *bench.Example, call caller) (bench.Prediction, error) {
-	p := bench.Prediction{Attempt: r.s.Attempt}
+func (r *llmRunner) predict(ctx context.Context, ex *bench.Example, call caller) (rundir.Prediction, error) {
+	p := rundir.Prediction{Attempt: r.s.Attempt}
 	hist, err := SerializeHistory(ex, r.s.HistoryFormat)
 	if err != nil {
 		p.Error, p.Mapping = err.Error(), "none"
@@ -74,7 +75,7 @@ func (r *llmRunner) newCall(ex *bench.Example, role string, ec *endpointClient, 
 	}, nil
 }
 
-func (r *llmRunner) failed(p bench.Prediction, role string, err error) (bench.Prediction, error) {
+func (r *llmRunner) failed(p rundir.Prediction, role string, err error) (rundir.Prediction, error) {
 	p.Error, p.Mapping = fmt.Sprintf("%s: %v", role, err), "none"
 	return p, nil
 }
@@ -82,12 +83,12 @@ func (r *llmRunner) failed(p bench.Prediction, role string, err error) (bench.Pr
 // record adds a call to the prediction: its key, tokens and latency, and
 // its error. ok is false when the prediction is finished (the call failed)
 // or must not be written (err is fatal or errDeferred).
-func (r *llmRunner) record(p *bench.Prediction, c *chatCall, res *chatResult, err error, keepRaw bool) (ok bool, _ error) {
+func (r *llmRunner) record(p *rundir.Prediction, c *chatCall, res *chatResult, err error, keepRaw bool) (ok bool, _ error) {
 	var ce *callError
 	if err != nil && !errors.As(err, &ce) {
 		return false, err
 	}
-	call := bench.Call{Role: c.role, Model: c.req.Model, CacheKey: c.key}
+	call := rundir.Call{Role: c.role, Model: c.req.Model, CacheKey: c.key}
 	p.CacheKey = c.key
 	if ce != nil {
 		call.Error, call.Tries = ce.msg, ce.tries
@@ -123,7 +124,7 @@ func reasoningOf(c chatChoice) string {
 // choices the answer is the occupation most choices map to (ties to the
 // earlier choice), Ranked lists the occupations by votes and Scores holds
 // their vote shares; the record keeps the winning choice's text.
-func (r *llmRunner) answer(p *bench.Prediction, res *chatResult) {
+func (r *llmRunner) answer(p *rundir.Prediction, res *chatResult) {
 	type vote struct {
 		code  string
 		n     int

@@ -13,6 +13,7 @@ import (
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
 	"github.com/occbench/occbench/metrics"
+	"github.com/occbench/occbench/rundir"
 )
 
 // fastSleep replaces backoff waits in the "llm-fast" kind: it records each
@@ -73,9 +74,9 @@ func llmTestSet(t testing.TB, dir string, n int) (string, []*bench.Example) {
 
 // llmSuite is a suite over test with the given runner entries (YAML list
 // items), writing to out and caching in cache.
-func llmSuite(t testing.TB, test, out, cache, runners string) *bench.Suite {
+func llmSuite(t testing.TB, test, out, cache, runners string) *rundir.Suite {
 	t.Helper()
-	s, err := bench.ParseSuite([]byte(fmt.Sprintf("name: t\ntest: %s\nout: %s\ncache: %s\nmetrics: {bootstrap: 10}\nrunners:\n%s", test, out, cache, runners)))
+	s, err := rundir.ParseSuite([]byte(fmt.Sprintf("name: t\ntest: %s\nout: %s\ncache: %s\nmetrics: {bootstrap: 10}\nrunners:\n%s", test, out, cache, runners)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,10 +84,10 @@ func llmSuite(t testing.TB, test, out, cache, runners string) *bench.Suite {
 }
 
 // readPreds reads a predictions file, failing on a user recorded twice.
-func readPreds(t testing.TB, path string) map[string]bench.Prediction {
+func readPreds(t testing.TB, path string) map[string]rundir.Prediction {
 	t.Helper()
-	out := map[string]bench.Prediction{}
-	err := bench.EachPrediction(path, func(p *bench.Prediction) error {
+	out := map[string]rundir.Prediction{}
+	err := rundir.EachPrediction(path, func(p *rundir.Prediction) error {
 		if _, dup := out[p.UserID]; dup {
 			t.Errorf("%s: user %s recorded twice", path, p.UserID)
 		}
@@ -123,7 +124,7 @@ func TestLLMModesAgainstServer(t *testing.T) {
 			if _, err := Run(context.Background(), s, Options{}); err != nil {
 				t.Fatal(err)
 			}
-			preds := readPreds(t, PredictionsPath(out, "m"))
+			preds := readPreds(t, rundir.PredictionsPath(out, "m"))
 			if len(preds) != users {
 				t.Fatalf("%d users recorded, want %d", len(preds), users)
 			}
@@ -162,7 +163,7 @@ func TestLLMModesAgainstServer(t *testing.T) {
 					t.Errorf("no answer parsed as %s: %v", k, parses)
 				}
 			}
-			man, err := bench.ReadManifest(filepath.Join(out, ManifestFile))
+			man, err := rundir.ReadManifest(filepath.Join(out, rundir.ManifestFile))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -195,7 +196,7 @@ func TestLLMRetryAfterAndExhaustion(t *testing.T) {
 		if _, err := Run(context.Background(), s, Options{}); err != nil {
 			t.Fatal(err)
 		}
-		for u, p := range readPreds(t, PredictionsPath(out, "m")) {
+		for u, p := range readPreds(t, rundir.PredictionsPath(out, "m")) {
 			if p.Error != "" || p.Calls[0].Tries != 3 {
 				t.Errorf("%s: error %q after %d tries", u, p.Error, p.Calls[0].Tries)
 			}
@@ -220,7 +221,7 @@ func TestLLMRetryAfterAndExhaustion(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		preds := readPreds(t, PredictionsPath(out, "m"))
+		preds := readPreds(t, rundir.PredictionsPath(out, "m"))
 		for u, p := range preds {
 			if !strings.Contains(p.Error, "HTTP 503") || !strings.Contains(p.Error, "after 3 tries") || p.Mapping != "none" {
 				t.Errorf("%s: error %q mapping %q", u, p.Error, p.Mapping)
@@ -239,7 +240,7 @@ func TestLLMRetryAfterAndExhaustion(t *testing.T) {
 		if _, err := Run(context.Background(), s, Options{Resume: true, RetryErrors: true}); err != nil {
 			t.Fatal(err)
 		}
-		for u, p := range readPreds(t, PredictionsPath(out, "m")) {
+		for u, p := range readPreds(t, rundir.PredictionsPath(out, "m")) {
 			if p.Error != "" || p.Code == "" {
 				t.Errorf("%s after --retry-errors: %+v", u, p)
 			}
@@ -266,7 +267,7 @@ func TestLLMRequestDeadline(t *testing.T) {
 	if el := time.Since(start); el > 5*time.Second {
 		t.Errorf("a hanging server held the run for %v", el)
 	}
-	preds := readPreds(t, PredictionsPath(out, "m"))
+	preds := readPreds(t, rundir.PredictionsPath(out, "m"))
 	for _, ex := range exs {
 		if p := preds[ex.UserID]; p.Error != "" || p.Code != ex.TargetCode || p.Calls[0].Tries != 2 {
 			t.Errorf("%s: %+v", ex.UserID, p)
@@ -320,7 +321,7 @@ func TestLLMSendsSamplingSettings(t *testing.T) {
 		}
 	}
 	// n: 3 — choices 0 and 2 agree, so they win the vote; Ranked holds both codes.
-	for u, p := range readPreds(t, PredictionsPath(out, "m")) {
+	for u, p := range readPreds(t, rundir.PredictionsPath(out, "m")) {
 		if len(p.Ranked) != 2 || p.Ranked[0] != p.Code || p.Scores[0] < 0.66 || p.Scores[0] > 0.67 {
 			t.Errorf("%s: vote %v %v code %s", u, p.Ranked, p.Scores, p.Code)
 		}
@@ -331,7 +332,7 @@ func TestCacheKeyCoversEverySetting(t *testing.T) {
 	ex := &bench.Example{UserID: "u1", History: []bench.Record{{Kind: bench.Job, Title: "Dev", Occupation: "Software Developers", Start: bench.DateOf(2020, 1, 1)}}}
 	key := func(t *testing.T, extra string) string {
 		t.Helper()
-		s, err := bench.ParseSuite([]byte("name: k\ntest: t\nrunners:\n  - name: m\n    kind: llm\n    mode: joint\n    endpoint: {base_url: 'http://h/v1', model: m, api_key_env: K}\n" + extra))
+		s, err := rundir.ParseSuite([]byte("name: k\ntest: t\nrunners:\n  - name: m\n    kind: llm\n    mode: joint\n    endpoint: {base_url: 'http://h/v1', model: m, api_key_env: K}\n" + extra))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -404,7 +405,7 @@ func TestCacheServesRerun(t *testing.T) {
 		t.Fatal(err)
 	}
 	sent := len(srv.requests())
-	first := readPreds(t, PredictionsPath(filepath.Join(dir, "a"), "m"))
+	first := readPreds(t, rundir.PredictionsPath(filepath.Join(dir, "a"), "m"))
 	// A new run directory over the same cache sends nothing.
 	if _, err := Run(context.Background(), llmSuite(t, test, filepath.Join(dir, "b"), cache, entry), Options{}); err != nil {
 		t.Fatal(err)
@@ -412,13 +413,13 @@ func TestCacheServesRerun(t *testing.T) {
 	if n := len(srv.requests()); n != sent {
 		t.Errorf("the rerun sent %d requests", n-sent)
 	}
-	for u, p := range readPreds(t, PredictionsPath(filepath.Join(dir, "b"), "m")) {
+	for u, p := range readPreds(t, rundir.PredictionsPath(filepath.Join(dir, "b"), "m")) {
 		if p.Calls[0].Source != "cache" || p.Calls[1].Source != "cache" || p.Raw != first[u].Raw || p.CacheKey != first[u].CacheKey {
 			t.Errorf("%s: rerun record differs: %+v", u, p)
 		}
 	}
 	// The default cache sits beside the run directory.
-	if got := bench.DefaultCacheDir(filepath.Join(dir, "runs", "r1")); got != filepath.Join(dir, "runs", ".occbench-cache") {
+	if got := rundir.DefaultCacheDir(filepath.Join(dir, "runs", "r1")); got != filepath.Join(dir, "runs", ".occbench-cache") {
 		t.Errorf("default cache %s", got)
 	}
 }
@@ -441,7 +442,7 @@ func TestLLMSettingsErrors(t *testing.T) {
 		{"o-series", "endpoint: {base_url: 'http://h/v1', model: o3-mini}", "max_completion_tokens"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s, err := bench.ParseSuite([]byte("name: x\ntest: t\nrunners:\n  - {name: m, kind: llm, " + tc.entry + "}\n"))
+			s, err := rundir.ParseSuite([]byte("name: x\ntest: t\nrunners:\n  - {name: m, kind: llm, " + tc.entry + "}\n"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -452,7 +453,7 @@ func TestLLMSettingsErrors(t *testing.T) {
 		})
 	}
 	// The reasoner inherits what it does not set, and never shares the predictor's values.
-	s, _ := bench.ParseSuite([]byte("name: x\ntest: t\nrunners:\n  - {name: m, kind: llm, mode: two-model, n: 3, temperature: 0.5, endpoint: {base_url: 'http://h/v1', model: pred, api_key_env: K}, reasoner: {endpoint: {model: reas}, temperature: 0}}\n"))
+	s, _ := rundir.ParseSuite([]byte("name: x\ntest: t\nrunners:\n  - {name: m, kind: llm, mode: two-model, n: 3, temperature: 0.5, endpoint: {base_url: 'http://h/v1', model: pred, api_key_env: K}, reasoner: {endpoint: {model: reas}, temperature: 0}}\n"))
 	_, set, err := New(&s.Runners[0])
 	if err != nil {
 		t.Fatal(err)
@@ -477,7 +478,7 @@ func TestAPIKeyMissingFromEnv(t *testing.T) {
 
 // The README's example suite parses and builds every runner.
 func TestExampleSuite(t *testing.T) {
-	s, err := bench.LoadSuite(filepath.Join("..", "testdata", "suites", "llm.yaml"))
+	s, err := rundir.LoadSuite(filepath.Join("..", "testdata", "suites", "llm.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,10 +14,10 @@ import (
 	"time"
 
 	"github.com/occbench/occbench/baselines"
-	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
 	"github.com/occbench/occbench/internal/safefile"
 	"github.com/occbench/occbench/metrics"
+	"github.com/occbench/occbench/rundir"
 )
 
 func init() {
@@ -74,7 +74,7 @@ func trainBERT4Rec(ctx context.Context, tax *onet.Taxonomy, train, valid []basel
 // other than valid_frac and transductive are the model's config, decoded
 // strictly over the defaults.
 func newNeural[C any](kind string, defaults C, train trainFunc[C]) Factory {
-	return func(spec *bench.RunnerSpec) (Runner, any, error) {
+	return func(spec *rundir.RunnerSpec) (Runner, any, error) {
 		var raw map[string]any
 		if err := spec.DecodeSettings(&raw); err != nil {
 			return nil, nil, err

@@ -10,8 +10,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/synth"
+	"github.com/occbench/occbench/rundir"
 )
 
 // TestNeuralRunners trains a small SASRec and BERT4Rec on a small
@@ -29,9 +29,9 @@ func TestNeuralRunners(t *testing.T) {
 	text := fmt.Sprintf("name: t\ntrain: %s\ntest: %s\nout: %s\nmetrics: {bootstrap: 50}\nrunners:\n"+
 		"  - {name: s, kind: sasrec, %s}\n  - {name: b, kind: bert4rec, %s}\n",
 		filepath.Join(dir, "train.arrow"), filepath.Join(dir, "test.arrow"), out, small, small)
-	run := func() (*bench.Manifest, *Scores) {
+	run := func() (*rundir.Manifest, *rundir.Scores) {
 		t.Helper()
-		s, err := bench.ParseSuite([]byte(text))
+		s, err := rundir.ParseSuite([]byte(text))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -39,7 +39,7 @@ func TestNeuralRunners(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m, err := bench.ReadManifest(filepath.Join(out, ManifestFile))
+		m, err := rundir.ReadManifest(filepath.Join(out, rundir.ManifestFile))
 		if err != nil {
 			t.Fatal(err)
 		}

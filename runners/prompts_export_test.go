@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+
+	"github.com/occbench/occbench/rundir"
 )
 
 // The prompts exported for training are, byte for byte, the prompts the
@@ -30,7 +32,7 @@ func TestRolePromptsAreTheInferencePrompts(t *testing.T) {
 				msgs := req["messages"].([]any)
 				sent[msgs[0].(map[string]any)["content"].(string)] = true
 			}
-			preds := readPreds(t, PredictionsPath(out, "m"))
+			preds := readPreds(t, rundir.PredictionsPath(out, "m"))
 			for _, ex := range exs {
 				var want []string
 				render := func(role, reasoning string) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
+	"github.com/occbench/occbench/rundir"
 )
 
 func init() {
@@ -37,7 +38,7 @@ type ReplaySettings struct {
 // DefaultReplay are the replay kind's defaults.
 var DefaultReplay = ReplaySettings{IDField: "user_id", AnswerField: "answer", RawField: "raw", ReasonField: "reason"}
 
-func newReplay(spec *bench.RunnerSpec) (Runner, any, error) {
+func newReplay(spec *rundir.RunnerSpec) (Runner, any, error) {
 	s := DefaultReplay
 	if err := spec.DecodeSettings(&s); err != nil {
 		return nil, nil, err
@@ -200,8 +201,8 @@ func (r *replayRunner) Describe() map[string]any {
 
 // Predict maps the user's replayed answer; a user the file lacks is
 // recorded with an error.
-func (r *replayRunner) Predict(_ context.Context, ex *bench.Example) (bench.Prediction, error) {
-	p := bench.Prediction{Mapping: "none"}
+func (r *replayRunner) Predict(_ context.Context, ex *bench.Example) (rundir.Prediction, error) {
+	p := rundir.Prediction{Mapping: "none"}
 	l, ok := r.lines[ex.UserID]
 	if !ok {
 		p.Error = fmt.Sprintf("replay: %s has no line for this user", filepath.Base(r.s.File))

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/metrics"
+	"github.com/occbench/occbench/rundir"
 )
 
 func TestReplay(t *testing.T) {
@@ -31,7 +31,7 @@ runners:
   - {name: j, kind: replay, file: out.jsonl}
   - {name: c, kind: replay, file: out.csv, id_field: id, raw_field: output}
 `), 0o644)
-	s, err := bench.LoadSuite(suiteFile)
+	s, err := rundir.LoadSuite(suiteFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ runners:
 	if err != nil {
 		t.Fatal(err)
 	}
-	j := readPreds(t, PredictionsPath(filepath.Join(dir, "run"), "j"))
+	j := readPreds(t, rundir.PredictionsPath(filepath.Join(dir, "run"), "j"))
 	if p := j["u0000"]; p.Code != exs[0].TargetCode || p.Parse != ParseGiven || p.Mapping != "exact" {
 		t.Errorf("given answer: %+v", p)
 	}
@@ -52,7 +52,7 @@ runners:
 	if p := j["u0003"]; !strings.Contains(p.Error, "no line for this user") {
 		t.Errorf("missing user: %+v", p)
 	}
-	c := readPreds(t, PredictionsPath(filepath.Join(dir, "run"), "c"))
+	c := readPreds(t, rundir.PredictionsPath(filepath.Join(dir, "run"), "c"))
 	if c["u0000"].Code != exs[0].TargetCode || c["u0001"].Code != exs[1].TargetCode || c["u0001"].Parse != ParseAnswerLine {
 		t.Errorf("csv: %+v", c)
 	}
@@ -72,7 +72,7 @@ runners:
 		t.Run(name, func(t *testing.T) {
 			os.WriteFile(filepath.Join(dir, tc.file), []byte(tc.text), 0o644)
 			os.WriteFile(suiteFile, []byte("name: r\ntest: test.arrow\nout: run-"+name+"\nrunners:\n  - {name: r, kind: replay, file: "+tc.file+tc.extra+"}\n"), 0o644)
-			s, err := bench.LoadSuite(suiteFile)
+			s, err := rundir.LoadSuite(suiteFile)
 			if err == nil {
 				_, err = Run(context.Background(), s, Options{})
 			}

@@ -13,6 +13,7 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/rundir"
 )
 
 func TestParseRetryAfter(t *testing.T) {
@@ -157,7 +158,7 @@ func TestLLMInjectedTransport(t *testing.T) {
 		body := `{"choices":[{"message":{"role":"assistant","content":"<answer>Software Developers</answer>"},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":3}}`
 		return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
 	})
-	s, _ := bench.ParseSuite([]byte("name: x\ntest: t\nrunners:\n  - {name: m, kind: llm, mode: joint, endpoint: {base_url: 'http://nowhere.invalid/v1', model: m}, backoff: {base: 2s, max: 8s}}\n"))
+	s, _ := rundir.ParseSuite([]byte("name: x\ntest: t\nrunners:\n  - {name: m, kind: llm, mode: joint, endpoint: {base_url: 'http://nowhere.invalid/v1', model: m}, backoff: {base: 2s, max: 8s}}\n"))
 	f := NewLLMFactory(LLMOptions{
 		Transport: transport,
 		Sleep:     func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil },

@@ -14,13 +14,14 @@ import (
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
+	"github.com/occbench/occbench/rundir"
 )
 
 // Runner predicts the next occupation of one user. A failure of the sample
 // goes into the returned Prediction's Error; the error result is for
 // failures that must stop the run (a cancelled context, a broken setup).
 type Runner interface {
-	Predict(ctx context.Context, ex *bench.Example) (bench.Prediction, error)
+	Predict(ctx context.Context, ex *bench.Example) (rundir.Prediction, error)
 }
 
 // Preparer is a Runner that must train or load something before predicting.
@@ -31,7 +32,7 @@ type Preparer interface {
 // BatchRunner is a Runner that predicts many users at once more cheaply
 // than one by one (the in-process baselines).
 type BatchRunner interface {
-	PredictBatch(ctx context.Context, exs []*bench.Example) ([]bench.Prediction, error)
+	PredictBatch(ctx context.Context, exs []*bench.Example) ([]rundir.Prediction, error)
 }
 
 // BatchSizer is a BatchRunner that wants other batch sizes than the
@@ -59,7 +60,7 @@ type Env struct {
 	Taxonomy  *onet.Taxonomy
 	Now       func() time.Time
 	// CacheDir holds the request cache of model-calling runners: the
-	// suite's cache, else bench.DefaultCacheDir(RunDir).
+	// suite's cache, else rundir.DefaultCacheDir(RunDir).
 	CacheDir string
 	// Progress of the prediction phase; nil while preparing.
 	Progress *Progress
@@ -67,7 +68,7 @@ type Env struct {
 
 // Factory builds a runner of one kind from its suite entry. It returns the
 // runner and its settings with defaults filled in, for the manifest.
-type Factory func(spec *bench.RunnerSpec) (Runner, any, error)
+type Factory func(spec *rundir.RunnerSpec) (Runner, any, error)
 
 // Spec of a runner kind: its factory and how many samples it works on at
 // once by default.
@@ -98,7 +99,7 @@ func Kinds() []string {
 }
 
 // New builds the runner of a suite entry.
-func New(spec *bench.RunnerSpec) (Runner, any, error) {
+func New(spec *rundir.RunnerSpec) (Runner, any, error) {
 	k, ok := kinds[spec.Kind]
 	if !ok {
 		return nil, nil, fmt.Errorf("runner %q (line %d): kind %q: want one of %v", spec.Name, spec.Line(), spec.Kind, Kinds())
@@ -115,13 +116,13 @@ func defaultConcurrency(kindName string) int {
 }
 
 // selectRunners keeps the suite's runners named in only (all when empty).
-func selectRunners(specs []bench.RunnerSpec, only []string) ([]bench.RunnerSpec, error) {
+func selectRunners(specs []rundir.RunnerSpec, only []string) ([]rundir.RunnerSpec, error) {
 	if len(only) == 0 {
 		return specs, nil
 	}
-	var out []bench.RunnerSpec
+	var out []rundir.RunnerSpec
 	for _, name := range only {
-		i := slices.IndexFunc(specs, func(s bench.RunnerSpec) bool { return s.Name == name })
+		i := slices.IndexFunc(specs, func(s rundir.RunnerSpec) bool { return s.Name == name })
 		if i < 0 {
 			var names []string
 			for _, s := range specs {

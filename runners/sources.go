@@ -14,6 +14,7 @@ import (
 	"github.com/occbench/occbench/internal/pool"
 	"github.com/occbench/occbench/internal/safefile"
 	"github.com/occbench/occbench/metrics"
+	"github.com/occbench/occbench/rundir"
 )
 
 // SourcesFile is reason_sources.json, Table 4.
@@ -80,10 +81,10 @@ func ReasonSourcesTable(ctx context.Context, test []*bench.Example, preds []Sour
 		return nil, errors.New("sources: no run directory")
 	}
 	if opts.Related == 0 {
-		opts.Related = bench.DefaultSuiteMetrics.Related
+		opts.Related = rundir.DefaultSuiteMetrics.Related
 	}
 	if opts.Bootstrap == 0 {
-		opts.Bootstrap = bench.DefaultSuiteMetrics.Bootstrap
+		opts.Bootstrap = rundir.DefaultSuiteMetrics.Bootstrap
 	}
 	if opts.Taxonomy == nil {
 		opts.Taxonomy = onet.Default()
@@ -108,7 +109,7 @@ func ReasonSourcesTable(ctx context.Context, test []*bench.Example, preds []Sour
 				m[ex.UserID] = ex.OracleReason
 			}
 		} else {
-			ps, err := bench.ReadPredictions(s.Predictions)
+			ps, err := rundir.ReadPredictions(s.Predictions)
 			if err != nil {
 				return nil, fmt.Errorf("sources: %s: %w", s.Name, err)
 			}
@@ -125,7 +126,7 @@ func ReasonSourcesTable(ctx context.Context, test []*bench.Example, preds []Sour
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Join(opts.RunDir, PredDir), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(opts.RunDir, rundir.PredDir), 0o755); err != nil {
 		return nil, fmt.Errorf("sources: %w", err)
 	}
 	table := &SourcesTable{Users: len(users)}
@@ -147,7 +148,7 @@ func ReasonSourcesTable(ctx context.Context, test []*bench.Example, preds []Sour
 			table.Rows = append(table.Rows, SourceRow{Predictor: pr.Name, Reasons: s.Name, Runner: name})
 		}
 	}
-	scores, err := ScoreRun(opts.RunDir, users, names, ScoreOptions{Related: opts.Related, Bootstrap: opts.Bootstrap, Seed: opts.Seed})
+	scores, err := rundir.ScoreRun(opts.RunDir, users, names, rundir.ScoreOptions{Related: opts.Related, Bootstrap: opts.Bootstrap, Seed: opts.Seed})
 	if err != nil {
 		return nil, err
 	}
@@ -165,8 +166,8 @@ func ReasonSourcesTable(ctx context.Context, test []*bench.Example, preds []Sour
 // predictCell asks the predictor for every user of one cell not yet
 // recorded without error.
 func predictCell(ctx context.Context, r *llmRunner, prompt *Prompt, name string, users []*bench.Example, reasons map[string]string, opts SourcesOptions) error {
-	path := PredictionsPath(opts.RunDir, name)
-	done, err := bench.ReadPredictions(path)
+	path := rundir.PredictionsPath(opts.RunDir, name)
+	done, err := rundir.ReadPredictions(path)
 	if err != nil {
 		return err
 	}
@@ -179,7 +180,7 @@ func predictCell(ctx context.Context, r *llmRunner, prompt *Prompt, name string,
 	if len(todo) == 0 {
 		return nil
 	}
-	w, err := bench.AppendPredictions(path)
+	w, err := rundir.AppendPredictions(path)
 	if err != nil {
 		return err
 	}
@@ -202,8 +203,8 @@ func predictCell(ctx context.Context, r *llmRunner, prompt *Prompt, name string,
 
 // predictUser is one cell's prediction for one user; a failed call is
 // recorded in it.
-func predictUser(ctx context.Context, r *llmRunner, prompt *Prompt, name string, ex *bench.Example, reasons map[string]string, opts SourcesOptions) (bench.Prediction, error) {
-	p := bench.Prediction{UserID: ex.UserID, Runner: name, Attempt: 1, Mapping: "none"}
+func predictUser(ctx context.Context, r *llmRunner, prompt *Prompt, name string, ex *bench.Example, reasons map[string]string, opts SourcesOptions) (rundir.Prediction, error) {
+	p := rundir.Prediction{UserID: ex.UserID, Runner: name, Attempt: 1, Mapping: "none"}
 	reason := strings.TrimSpace(reasons[ex.UserID])
 	if reason == "" {
 		p.Error = "no reason from this source for the user"

@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/rundir"
 	"github.com/occbench/occbench/runners"
 )
 
@@ -36,7 +36,7 @@ are written nowhere.`,
 			if resume != "" {
 				opts.Resume, opts.Out = true, resume
 				if suitePath == "" {
-					m, err := bench.ReadManifest(filepath.Join(resume, runners.ManifestFile))
+					m, err := rundir.ReadManifest(filepath.Join(resume, rundir.ManifestFile))
 					if err != nil {
 						return fmt.Errorf("--resume %s: %w", resume, err)
 					}
@@ -49,7 +49,7 @@ are written nowhere.`,
 			if opts.RetryErrors && !opts.Resume {
 				return fmt.Errorf("--retry-errors needs --resume DIR")
 			}
-			s, err := bench.LoadSuite(suitePath)
+			s, err := rundir.LoadSuite(suitePath)
 			if err != nil {
 				return err
 			}

@@ -7,11 +7,11 @@ import (
 	"slices"
 	"text/tabwriter"
 
-	"github.com/occbench/occbench/runners"
+	"github.com/occbench/occbench/rundir"
 )
 
 // writeRunScores prints a run's scores for people.
-func writeRunScores(w io.Writer, dir string, s *runners.Scores) error {
+func writeRunScores(w io.Writer, dir string, s *rundir.Scores) error {
 	fmt.Fprintf(w, "run %s: %d test users; EM on O*NET codes, RM over %d related occupations; 95%% bootstrap intervals (%d resamples)\n\n",
 		dir, s.Protocol.TestUsers, s.Protocol.Related, s.Protocol.Bootstrap)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

@@ -11,7 +11,7 @@ import (
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
-	"github.com/occbench/occbench/runners"
+	"github.com/occbench/occbench/rundir"
 )
 
 // Runner describes a fake runner of a fixture run.
@@ -84,9 +84,9 @@ var Clock = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 
 // WriteRun writes a run directory over the test set at testPath: the
 // manifest, one predictions file per runner, and scores.json scored by
-// runners.ScoreRun with 200 bootstrap resamples.
+// rundir.ScoreRun with 200 bootstrap resamples.
 func WriteRun(dir, testPath string, test []*bench.Example, rs []Runner) error {
-	if err := os.MkdirAll(filepath.Join(dir, runners.PredDir), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(dir, rundir.PredDir), 0o755); err != nil {
 		return err
 	}
 	sum, err := bench.FileSHA256(testPath)
@@ -94,11 +94,11 @@ func WriteRun(dir, testPath string, test []*bench.Example, rs []Runner) error {
 		return err
 	}
 	start, end := Clock, Clock.Add(90*time.Second)
-	man := &bench.Manifest{
+	man := &rundir.Manifest{
 		Occbench: "test", GoVersion: "go1.26", Platform: "linux/amd64, 2 CPUs", Suite: "fixture", Seed: 1,
-		Datasets: map[string]bench.Dataset{"test": {Path: testPath, SHA256: sum, Users: len(test)}},
-		Protocol: bench.Protocol{EM: "code", Related: 20, Ranking: "full catalogue", Bootstrap: 200, TestUsers: len(test)},
-		Runners:  map[string]*bench.RunnerManifest{},
+		Datasets: map[string]rundir.Dataset{"test": {Path: testPath, SHA256: sum, Users: len(test)}},
+		Protocol: rundir.Protocol{EM: "code", Related: 20, Ranking: "full catalogue", Bootstrap: 200, TestUsers: len(test)},
+		Runners:  map[string]*rundir.RunnerManifest{},
 		Started:  start, Finished: &end,
 	}
 	var names []string
@@ -107,25 +107,25 @@ func WriteRun(dir, testPath string, test []*bench.Example, rs []Runner) error {
 		if settings == nil {
 			settings = map[string]any{}
 		}
-		man.Runners[r.Name] = &bench.RunnerManifest{Kind: r.Kind, Settings: settings, Started: &start, Finished: &end}
+		man.Runners[r.Name] = &rundir.RunnerManifest{Kind: r.Kind, Settings: settings, Started: &start, Finished: &end}
 		names = append(names, r.Name)
-		if err := writePredictions(runners.PredictionsPath(dir, r.Name), test, r); err != nil {
+		if err := writePredictions(rundir.PredictionsPath(dir, r.Name), test, r); err != nil {
 			return err
 		}
 	}
-	if err := bench.WriteManifest(filepath.Join(dir, runners.ManifestFile), man); err != nil {
+	if err := rundir.WriteManifest(filepath.Join(dir, rundir.ManifestFile), man); err != nil {
 		return err
 	}
-	scores, err := runners.ScoreRun(dir, test, names, runners.ScoreOptions{Related: 20, Bootstrap: 200, Seed: 1})
+	scores, err := rundir.ScoreRun(dir, test, names, rundir.ScoreOptions{Related: 20, Bootstrap: 200, Seed: 1})
 	if err != nil {
 		return err
 	}
-	return scores.Write(filepath.Join(dir, runners.ScoresFile))
+	return scores.Write(filepath.Join(dir, rundir.ScoresFile))
 }
 
 func writePredictions(path string, test []*bench.Example, r Runner) error {
 	tax := onet.Default()
-	w, err := bench.AppendPredictions(path)
+	w, err := rundir.AppendPredictions(path)
 	if err != nil {
 		return err
 	}
@@ -134,7 +134,7 @@ func writePredictions(path string, test []*bench.Example, r Runner) error {
 		if out == Missing {
 			continue
 		}
-		p := bench.Prediction{UserID: ex.UserID, Runner: r.Name, LatencyMS: r.Latency, PromptTokens: r.Tokens, CompletionTokens: r.Tokens / 4}
+		p := rundir.Prediction{UserID: ex.UserID, Runner: r.Name, LatencyMS: r.Latency, PromptTokens: r.Tokens, CompletionTokens: r.Tokens / 4}
 		code := ""
 		switch out {
 		case Right:

@@ -1,8 +1,11 @@
-package runners
+package rundir
 
 import (
 	"cmp"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
 	"strconv"
 
 	"github.com/occbench/occbench/bench"
@@ -21,7 +24,7 @@ type ScoreOptions struct {
 // Scores is scores.json: per runner, the occupation metrics over the test
 // users, with 95% bootstrap intervals.
 type Scores struct {
-	Protocol bench.Protocol          `json:"protocol"`
+	Protocol Protocol                `json:"protocol"`
 	Order    []string                `json:"order"` // runners in suite order
 	Runners  map[string]RunnerScores `json:"runners"`
 	Skipped  map[string]string       `json:"skipped,omitempty"` // runners not run, and why
@@ -49,6 +52,18 @@ type RunnerScores struct {
 	Warnings    []string                    `json:"warnings,omitempty"`
 }
 
+// Protocol is how these options score users: it goes into the manifest
+// and scores.json, and every table prints it.
+func (o ScoreOptions) Protocol(users int) Protocol {
+	return Protocol{
+		EM:        "code",
+		Related:   o.Related,
+		Ranking:   "full catalogue of 1,016 occupations, history not excluded, ties to the lower code",
+		Bootstrap: o.Bootstrap,
+		TestUsers: users,
+	}
+}
+
 // ScoreRun scores the named runners' prediction files in a run directory
 // against the test users.
 func ScoreRun(dir string, test []*bench.Example, names []string, o ScoreOptions) (*Scores, error) {
@@ -59,12 +74,12 @@ func ScoreRun(dir string, test []*bench.Example, names []string, o ScoreOptions)
 	opts.Bootstrap.Resamples = o.Bootstrap
 	opts.Bootstrap.Seed = o.Seed
 	s := &Scores{
-		Protocol: bench.Protocol{EM: "code", Related: o.Related, Ranking: "full catalogue of 1,016 occupations, history not excluded, ties to the lower code", Bootstrap: o.Bootstrap, TestUsers: len(test)},
+		Protocol: o.Protocol(len(test)),
 		Order:    names,
 		Runners:  map[string]RunnerScores{},
 	}
 	for _, name := range names {
-		preds, err := bench.ReadPredictions(PredictionsPath(dir, name))
+		preds, err := ReadPredictions(PredictionsPath(dir, name))
 		if err != nil {
 			return nil, err
 		}
@@ -73,7 +88,7 @@ func ScoreRun(dir string, test []*bench.Example, names []string, o ScoreOptions)
 	return s, nil
 }
 
-func scoreRunner(test []*bench.Example, preds map[string]bench.Prediction, opts metrics.OccupationOptions) RunnerScores {
+func scoreRunner(test []*bench.Example, preds map[string]Prediction, opts metrics.OccupationOptions) RunnerScores {
 	samples := make([]metrics.OccupationSample, len(test))
 	var missing, errs int
 	var lat, ptok, ctok float64
@@ -134,7 +149,7 @@ func scoreRunner(test []*bench.Example, preds map[string]bench.Prediction, opts 
 // missing (nil) or failed prediction is no answer, so it counts as wrong;
 // strict EM compares the answer as written, or the title for runners that
 // answer with codes.
-func OccupationSample(ex *bench.Example, p *bench.Prediction) metrics.OccupationSample {
+func OccupationSample(ex *bench.Example, p *Prediction) metrics.OccupationSample {
 	smp := metrics.OccupationSample{ID: ex.UserID, TrueCode: ex.TargetCode, TrueTitle: ex.TargetTitle}
 	if p == nil || p.Error != "" {
 		return smp
@@ -144,6 +159,22 @@ func OccupationSample(ex *bench.Example, p *bench.Prediction) metrics.Occupation
 		smp.Ranked = p.Ranked
 	}
 	return smp
+}
+
+// ReadScores reads a scores.json.
+func ReadScores(path string) (*Scores, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s: missing; a run writes it when it finishes (occbench run --resume DIR completes an interrupted run)", path)
+		}
+		return nil, err
+	}
+	var s Scores
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &s, nil
 }
 
 // Write writes scores.json atomically.
