@@ -4,149 +4,70 @@ import (
 	"context"
 	"errors"
 	"io"
-	"sync"
+	"time"
 
+	"github.com/occbench/occbench/llm"
 	"github.com/occbench/occbench/rundir"
 )
 
 // ModelConfig is the model of the commands that call one model outside a
-// suite (oracle, judge): endpoint, sampling and request handling. It reads
-// from a small YAML file or from flags.
+// suite (oracle, judge, sources): the llm config read from a small YAML
+// file or from flags, and the oracle's attempts.
 type ModelConfig struct {
-	Endpoint    Endpoint `yaml:"endpoint" json:"endpoint"`
-	Temperature *float64 `yaml:"temperature" json:"temperature"`
-	MaxTokens   int      `yaml:"max_tokens" json:"max_tokens,omitempty"`
+	llm.Config `yaml:",inline"`
 	// Attempts (oracle) are the independent answers asked per user.
 	Attempts int `yaml:"attempts" json:"attempts,omitempty"`
 	// N (oracle) asks for all attempts in one request with the n parameter;
 	// a server that answers with fewer choices gets one request per
 	// missing attempt.
-	N           bool     `yaml:"n" json:"n"`
-	Concurrency int      `yaml:"concurrency" json:"concurrency"`
-	Timeout     Duration `yaml:"timeout" json:"timeout"`
-	MaxRetries  int      `yaml:"max_retries" json:"max_retries"`
+	N bool `yaml:"n" json:"n"`
 }
 
-// modelRunner is an llmRunner set up for free-form calls: the cache,
-// retries, key handling and client of the llm kind, with prompts the
-// caller renders.
-func modelRunner(ctx context.Context, mc ModelConfig, runDir string, opts LLMOptions) (*llmRunner, error) {
-	s := DefaultLLM
-	s.Decoding = DefaultLLM.Decoding.clone()
-	s.Mode = ModeJoint
-	s.Endpoint = mc.Endpoint
-	if mc.Temperature != nil {
-		s.Temperature = ptr(*mc.Temperature)
-	}
-	s.MaxTokens = defaultMaxTokens
-	if mc.MaxTokens > 0 {
-		s.MaxTokens = mc.MaxTokens
-	}
-	if mc.Concurrency > 0 {
-		s.Concurrency = mc.Concurrency
-	}
-	if mc.Timeout > 0 {
-		s.Timeout = mc.Timeout
-	}
-	if mc.MaxRetries > 0 {
-		s.MaxRetries = mc.MaxRetries
-	}
-	if err := s.check(); err != nil {
-		return nil, err
-	}
-	r := &llmRunner{name: "model", s: &s, opts: opts.withDefaults(s.Concurrency)}
-	if err := r.Prepare(ctx, &Env{RunDir: runDir, CacheDir: rundir.DefaultCacheDir(runDir)}); err != nil {
-		return nil, err
-	}
-	return r, nil
+// newModel is the client of a method step, with the request cache beside
+// runDir as for runs.
+func newModel(mc ModelConfig, runDir string, opts llm.Options) (*llm.Client, error) {
+	opts.CacheDir = rundir.DefaultCacheDir(runDir)
+	return llm.New(mc.Config, opts)
 }
 
-// textCall builds a request for prompt with n choices. attempt is part of
-// the cache key: another attempt draws another answer.
-func (r *llmRunner) textCall(role, sampleID string, attempt, n int, prompt string) (*chatCall, error) {
-	cs := r.s.CallSettings
-	cs.N = n
-	req := chatRequest(&cs, prompt)
-	body, err := requestBody(req, cs.Decoding)
-	if err != nil {
-		return nil, err
-	}
-	return &chatCall{role: role, client: r.main, req: req, body: body,
-		key: CacheKey(cs.Endpoint.BaseURL, cs.Endpoint.Model, body, sampleID, attempt)}, nil
-}
-
-// callOutcome is a finished call as the oracle and judge record it: the
+// outcome is a finished call as the oracle and judge record it: the
 // choices, or the error of a call that failed for good.
-type callOutcome struct {
-	res *chatResult
+type outcome struct {
+	res *llm.Result
 	err string
 	key string
 }
 
-// do sends c. A failed call is an outcome; only fatal errors (a cancelled
-// context, a cache that cannot be written) are returned.
-func (r *llmRunner) do(ctx context.Context, c *chatCall) (callOutcome, error) {
-	res, err := r.complete(ctx, c)
+// ask builds and sends one call. A failed call is an outcome; only fatal
+// errors (a cancelled context, a cache that cannot be written) are
+// returned.
+func ask(ctx context.Context, c *llm.Client, role, prompt, sampleID string, attempt, n int) (outcome, error) {
+	call, err := c.NewCall(role, prompt, sampleID, attempt, n)
 	if err != nil {
-		var ce *callError
-		if errors.As(err, &ce) {
-			return callOutcome{err: ce.msg, key: c.key}, nil
-		}
-		return callOutcome{key: c.key}, err
+		return outcome{}, err
 	}
-	return callOutcome{res: res, key: c.key}, nil
+	return send(ctx, c, call)
 }
 
-// sharedCalls sends each cache key once at a time: callers asking for a
-// key already in flight wait for its outcome instead of paying for it
-// twice (the judge sees the same reason under several labels).
-type sharedCalls struct {
-	mu     sync.Mutex
-	flight map[string]*flight
-}
-
-type flight struct {
-	done chan struct{}
-	o    callOutcome
-	err  error
-}
-
-func (s *sharedCalls) do(ctx context.Context, r *llmRunner, c *chatCall) (callOutcome, error) {
-	s.mu.Lock()
-	if s.flight == nil {
-		s.flight = map[string]*flight{}
+// send sends a call built already, as ask does.
+func send(ctx context.Context, c *llm.Client, call *llm.Call) (outcome, error) {
+	res, err := c.Complete(ctx, call)
+	var f *llm.Failure
+	if errors.As(err, &f) {
+		return outcome{err: f.Msg, key: call.Key}, nil
 	}
-	if f, ok := s.flight[c.key]; ok {
-		s.mu.Unlock()
-		select {
-		case <-f.done:
-			return f.o, f.err
-		case <-ctx.Done():
-			return callOutcome{key: c.key}, ctx.Err()
-		}
-	}
-	f := &flight{done: make(chan struct{})}
-	s.flight[c.key] = f
-	s.mu.Unlock()
-	f.o, f.err = r.do(ctx, c)
-	close(f.done)
-	s.mu.Lock()
-	delete(s.flight, c.key)
-	s.mu.Unlock()
-	return f.o, f.err
+	return outcome{res: res, key: call.Key}, err
 }
 
 // track shows progress of total items on w (nil: none) while fn runs over
-// them; done reports whether an item failed.
-func (r *llmRunner) track(w io.Writer, name string, total int, fn func(prog *Progress) error) error {
+// them with a context that carries the display to the model client.
+func track(ctx context.Context, w io.Writer, name string, total int, now func() time.Time, fn func(context.Context, *Progress) error) error {
 	if w == nil || total == 0 {
-		return fn(nil)
+		return fn(ctx, nil)
 	}
-	p := newProgress(w, name, total, r.opts.Now)
-	r.env.Progress = p
-	err := fn(p)
+	p := newProgress(w, name, total, now)
+	err := fn(llm.WithObserver(ctx, p), p)
 	p.Close()
-	r.env.Progress = nil
 	return err
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
 	"github.com/occbench/occbench/internal/pool"
+	"github.com/occbench/occbench/llm"
 	"github.com/occbench/occbench/rundir"
 )
 
@@ -268,7 +269,8 @@ func runOne(ctx context.Context, spec *rundir.RunnerSpec, env *Env, man *rundir.
 		return err
 	}
 	prog := newProgress(opts.Stderr, spec.Name, len(todo), opts.Now)
-	env.Progress = prog
+	// Model clients report retries and tokens to the display.
+	ctx = llm.WithObserver(ctx, prog)
 	if br, ok := r.(BatchRunner); ok {
 		chunk := 256
 		if bs, ok := r.(BatchSizer); ok && bs.BatchSize() > 0 {
@@ -283,7 +285,6 @@ func runOne(ctx context.Context, spec *rundir.RunnerSpec, env *Env, man *rundir.
 		err = predictPool(ctx, r, spec.Name, todo, n, w, prog)
 	}
 	prog.Close()
-	env.Progress = nil
 	if cerr := w.Close(); err == nil {
 		err = cerr
 	}

@@ -10,18 +10,22 @@ import (
 	"strings"
 	"sync"
 	"text/template"
+	"time"
+
+	"golang.org/x/sync/singleflight"
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
 	"github.com/occbench/occbench/internal/jsonl"
 	"github.com/occbench/occbench/internal/pool"
+	"github.com/occbench/occbench/llm"
 	"github.com/occbench/occbench/metrics"
 	"github.com/occbench/occbench/rundir"
 )
 
 // DefaultJudge are the judge's defaults: greedy decoding, the paper's
 // threshold of 4 on every dimension.
-var DefaultJudge = ModelConfig{Temperature: ptr(0.0), Concurrency: 16}
+var DefaultJudge = ModelConfig{Config: llm.DefaultConfig}
 
 // DefaultJudgeThreshold is the paper's filter (§4): every score at least 4.
 const DefaultJudgeThreshold = 4
@@ -43,7 +47,7 @@ type JudgeOptions struct {
 	// RunDir holds the request cache (beside it, as for runs); "" is the
 	// output's directory.
 	RunDir   string
-	LLM      LLMOptions
+	LLM      llm.Options
 	Taxonomy *onet.Taxonomy
 	Stderr   io.Writer // progress; nil for none
 }
@@ -110,7 +114,7 @@ func Judge(ctx context.Context, items []JudgeItem, out string, opts JudgeOptions
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return nil, nil, fmt.Errorf("judge: %w", err)
 	}
-	r, err := modelRunner(ctx, opts.Model, opts.RunDir, opts.LLM)
+	model, err := newModel(opts.Model, opts.RunDir, opts.LLM)
 	if err != nil {
 		return nil, nil, fmt.Errorf("judge: %w", err)
 	}
@@ -129,7 +133,9 @@ func Judge(ctx context.Context, items []JudgeItem, out string, opts JudgeOptions
 	}
 	defer f.Close()
 	var mu sync.Mutex
-	shared := &sharedCalls{}
+	// The judge sees one reason under several labels: a request in flight
+	// is shared, not paid for twice.
+	var shared singleflight.Group
 	var todo []JudgeItem
 	queued := map[string]bool{}
 	for _, it := range items {
@@ -139,10 +145,10 @@ func Judge(ctx context.Context, items []JudgeItem, out string, opts JudgeOptions
 			queued[k] = true
 		}
 	}
-	err = r.track(opts.Stderr, "judge", len(todo), func(prog *Progress) error {
-		return pool.Each(ctx, todo, r.s.Concurrency, func(ctx context.Context, it JudgeItem) error {
+	err = track(ctx, opts.Stderr, "judge", len(todo), time.Now, func(ctx context.Context, prog *Progress) error {
+		return pool.Each(ctx, todo, opts.Model.Concurrency, func(ctx context.Context, it JudgeItem) error {
 			prog.begin()
-			rec, err := judgeOne(ctx, r, shared, prompts, it, opts)
+			rec, err := judgeOne(ctx, model, &shared, prompts, it, opts)
 			if err != nil {
 				return err
 			}
@@ -208,7 +214,7 @@ func SummarizeJudge(recs []JudgeRecord, judge string, threshold int) *JudgeSumma
 // judgeOne makes the three calls for one reason. A call that fails, or a
 // reply without a score, is recorded in its dimension; only fatal errors
 // are returned.
-func judgeOne(ctx context.Context, r *llmRunner, shared *sharedCalls, prompts map[string]*template.Template, it JudgeItem, opts JudgeOptions) (JudgeRecord, error) {
+func judgeOne(ctx context.Context, model *llm.Client, shared *singleflight.Group, prompts map[string]*template.Template, it JudgeItem, opts JudgeOptions) (JudgeRecord, error) {
 	ex := it.Example
 	rec := JudgeRecord{UserID: ex.UserID, Source: it.Source, ReasonSHA256: ReasonDigest(it.Reason)}
 	occ := it.Occupation
@@ -220,7 +226,7 @@ func judgeOne(ctx context.Context, r *llmRunner, shared *sharedCalls, prompts ma
 			}
 		}
 	}
-	hist, err := SerializeHistory(ex, r.s.HistoryFormat)
+	hist, err := SerializeHistory(ex, HistoryFormat)
 	if err != nil {
 		rec.Factuality.Error = err.Error()
 	}
@@ -239,14 +245,15 @@ func judgeOne(ctx context.Context, r *llmRunner, shared *sharedCalls, prompts ma
 		if err := prompts[dim].Execute(&b, data); err != nil {
 			return rec, fmt.Errorf("judge prompt %s: %w", dim, err)
 		}
-		c, err := r.textCall("judge-"+dim, ex.UserID, 1, 1, b.String())
+		call, err := model.NewCall("judge-"+dim, b.String(), ex.UserID, 1, 1)
 		if err != nil {
 			return rec, err
 		}
-		o, err := shared.do(ctx, r, c)
+		v, err, _ := shared.Do(call.Key, func() (any, error) { return send(ctx, model, call) })
 		if err != nil {
 			return rec, err
 		}
+		o := v.(outcome)
 		js.CacheKey = o.key
 		if o.err != "" {
 			js.Error = o.err
@@ -257,7 +264,7 @@ func judgeOne(ctx context.Context, r *llmRunner, shared *sharedCalls, prompts ma
 			js.Error = perr.Error()
 			continue
 		}
-		js.Score, js.Justification = score, r.redact(just)
+		js.Score, js.Justification = score, just
 	}
 	rec.Pass = rec.Passes(opts.Threshold)
 	return rec, nil

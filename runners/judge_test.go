@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/llm"
 )
 
 // judgeScript reads the scores a test wants from the reason: "[F5 C4 U3]".
@@ -55,10 +56,10 @@ func judgeExamples() []*bench.Example {
 func TestJudge(t *testing.T) {
 	srv := newScripted(t, `\[F\d C\d U\d\]`, judgeScript)
 	mc := DefaultJudge
-	mc.Endpoint = Endpoint{BaseURL: srv.URL(), Model: "gpt-4.1"}
+	mc.Endpoint = llm.Endpoint{BaseURL: srv.URL(), Model: "gpt-4.1"}
 	mc.MaxRetries = 1
 	out := filepath.Join(t.TempDir(), "judge.jsonl")
-	opts := JudgeOptions{Model: mc, LLM: LLMOptions{Sleep: func(context.Context, time.Duration) error { return nil }}}
+	opts := JudgeOptions{Model: mc, LLM: llm.Options{Sleep: func(context.Context, time.Duration) error { return nil }}}
 	items := JudgeItemsFromOracle(judgeExamples())
 	recs, sum, err := Judge(context.Background(), items, out, opts)
 	if err != nil {

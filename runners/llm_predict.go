@@ -1,41 +1,57 @@
 package runners
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/llm"
 	"github.com/occbench/occbench/rundir"
 )
 
 // Predict asks the endpoint for one user's next occupation.
 func (r *llmRunner) Predict(ctx context.Context, ex *bench.Example) (rundir.Prediction, error) {
-	return r.predict(ctx, ex, r.complete)
+	return r.predict(ctx, ex, nil)
 }
 
-// errDeferred is a call the batch runner has queued instead of answering.
-var errDeferred = errors.New("deferred to a batch")
-
-// predict runs the mode's calls for one user through call and builds the
-// record. Only fatal errors (and errDeferred) are returned; a failed call
-// is recorded in the prediction.
-func (r *llmRunner) predict(ctx context.Context, ex *bench.Example, call caller) (rundir.Prediction, error) {
+// predict runs the mode's calls for one user and builds the record: each
+// call goes to its client, or into the batch pass when there is one. Only
+// fatal errors (and llm.ErrDeferred) are returned; a failed call is
+// recorded in the prediction.
+func (r *llmRunner) predict(ctx context.Context, ex *bench.Example, pass *llm.BatchPass) (rundir.Prediction, error) {
 	p := rundir.Prediction{Attempt: r.s.Attempt}
 	hist, err := SerializeHistory(ex, r.s.HistoryFormat)
 	if err != nil {
 		p.Error, p.Mapping = err.Error(), "none"
 		return p, nil
 	}
+	ask := func(c *llm.Client, role string, pr *Prompt, data PromptData, n int) (*llm.Call, *llm.Result, error) {
+		text, err := pr.Render(data)
+		if err != nil {
+			return nil, nil, err
+		}
+		call, err := c.NewCall(role, text, ex.UserID, r.s.Attempt, n)
+		if err != nil {
+			return nil, nil, err
+		}
+		var res *llm.Result
+		if pass != nil {
+			res, err = pass.Call(ctx, call)
+		} else {
+			res, err = c.Complete(ctx, call)
+		}
+		return call, res, err
+	}
 	data := PromptData{History: hist}
 	role := "model"
 	if r.s.Mode == ModeTwoModel {
-		c, err := r.newCall(ex, "reasoner", r.reasoner, r.s.Reasoner, r.reasonerP, data)
-		if err != nil {
+		c, res, err := ask(r.reasoner, "reasoner", r.reasonerP, data, 1)
+		if c == nil {
 			return r.failed(p, "reasoner", err)
 		}
-		res, err := call(ctx, c)
 		if ok, err := r.record(&p, c, res, err, true); !ok {
 			return p, err
 		}
@@ -43,36 +59,15 @@ func (r *llmRunner) predict(ctx context.Context, ex *bench.Example, call caller)
 		p.Reason = data.Reasoning
 		role = "predictor"
 	}
-	c, err := r.newCall(ex, role, r.main, &r.s.CallSettings, r.prompt, data)
-	if err != nil {
+	c, res, err := ask(r.main, role, r.prompt, data, r.s.N)
+	if c == nil {
 		return r.failed(p, role, err)
 	}
-	res, err := call(ctx, c)
 	if ok, err := r.record(&p, c, res, err, false); !ok {
 		return p, err
 	}
 	r.answer(&p, res)
 	return p, nil
-}
-
-// newCall renders the prompt and builds the request, its body and key.
-func (r *llmRunner) newCall(ex *bench.Example, role string, ec *endpointClient, cs *CallSettings, pr *Prompt, data PromptData) (*chatCall, error) {
-	prompt, err := pr.Render(data)
-	if err != nil {
-		return nil, err
-	}
-	req := chatRequest(cs, prompt)
-	body, err := requestBody(req, cs.Decoding)
-	if err != nil {
-		return nil, err
-	}
-	return &chatCall{
-		role:   role,
-		client: ec,
-		req:    req,
-		body:   body,
-		key:    CacheKey(cs.Endpoint.BaseURL, cs.Endpoint.Model, body, ex.UserID, r.s.Attempt),
-	}, nil
 }
 
 func (r *llmRunner) failed(p rundir.Prediction, role string, err error) (rundir.Prediction, error) {
@@ -83,17 +78,17 @@ func (r *llmRunner) failed(p rundir.Prediction, role string, err error) (rundir.
 // record adds a call to the prediction: its key, tokens and latency, and
 // its error. ok is false when the prediction is finished (the call failed)
 // or must not be written (err is fatal or errDeferred).
-func (r *llmRunner) record(p *rundir.Prediction, c *chatCall, res *chatResult, err error, keepRaw bool) (ok bool, _ error) {
-	var ce *callError
-	if err != nil && !errors.As(err, &ce) {
+func (r *llmRunner) record(p *rundir.Prediction, c *llm.Call, res *llm.Result, err error, keepRaw bool) (ok bool, _ error) {
+	var f *llm.Failure
+	if err != nil && !errors.As(err, &f) {
 		return false, err
 	}
-	call := rundir.Call{Role: c.role, Model: c.req.Model, CacheKey: c.key}
-	p.CacheKey = c.key
-	if ce != nil {
-		call.Error, call.Tries = ce.msg, ce.tries
+	call := rundir.Call{Role: c.Role, Model: c.Model(), CacheKey: c.Key}
+	p.CacheKey = c.Key
+	if f != nil {
+		call.Error, call.Tries = f.Msg, f.Tries
 		p.Calls = append(p.Calls, call)
-		p.Error, p.Mapping = ce.msg, "none"
+		p.Error, p.Mapping = f.Msg, "none"
 		return false, nil
 	}
 	call.Source, call.Tries = res.Source, res.Tries
@@ -101,7 +96,7 @@ func (r *llmRunner) record(p *rundir.Prediction, c *chatCall, res *chatResult, e
 	call.PromptTokens, call.CompletionTokens, call.ReasoningTokens = res.Usage.Prompt, res.Usage.Completion, res.Usage.Reasoning
 	call.LatencyMS = float64(res.Latency) / float64(time.Millisecond)
 	if keepRaw {
-		call.Raw = r.redact(res.Choices[0].Content)
+		call.Raw = res.Choices[0].Content
 	}
 	p.Calls = append(p.Calls, call)
 	p.PromptTokens += call.PromptTokens
@@ -113,7 +108,7 @@ func (r *llmRunner) record(p *rundir.Prediction, c *chatCall, res *chatResult, e
 
 // reasoningOf is a reasoner's reasoning: its <think> text, else the
 // server's separate reasoning field.
-func reasoningOf(c chatChoice) string {
+func reasoningOf(c llm.Choice) string {
 	if s := ReasoningText(c.Content); s != "" {
 		return s
 	}
@@ -124,7 +119,7 @@ func reasoningOf(c chatChoice) string {
 // choices the answer is the occupation most choices map to (ties to the
 // earlier choice), Ranked lists the occupations by votes and Scores holds
 // their vote shares; the record keeps the winning choice's text.
-func (r *llmRunner) answer(p *rundir.Prediction, res *chatResult) {
+func (r *llmRunner) answer(p *rundir.Prediction, res *llm.Result) {
 	type vote struct {
 		code  string
 		n     int
@@ -133,7 +128,7 @@ func (r *llmRunner) answer(p *rundir.Prediction, res *chatResult) {
 	var votes []vote
 	parsed := make([]Parsed, len(res.Choices))
 	for i, c := range res.Choices {
-		parsed[i] = ParseOutput(c.Content, c.FinishReason == "length")
+		parsed[i] = ParseOutput(c.Content, c.Truncated())
 		if parsed[i].Answer == "" {
 			continue
 		}
@@ -161,13 +156,10 @@ func (r *llmRunner) answer(p *rundir.Prediction, res *chatResult) {
 		win = votes[best].first
 	}
 	c, pa := res.Choices[win], parsed[win]
-	p.Raw = r.redact(c.Content)
-	p.Answer, p.Parse = r.redact(pa.Answer), pa.How
+	p.Raw = c.Content
+	p.Answer, p.Parse = pa.Answer, pa.How
 	if p.Reason == "" { // a two-model prediction keeps its reasoner's text
-		p.Reason = r.redact(pa.Reason)
-		if p.Reason == "" {
-			p.Reason = r.redact(c.Reasoning)
-		}
+		p.Reason = cmp.Or(pa.Reason, c.Reasoning)
 	}
 	p.Mapping = "none"
 	if pa.Answer != "" {

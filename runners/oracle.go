@@ -1,6 +1,7 @@
 package runners
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -12,12 +13,14 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
 	"github.com/occbench/occbench/internal/jsonl"
 	"github.com/occbench/occbench/internal/pool"
 	"github.com/occbench/occbench/internal/safefile"
+	"github.com/occbench/occbench/llm"
 )
 
 // Files of an oracle run directory.
@@ -28,11 +31,13 @@ const (
 
 // DefaultOracle are the oracle's defaults: 5 attempts at temperature 1, in
 // one request with n.
-var DefaultOracle = ModelConfig{
-	Temperature: ptr(1.0),
-	Attempts:    5,
-	N:           true,
-	Concurrency: 16,
+var DefaultOracle = ModelConfig{Config: withTemperature(llm.DefaultConfig, 1), Attempts: 5, N: true}
+
+// withTemperature is c at temperature t.
+func withTemperature(c llm.Config, t float64) llm.Config {
+	c = c.Clone()
+	c.Temperature = llm.Float(t)
+	return c
 }
 
 // OracleOptions are the settings and side effects of Oracle.
@@ -41,7 +46,7 @@ type OracleOptions struct {
 	RunDir   string
 	Seed     uint64
 	Limit    int // only the first Limit users; 0 is all
-	LLM      LLMOptions
+	LLM      llm.Options
 	Taxonomy *onet.Taxonomy
 	Stderr   io.Writer // progress; nil for none
 }
@@ -121,7 +126,7 @@ func Oracle(ctx context.Context, train []*bench.Example, out string, opts Oracle
 	if err := os.MkdirAll(opts.RunDir, 0o755); err != nil {
 		return nil, fmt.Errorf("oracle: %w", err)
 	}
-	r, err := modelRunner(ctx, mc, opts.RunDir, opts.LLM)
+	model, err := newModel(mc, opts.RunDir, opts.LLM)
 	if err != nil {
 		return nil, fmt.Errorf("oracle: %w", err)
 	}
@@ -148,10 +153,10 @@ func Oracle(ctx context.Context, train []*bench.Example, out string, opts Oracle
 			todo = append(todo, ex)
 		}
 	}
-	err = r.track(opts.Stderr, "oracle", len(todo), func(prog *Progress) error {
-		return pool.Each(ctx, todo, r.s.Concurrency, func(ctx context.Context, ex *bench.Example) error {
+	err = track(ctx, opts.Stderr, "oracle", len(todo), time.Now, func(ctx context.Context, prog *Progress) error {
+		return pool.Each(ctx, todo, mc.Concurrency, func(ctx context.Context, ex *bench.Example) error {
 			prog.begin()
-			u, err := oracleUser(ctx, r, prompt, ex, mc, opts.Taxonomy)
+			u, err := oracleUser(ctx, model, prompt, ex, mc, opts.Taxonomy)
 			if err != nil {
 				return err
 			}
@@ -167,7 +172,7 @@ func Oracle(ctx context.Context, train []*bench.Example, out string, opts Oracle
 	}
 
 	sum := &OracleSummary{Users: len(train), Model: mc.Endpoint.Model, Seed: opts.Seed, Out: out,
-		Settings: mc, PromptSHA256: prompt.SHA256, HistoryFormat: r.s.HistoryFormat}
+		Settings: mc, PromptSHA256: prompt.SHA256, HistoryFormat: HistoryFormat}
 	var kept []*bench.Example
 	for _, ex := range train {
 		u := done[ex.UserID]
@@ -231,9 +236,9 @@ func Oracle(ctx context.Context, train []*bench.Example, out string, opts Oracle
 // one request per attempt the server did not answer (or every attempt, one
 // request each, without n). Attempt k's request has attempt number k in its
 // cache key, so separate requests are separate answers.
-func oracleUser(ctx context.Context, r *llmRunner, prompt *Prompt, ex *bench.Example, mc ModelConfig, tax *onet.Taxonomy) (OracleUser, error) {
+func oracleUser(ctx context.Context, model *llm.Client, prompt *Prompt, ex *bench.Example, mc ModelConfig, tax *onet.Taxonomy) (OracleUser, error) {
 	u := OracleUser{UserID: ex.UserID}
-	hist, err := SerializeHistory(ex, r.s.HistoryFormat)
+	hist, err := SerializeHistory(ex, HistoryFormat)
 	if err != nil {
 		u.Error = err.Error()
 		return u, nil
@@ -242,18 +247,15 @@ func oracleUser(ctx context.Context, r *llmRunner, prompt *Prompt, ex *bench.Exa
 	if err != nil {
 		return u, err
 	}
-	add := func(attempt int, o callOutcome, c chatChoice) {
+	add := func(attempt int, o outcome, c llm.Choice) {
 		a := OracleAttempt{Attempt: attempt, CacheKey: o.key, Mapping: "none"}
 		if o.err != "" {
 			a.Error, u.Error = o.err, o.err
 			u.Attempts = append(u.Attempts, a)
 			return
 		}
-		p := ParseOutput(c.Content, c.FinishReason == "length")
-		a.Reason, a.Answer, a.Parse, a.Finish = r.redact(p.Reason), r.redact(p.Answer), p.How, c.FinishReason
-		if a.Reason == "" {
-			a.Reason = r.redact(c.Reasoning)
-		}
+		p := ParseOutput(c.Content, c.Truncated())
+		a.Reason, a.Answer, a.Parse, a.Finish = cmp.Or(p.Reason, c.Reasoning), p.Answer, p.How, c.FinishReason
 		if p.Answer != "" {
 			m := tax.Normalize(p.Answer)
 			a.Code, a.Mapping = m.Code, m.Method.String()
@@ -263,16 +265,12 @@ func oracleUser(ctx context.Context, r *llmRunner, prompt *Prompt, ex *bench.Exa
 	}
 	next := 1
 	if mc.N && mc.Attempts > 1 {
-		c, err := r.textCall("oracle", ex.UserID, 1, mc.Attempts, text)
-		if err != nil {
-			return u, err
-		}
-		o, err := r.do(ctx, c)
+		o, err := ask(ctx, model, "oracle", text, ex.UserID, 1, mc.Attempts)
 		if err != nil {
 			return u, err
 		}
 		if o.err != "" {
-			add(1, o, chatChoice{})
+			add(1, o, llm.Choice{})
 			next = mc.Attempts + 1 // redone on the next run
 		} else {
 			for _, ch := range o.res.Choices[:min(len(o.res.Choices), mc.Attempts)] {
@@ -282,15 +280,11 @@ func oracleUser(ctx context.Context, r *llmRunner, prompt *Prompt, ex *bench.Exa
 		}
 	}
 	for ; next <= mc.Attempts; next++ {
-		c, err := r.textCall("oracle", ex.UserID, next, 1, text)
+		o, err := ask(ctx, model, "oracle", text, ex.UserID, next, 1)
 		if err != nil {
 			return u, err
 		}
-		o, err := r.do(ctx, c)
-		if err != nil {
-			return u, err
-		}
-		var ch chatChoice
+		var ch llm.Choice
 		if o.res != nil {
 			ch = o.res.Choices[0]
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/llm"
 )
 
 const (
@@ -60,13 +62,13 @@ func oracleScript(prompt string, k int) (string, int) {
 
 func testOracleOpts(t *testing.T, url string, n bool) OracleOptions {
 	mc := DefaultOracle
-	mc.Endpoint = Endpoint{BaseURL: url, Model: "gpt-4.1"}
+	mc.Endpoint = llm.Endpoint{BaseURL: url, Model: "gpt-4.1"}
 	mc.N = n
 	mc.Attempts = 4
 	mc.MaxRetries = 1
 	mc.Concurrency = 2
 	return OracleOptions{Model: mc, RunDir: filepath.Join(t.TempDir(), "run"), Seed: 3,
-		LLM: LLMOptions{Sleep: func(context.Context, time.Duration) error { return nil }}}
+		LLM: llm.Options{Sleep: func(context.Context, time.Duration) error { return nil }}}
 }
 
 func TestOracle(t *testing.T) {
@@ -99,7 +101,7 @@ func TestOracle(t *testing.T) {
 				t.Errorf("summary settings %+v", sum)
 			}
 			sum.Settings, sum.PromptSHA256, sum.HistoryFormat = ModelConfig{}, "", ""
-			if *sum != want {
+			if !reflect.DeepEqual(*sum, want) {
 				t.Errorf("summary %+v\nwant %+v", *sum, want)
 			}
 			exs, _, err := bench.ReadAll(out)

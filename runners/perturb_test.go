@@ -14,6 +14,7 @@ import (
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
+	"github.com/occbench/occbench/llm"
 )
 
 var perturbSentences = []string{
@@ -166,14 +167,14 @@ func TestPerturbationStudy(t *testing.T) {
 	rel, _ := tax.ByCode(tax.RelatedCodes(codeNP, 1)[0])
 	srv := newScripted(t, `\(u\d+\)`, perturbJudge(rel.Title))
 	mc := DefaultJudge
-	mc.Endpoint = Endpoint{BaseURL: srv.URL(), Model: "gpt-4.1"}
+	mc.Endpoint = llm.Endpoint{BaseURL: srv.URL(), Model: "gpt-4.1"}
 	var exs []*bench.Example
 	for i := range 12 {
 		exs = append(exs, perturbExample(fmt.Sprintf("u%d", i)))
 	}
 	run := t.TempDir()
 	opts := PerturbOptions{RunDir: run, Sample: 10, Seed: 4,
-		Judge: JudgeOptions{Model: mc, LLM: LLMOptions{Sleep: func(context.Context, time.Duration) error { return nil }}}}
+		Judge: JudgeOptions{Model: mc, LLM: llm.Options{Sleep: func(context.Context, time.Duration) error { return nil }}}}
 	table, err := PerturbationStudy(context.Background(), exs, opts)
 	if err != nil {
 		t.Fatal(err)

@@ -139,7 +139,7 @@ func (r *replayRunner) readJSONL(f io.Reader, add func(int, string, replayLine) 
 				// A numeric user id is fine; other fields must be strings.
 				var num json.Number
 				if f.dst != &id || json.Unmarshal(v, &num) != nil {
-					return fmt.Errorf("%s:%d: field %q: want a string, got %s", r.s.File, n, f.name, clip(string(v)))
+					return fmt.Errorf("%s:%d: field %q: want a string, got %.80s", r.s.File, n, f.name, v)
 				}
 				*f.dst = num.String()
 			}

@@ -62,8 +62,6 @@ type Env struct {
 	// CacheDir holds the request cache of model-calling runners: the
 	// suite's cache, else rundir.DefaultCacheDir(RunDir).
 	CacheDir string
-	// Progress of the prediction phase; nil while preparing.
-	Progress *Progress
 }
 
 // Factory builds a runner of one kind from its suite entry. It returns the

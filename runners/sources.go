@@ -8,11 +8,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
 	"github.com/occbench/occbench/internal/pool"
 	"github.com/occbench/occbench/internal/safefile"
+	"github.com/occbench/occbench/llm"
 	"github.com/occbench/occbench/metrics"
 	"github.com/occbench/occbench/rundir"
 )
@@ -43,7 +45,7 @@ type SourcesOptions struct {
 	Related   int // RM's related occupations; 0 is 20
 	Bootstrap int // resamples of the intervals; 0 is 1000
 	Seed      uint64
-	LLM       LLMOptions
+	LLM       llm.Options
 	Taxonomy  *onet.Taxonomy
 	Stderr    io.Writer // progress; nil for none
 }
@@ -132,7 +134,7 @@ func ReasonSourcesTable(ctx context.Context, test []*bench.Example, preds []Sour
 	table := &SourcesTable{Users: len(users)}
 	var names []string
 	for _, pr := range preds {
-		r, err := modelRunner(ctx, pr.Model, opts.RunDir, opts.LLM)
+		model, err := newModel(pr.Model, opts.RunDir, opts.LLM)
 		if err != nil {
 			return nil, fmt.Errorf("sources: predictor %s: %w", pr.Name, err)
 		}
@@ -142,7 +144,7 @@ func ReasonSourcesTable(ctx context.Context, test []*bench.Example, preds []Sour
 				return nil, fmt.Errorf("sources: predictor %s with reasons %s: the name %s is taken", pr.Name, s.Name, name)
 			}
 			names = append(names, name)
-			if err := predictCell(ctx, r, prompt, name, users, reasons[i], opts); err != nil {
+			if err := predictCell(ctx, model, pr.Model.Concurrency, prompt, name, users, reasons[i], opts); err != nil {
 				return nil, err
 			}
 			table.Rows = append(table.Rows, SourceRow{Predictor: pr.Name, Reasons: s.Name, Runner: name})
@@ -165,7 +167,7 @@ func ReasonSourcesTable(ctx context.Context, test []*bench.Example, preds []Sour
 
 // predictCell asks the predictor for every user of one cell not yet
 // recorded without error.
-func predictCell(ctx context.Context, r *llmRunner, prompt *Prompt, name string, users []*bench.Example, reasons map[string]string, opts SourcesOptions) error {
+func predictCell(ctx context.Context, model *llm.Client, workers int, prompt *Prompt, name string, users []*bench.Example, reasons map[string]string, opts SourcesOptions) error {
 	path := rundir.PredictionsPath(opts.RunDir, name)
 	done, err := rundir.ReadPredictions(path)
 	if err != nil {
@@ -184,10 +186,10 @@ func predictCell(ctx context.Context, r *llmRunner, prompt *Prompt, name string,
 	if err != nil {
 		return err
 	}
-	err = r.track(opts.Stderr, name, len(todo), func(prog *Progress) error {
-		return pool.Each(ctx, todo, r.s.Concurrency, func(ctx context.Context, ex *bench.Example) error {
+	err = track(ctx, opts.Stderr, name, len(todo), time.Now, func(ctx context.Context, prog *Progress) error {
+		return pool.Each(ctx, todo, workers, func(ctx context.Context, ex *bench.Example) error {
 			prog.begin()
-			p, err := predictUser(ctx, r, prompt, name, ex, reasons, opts)
+			p, err := predictUser(ctx, model, prompt, name, ex, reasons, opts)
 			if err != nil {
 				return err
 			}
@@ -203,7 +205,7 @@ func predictCell(ctx context.Context, r *llmRunner, prompt *Prompt, name string,
 
 // predictUser is one cell's prediction for one user; a failed call is
 // recorded in it.
-func predictUser(ctx context.Context, r *llmRunner, prompt *Prompt, name string, ex *bench.Example, reasons map[string]string, opts SourcesOptions) (rundir.Prediction, error) {
+func predictUser(ctx context.Context, model *llm.Client, prompt *Prompt, name string, ex *bench.Example, reasons map[string]string, opts SourcesOptions) (rundir.Prediction, error) {
 	p := rundir.Prediction{UserID: ex.UserID, Runner: name, Attempt: 1, Mapping: "none"}
 	reason := strings.TrimSpace(reasons[ex.UserID])
 	if reason == "" {
@@ -211,7 +213,7 @@ func predictUser(ctx context.Context, r *llmRunner, prompt *Prompt, name string,
 		return p, nil
 	}
 	p.Reason = reason
-	hist, err := SerializeHistory(ex, r.s.HistoryFormat)
+	hist, err := SerializeHistory(ex, HistoryFormat)
 	if err != nil {
 		p.Error = err.Error()
 		return p, nil
@@ -220,11 +222,7 @@ func predictUser(ctx context.Context, r *llmRunner, prompt *Prompt, name string,
 	if err != nil {
 		return p, err
 	}
-	c, err := r.textCall("predictor", ex.UserID, 1, 1, text)
-	if err != nil {
-		return p, err
-	}
-	o, err := r.do(ctx, c)
+	o, err := ask(ctx, model, "predictor", text, ex.UserID, 1, 1)
 	if err != nil {
 		return p, err
 	}
@@ -234,8 +232,8 @@ func predictUser(ctx context.Context, r *llmRunner, prompt *Prompt, name string,
 		return p, nil
 	}
 	ch := o.res.Choices[0]
-	pa := ParseOutput(ch.Content, ch.FinishReason == "length")
-	p.Raw, p.Answer, p.Parse = r.redact(ch.Content), r.redact(pa.Answer), pa.How
+	pa := ParseOutput(ch.Content, ch.Truncated())
+	p.Raw, p.Answer, p.Parse = ch.Content, pa.Answer, pa.How
 	p.PromptTokens, p.CompletionTokens = o.res.Usage.Prompt, o.res.Usage.Completion
 	if pa.Answer != "" {
 		m := opts.Taxonomy.Normalize(pa.Answer)

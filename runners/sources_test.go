@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/occbench/occbench/llm"
 )
 
 func TestReasonSourcesTable(t *testing.T) {
@@ -35,11 +37,11 @@ func TestReasonSourcesTable(t *testing.T) {
 `), 0o644)
 	mc := func(model string) ModelConfig {
 		m := DefaultJudge
-		m.Endpoint = Endpoint{BaseURL: srv.URL(), Model: model}
+		m.Endpoint = llm.Endpoint{BaseURL: srv.URL(), Model: model}
 		return m
 	}
 	run := filepath.Join(dir, "run")
-	opts := SourcesOptions{RunDir: run, Bootstrap: 50, Seed: 1, LLM: LLMOptions{Sleep: func(context.Context, time.Duration) error { return nil }}}
+	opts := SourcesOptions{RunDir: run, Bootstrap: 50, Seed: 1, LLM: llm.Options{Sleep: func(context.Context, time.Duration) error { return nil }}}
 	preds := []SourcePredictor{{"Qwen3-8B-P", mc("p")}, {"Weak P", mc("weak")}}
 	srcs := []ReasonSource{{Name: "Oracle Reason", Oracle: true}, {Name: "Qwen3-8B-R", Predictions: reasoner}}
 	table, err := ReasonSourcesTable(context.Background(), test, preds, srcs, opts)

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/occbench/occbench/llm"
 	"github.com/occbench/occbench/runners"
 )
 
@@ -82,7 +83,7 @@ func (m *modelFlags) resolve(cmd *cobra.Command, def runners.ModelConfig) (runne
 	set("attempts", func() { mc.Attempts = m.attempts })
 	set("n", func() { mc.N = m.n })
 	if f.Changed("timeout") {
-		var d runners.Duration
+		var d llm.Duration
 		if err := d.UnmarshalText([]byte(m.timeout)); err != nil {
 			return mc, fmt.Errorf("--timeout: %w", err)
 		}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/llm"
 	"github.com/occbench/occbench/runners"
 )
 
@@ -90,7 +91,7 @@ func TestModelConfigYAML(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if mc.Endpoint != (runners.Endpoint{BaseURL: "http://h/v1", Model: "m", APIKeyEnv: "K"}) || mc.Attempts != 3 || mc.N || *mc.Temperature != 0.7 || mc.Concurrency != 16 {
+			if mc.Endpoint != (llm.Endpoint{BaseURL: "http://h/v1", Model: "m", APIKeyEnv: "K"}) || mc.Attempts != 3 || mc.N || *mc.Temperature != 0.7 || mc.Concurrency != 16 {
 				t.Errorf("config %+v", mc)
 			}
 		})

@@ -1,4 +1,4 @@
-package runners
+package llm
 
 import (
 	"bytes"
@@ -121,15 +121,6 @@ func (d doer) Do(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// callError is a request that failed for good: the sample is recorded with
-// it and the run goes on.
-type callError struct {
-	msg   string
-	tries int
-}
-
-func (e *callError) Error() string { return e.msg }
-
 // fatalError stops the run (a cache write failed).
 type fatalError struct{ err error }
 
@@ -150,13 +141,12 @@ type retrier struct {
 	now        func() time.Time
 	sleep      func(context.Context, time.Duration) error
 	rand       func() float64
-	progress   func() *Progress
 	redact     func(string) string
 }
 
 // run calls op until it succeeds, fails in a way no retry can fix, or the
 // retries run out; op gets a context with the request deadline and a fresh
-// exchange. The error is a *callError for a failed request, anything else
+// exchange. The error is a *Failure for a failed request, anything else
 // (the run's context ended, a *fatalError) stops the run.
 func (r *retrier) run(ctx context.Context, what string, op func(context.Context, *exchange) error) (tries int, err error) {
 	for tries = 1; ; tries++ {
@@ -182,16 +172,20 @@ func (r *retrier) run(ctx context.Context, what string, op func(context.Context,
 			if tries > 1 {
 				msg = fmt.Sprintf("%s: %s (after %d tries)", what, why, tries)
 			}
-			return tries, &callError{msg: msg, tries: tries}
+			return tries, &Failure{Msg: msg, Tries: tries}
 		}
 		ra := time.Duration(-1)
 		if ex.header != nil {
 			ra = parseRetryAfter(ex.header, r.now())
 		}
-		p := r.progress()
-		p.noteRetrying(1)
+		o := observerOf(ctx)
+		if o != nil {
+			o.Retrying(1)
+		}
 		err = r.sleep(ctx, r.backoff.wait(tries, ra, r.rand()))
-		p.noteRetrying(-1)
+		if o != nil {
+			o.Retrying(-1)
+		}
 		if err != nil {
 			return tries, err
 		}
@@ -253,18 +247,5 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
-	}
-}
-
-// Nil-safe progress reporting: a runner used outside the engine has none.
-func (p *Progress) noteRetrying(d int) {
-	if p != nil {
-		p.Retrying(d)
-	}
-}
-
-func (p *Progress) noteTokens(n int) {
-	if p != nil && n > 0 {
-		p.Tokens(n)
 	}
 }

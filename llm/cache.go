@@ -1,4 +1,4 @@
-package runners
+package llm
 
 import (
 	"crypto/sha256"

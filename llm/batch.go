@@ -1,4 +1,4 @@
-package runners
+package llm
 
 import (
 	"bufio"
@@ -11,36 +11,50 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	openai "github.com/sashabaranov/go-openai"
 
-	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/internal/safefile"
-	"github.com/occbench/occbench/rundir"
 )
 
-// llmBatchRunner sends an llm runner's requests through the OpenAI Batch
-// API: it writes the requests as JSONL, uploads the file, creates a batch,
-// polls it, downloads the results and maps them back by custom_id, which
-// is the request's cache key. Results go into the request cache, and the
-// predictions are then built from the cache exactly as the chat backend
-// builds them.
+// ErrDeferred is a call a batch pass has queued instead of answering.
+var ErrDeferred = errors.New("deferred to a batch")
+
+// Batch sends a client's requests through the OpenAI Batch API: it writes
+// the requests as JSONL, uploads the file, creates a batch, polls it,
+// downloads the results and maps them back by custom_id, which is the
+// request's cache key. Results go into the request cache, so that a caller
+// builds its records from the cache exactly as with Complete.
 //
-// The run directory keeps batches/<runner>/state.json, updated before each
-// wait, and the input and output files. A run killed after submitting a
-// batch resumes by collecting that batch; one killed between uploading the
+// A caller works in passes: every call of a pass that the cache cannot
+// answer is queued (ErrDeferred), and Submit sends the queue as one batch
+// and waits for it. The directory keeps state.json, saved before each
+// wait, and the input and output files: a run killed after submitting a
+// batch resumes by collecting it, and one killed between uploading the
 // input and learning the batch id finds the batch by its input file.
-type llmBatchRunner struct {
-	*llmRunner
+type Batch struct {
+	c      *Client
+	dir    string
+	opts   BatchOptions
+	st     *batchState
 	failed map[string]string // cache key → why the batch did not answer it
 	fresh  map[string]bool   // keys answered by a batch in this process
 }
 
-// BatchSize is the number of users the engine hands over at once. A
-// two-model runner sends two batches per chunk (reasoner, then predictor).
-func (b *llmBatchRunner) BatchSize() int { return b.s.BatchSize }
+// BatchOptions are the settings of a Batch.
+type BatchOptions struct {
+	Poll   time.Duration // between status checks
+	Window string        // completion_window, such as 24h
+	Label  string        // recorded in the batch's metadata
+}
 
-// batchState is batches/<runner>/state.json.
+// NewBatch keeps its state and files in dir.
+func (c *Client) NewBatch(dir string, opts BatchOptions) *Batch {
+	return &Batch{c: c, dir: dir, opts: opts, failed: map[string]string{}, fresh: map[string]bool{}}
+}
+
+// batchState is state.json.
 type batchState struct {
 	Batches []*batchEntry `json:"batches"`
 }
@@ -54,104 +68,77 @@ type batchEntry struct {
 	Collected   bool   `json:"collected"`
 }
 
-func (b *llmBatchRunner) stateDir() string {
-	return filepath.Join(b.env.RunDir, "batches", b.name)
-}
-
-func (b *llmBatchRunner) loadState() (*batchState, error) {
-	var st batchState
-	data, err := os.ReadFile(filepath.Join(b.stateDir(), "state.json"))
-	if errors.Is(err, os.ErrNotExist) {
-		return &st, nil
+func (b *Batch) loadState() error {
+	if b.st != nil {
+		return nil
 	}
+	var st batchState
+	data, err := os.ReadFile(filepath.Join(b.dir, "state.json"))
 	if err == nil {
 		err = json.Unmarshal(data, &st)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("batch state: %w", err)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("batch state: %w", err)
 	}
-	return &st, nil
+	b.st = &st
+	return nil
 }
 
-func (b *llmBatchRunner) saveState(st *batchState) error {
-	return safefile.WriteJSON(filepath.Join(b.stateDir(), "state.json"), st)
+func (b *Batch) saveState() error {
+	return safefile.WriteJSON(filepath.Join(b.dir, "state.json"), b.st)
 }
 
-// PredictBatch predicts a chunk of users. Each pass builds every user's
-// calls against the cache; the calls it cannot answer go into one batch.
-// Two-model runners need two passes with a batch (reasoner, predictor),
-// the others one.
-func (b *llmBatchRunner) PredictBatch(ctx context.Context, exs []*bench.Example) ([]rundir.Prediction, error) {
-	if b.failed == nil {
-		b.failed, b.fresh = map[string]string{}, map[string]bool{}
+// Resume collects the batches an earlier run submitted and did not
+// collect.
+func (b *Batch) Resume(ctx context.Context) error {
+	if err := b.loadState(); err != nil {
+		return err
 	}
-	st, err := b.loadState()
-	if err != nil {
+	for _, e := range b.st.Batches {
+		if !e.Collected {
+			if err := b.finish(ctx, e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Pass starts the next pass.
+func (b *Batch) Pass() (*BatchPass, error) {
+	if err := b.loadState(); err != nil {
 		return nil, err
 	}
-	for _, e := range st.Batches {
-		if !e.Collected {
-			if err := b.finish(ctx, st, e); err != nil {
-				return nil, err
-			}
-		}
-	}
-	for pass := 0; ; pass++ {
-		plan, err := b.newPlan(st)
-		if err != nil {
-			return nil, err
-		}
-		preds := make([]rundir.Prediction, len(exs))
-		var waiting []int
-		for i, ex := range exs {
-			preds[i], err = b.predict(ctx, ex, plan.call)
-			if errors.Is(err, errDeferred) {
-				waiting = append(waiting, i)
-			} else if err != nil {
-				plan.abort()
-				return nil, err
-			}
-		}
-		// Each pass answers at least one more call per user; a user still
-		// waiting after three batches means the batches keep losing it.
-		if len(waiting) == 0 || pass == 3 {
-			plan.abort()
-			for _, i := range waiting {
-				preds[i] = rundir.Prediction{Attempt: b.s.Attempt, Mapping: "none", Error: "batch: no answer after 3 batches"}
-			}
-			return preds, nil
-		}
-		e, err := plan.commit(len(st.Batches))
-		if err != nil {
-			return nil, err
-		}
-		st.Batches = append(st.Batches, e)
-		if err := b.saveState(st); err != nil {
-			return nil, err
-		}
-		if err := b.finish(ctx, st, e); err != nil {
-			return nil, err
-		}
-	}
-}
-
-// batchPlan collects the calls of a pass that the cache cannot answer,
-// writing each once to the batch input file.
-type batchPlan struct {
-	b    *llmBatchRunner
-	f    *safefile.File
-	w    *bufio.Writer
-	keys map[string]bool
-	path string
-}
-
-func (b *llmBatchRunner) newPlan(st *batchState) (*batchPlan, error) {
-	path := filepath.Join(b.stateDir(), fmt.Sprintf("%03d.input.jsonl", len(st.Batches)+1))
+	path := filepath.Join(b.dir, fmt.Sprintf("%03d.input.jsonl", len(b.st.Batches)+1))
 	f, err := safefile.Create(path)
 	if err != nil {
 		return nil, err
 	}
-	return &batchPlan{b: b, f: f, w: bufio.NewWriter(f), keys: map[string]bool{}, path: path}, nil
+	return &BatchPass{b: b, f: f, w: bufio.NewWriter(f), keys: map[string]bool{}, path: path}, nil
+}
+
+// Submit sends the pass's queue as one batch and waits for its answers.
+func (p *BatchPass) Submit(ctx context.Context) error {
+	e, err := p.commit()
+	if err != nil {
+		return err
+	}
+	b := p.b
+	b.st.Batches = append(b.st.Batches, e)
+	if err := b.saveState(); err != nil {
+		return err
+	}
+	return b.finish(ctx, e)
+}
+
+// BatchPass collects the calls of a pass that the cache cannot answer,
+// writing each once to the batch input file.
+type BatchPass struct {
+	b    *Batch
+	f    *safefile.File
+	w    *bufio.Writer
+	keys map[string]bool
+	path string
 }
 
 // batchLine is a line of a batch input file.
@@ -162,20 +149,23 @@ type batchLine struct {
 	Body     json.RawMessage `json:"body"`
 }
 
-func (p *batchPlan) call(_ context.Context, c *chatCall) (*chatResult, error) {
+// Call answers a call from the cache or from what an earlier batch said of
+// it, or queues it for this pass's batch and returns ErrDeferred. Calls
+// made by another client of the same runner go into the same batch.
+func (p *BatchPass) Call(_ context.Context, c *Call) (*Result, error) {
 	b := p.b
-	if msg, ok := b.failed[c.key]; ok {
-		return nil, &callError{msg: msg, tries: 1}
+	if msg, ok := b.failed[c.Key]; ok {
+		return nil, &Failure{Msg: msg, Tries: 1}
 	}
-	if res, err := b.cached(c); res != nil || err != nil {
-		if res != nil && b.fresh[c.key] {
+	if res, err := b.c.cached(c); res != nil || err != nil {
+		if res != nil && b.fresh[c.Key] {
 			res.Source = "batch"
 		}
 		return res, err
 	}
-	if !p.keys[c.key] {
-		p.keys[c.key] = true
-		line, err := json.Marshal(batchLine{CustomID: c.key, Method: "POST", URL: string(openai.BatchEndpointChatCompletions), Body: c.body})
+	if !p.keys[c.Key] {
+		p.keys[c.Key] = true
+		line, err := json.Marshal(batchLine{CustomID: c.Key, Method: "POST", URL: string(openai.BatchEndpointChatCompletions), Body: c.body})
 		if err != nil {
 			return nil, err
 		}
@@ -183,13 +173,14 @@ func (p *batchPlan) call(_ context.Context, c *chatCall) (*chatResult, error) {
 			return nil, fmt.Errorf("%s: %w", p.path, err)
 		}
 	}
-	return nil, errDeferred
+	return nil, ErrDeferred
 }
 
-func (p *batchPlan) abort() { p.f.Abort() }
+// Abort drops the pass's queue.
+func (p *BatchPass) Abort() { p.f.Abort() }
 
 // commit writes the input file and returns its state entry.
-func (p *batchPlan) commit(n int) (*batchEntry, error) {
+func (p *BatchPass) commit() (*batchEntry, error) {
 	if err := p.w.Flush(); err != nil {
 		p.f.Abort()
 		return nil, fmt.Errorf("%s: %w", p.path, err)
@@ -202,11 +193,11 @@ func (p *batchPlan) commit(n int) (*batchEntry, error) {
 
 // finish uploads, submits, waits for and collects one batch, saving the
 // state after each step so that a killed run picks up where it stopped.
-func (b *llmBatchRunner) finish(ctx context.Context, st *batchState, e *batchEntry) error {
-	client := b.main.client
-	save := func() error { return b.saveState(st) }
+func (b *Batch) finish(ctx context.Context, e *batchEntry) error {
+	client := b.c.api
+	save := b.saveState
 	if e.InputFileID == "" {
-		data, err := os.ReadFile(filepath.Join(b.stateDir(), e.Input))
+		data, err := os.ReadFile(filepath.Join(b.dir, e.Input))
 		if err != nil {
 			return fmt.Errorf("batch input: %w", err)
 		}
@@ -233,8 +224,8 @@ func (b *llmBatchRunner) finish(ctx context.Context, st *batchState, e *batchEnt
 			resp, err := client.CreateBatch(rctx, openai.CreateBatchRequest{
 				InputFileID:      e.InputFileID,
 				Endpoint:         openai.BatchEndpointChatCompletions,
-				CompletionWindow: b.s.CompletionWindow,
-				Metadata:         map[string]any{"occbench_runner": b.name},
+				CompletionWindow: b.opts.Window,
+				Metadata:         map[string]any{"occbench_runner": b.opts.Label},
 			})
 			e.BatchID = resp.ID
 			return err
@@ -258,8 +249,8 @@ func (b *llmBatchRunner) finish(ctx context.Context, st *batchState, e *batchEnt
 
 // batchOp runs a Batch API call with the runner's retries; a call that
 // fails for good stops the run (resume continues from the saved state).
-func (b *llmBatchRunner) batchOp(ctx context.Context, what string, op func(context.Context) error) error {
-	_, err := b.retry.run(ctx, what, func(rctx context.Context, _ *exchange) error { return op(rctx) })
+func (b *Batch) batchOp(ctx context.Context, what string, op func(context.Context) error) error {
+	_, err := b.c.retry.run(ctx, what, func(rctx context.Context, _ *exchange) error { return op(rctx) })
 	if err != nil {
 		return fmt.Errorf("batch: %w", err)
 	}
@@ -267,11 +258,11 @@ func (b *llmBatchRunner) batchOp(ctx context.Context, what string, op func(conte
 }
 
 // findBatch looks for a batch made from the input file.
-func (b *llmBatchRunner) findBatch(ctx context.Context, fileID string) (string, error) {
+func (b *Batch) findBatch(ctx context.Context, fileID string) (string, error) {
 	var after *string
 	limit := 100
 	for range 20 {
-		list, err := b.main.client.ListBatch(ctx, after, &limit)
+		list, err := b.c.api.ListBatch(ctx, after, &limit)
 		if err != nil {
 			return "", err
 		}
@@ -292,11 +283,11 @@ func (b *llmBatchRunner) findBatch(ctx context.Context, fileID string) (string, 
 // terminal batch statuses.
 var batchDone = map[string]bool{"completed": true, "failed": true, "expired": true, "cancelled": true}
 
-func (b *llmBatchRunner) wait(ctx context.Context, e *batchEntry) (openai.Batch, error) {
+func (b *Batch) wait(ctx context.Context, e *batchEntry) (openai.Batch, error) {
 	for {
 		var batch openai.Batch
 		if err := b.batchOp(ctx, "poll "+e.BatchID, func(rctx context.Context) error {
-			resp, err := b.main.client.RetrieveBatch(rctx, e.BatchID)
+			resp, err := b.c.api.RetrieveBatch(rctx, e.BatchID)
 			batch = resp.Batch
 			return err
 		}); err != nil {
@@ -305,7 +296,7 @@ func (b *llmBatchRunner) wait(ctx context.Context, e *batchEntry) (openai.Batch,
 		if batchDone[batch.Status] {
 			return batch, nil
 		}
-		if err := b.opts.Sleep(ctx, b.s.BatchPoll.D()); err != nil {
+		if err := b.c.opts.Sleep(ctx, b.opts.Poll); err != nil {
 			return batch, err
 		}
 	}
@@ -325,7 +316,7 @@ type batchResult struct {
 }
 
 // collect caches the batch's answers and notes why the others failed.
-func (b *llmBatchRunner) collect(ctx context.Context, e *batchEntry, batch openai.Batch) error {
+func (b *Batch) collect(ctx context.Context, e *batchEntry, batch openai.Batch) error {
 	want, err := b.inputKeys(e)
 	if err != nil {
 		return err
@@ -340,7 +331,7 @@ func (b *llmBatchRunner) collect(ctx context.Context, e *batchEntry, batch opena
 		}
 		var data []byte
 		if err := b.batchOp(ctx, "download "+*f.id, func(rctx context.Context) error {
-			raw, err := b.main.client.GetFileContent(rctx, *f.id)
+			raw, err := b.c.api.GetFileContent(rctx, *f.id)
 			if err != nil {
 				return err
 			}
@@ -350,8 +341,8 @@ func (b *llmBatchRunner) collect(ctx context.Context, e *batchEntry, batch opena
 		}); err != nil {
 			return err
 		}
-		data = b.redactBytes(data)
-		if err := safefile.WriteFile(filepath.Join(b.stateDir(), f.name), data); err != nil {
+		data = b.c.redactBytes(data)
+		if err := safefile.WriteFile(filepath.Join(b.dir, f.name), data); err != nil {
 			return err
 		}
 		if err := b.readResults(e, data, want); err != nil {
@@ -363,14 +354,14 @@ func (b *llmBatchRunner) collect(ctx context.Context, e *batchEntry, batch opena
 		why += ": " + clip(batch.Errors.Data[0].Message)
 	}
 	for k := range want {
-		b.failed[k] = b.redact(why)
+		b.failed[k] = b.c.Redact(why)
 	}
 	return nil
 }
 
 // readResults handles the lines of an output or error file, deleting the
 // keys it answers from want.
-func (b *llmBatchRunner) readResults(e *batchEntry, data []byte, want map[string]bool) error {
+func (b *Batch) readResults(e *batchEntry, data []byte, want map[string]bool) error {
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 64<<10), 64<<20)
 	for line := 1; sc.Scan(); line++ {
@@ -388,14 +379,14 @@ func (b *llmBatchRunner) readResults(e *batchEntry, data []byte, want map[string
 				b.failed[r.CustomID] = "batch " + e.BatchID + ": malformed response body: " + clip(err.Error())
 				continue
 			}
-			if err := b.cache.Put(r.CustomID, r.Response.Body); err != nil {
+			if err := b.c.cache.Put(r.CustomID, r.Response.Body); err != nil {
 				return err
 			}
 			b.fresh[r.CustomID] = true
 		case r.Response != nil:
-			b.failed[r.CustomID] = b.redact(fmt.Sprintf("batch %s: HTTP %d: %s", e.BatchID, r.Response.StatusCode, clip(string(r.Response.Body))))
+			b.failed[r.CustomID] = b.c.Redact(fmt.Sprintf("batch %s: HTTP %d: %s", e.BatchID, r.Response.StatusCode, clip(string(r.Response.Body))))
 		case r.Error != nil:
-			b.failed[r.CustomID] = b.redact(fmt.Sprintf("batch %s: %s: %s", e.BatchID, r.Error.Code, clip(r.Error.Message)))
+			b.failed[r.CustomID] = b.c.Redact(fmt.Sprintf("batch %s: %s: %s", e.BatchID, r.Error.Code, clip(r.Error.Message)))
 		default:
 			b.failed[r.CustomID] = "batch " + e.BatchID + ": result line " + strconv.Itoa(line) + " has neither response nor error"
 		}
@@ -404,8 +395,8 @@ func (b *llmBatchRunner) readResults(e *batchEntry, data []byte, want map[string
 }
 
 // inputKeys are the custom ids of a batch's input file.
-func (b *llmBatchRunner) inputKeys(e *batchEntry) (map[string]bool, error) {
-	f, err := os.Open(filepath.Join(b.stateDir(), e.Input))
+func (b *Batch) inputKeys(e *batchEntry) (map[string]bool, error) {
+	f, err := os.Open(filepath.Join(b.dir, e.Input))
 	if err != nil {
 		return nil, fmt.Errorf("batch input: %w", err)
 	}

@@ -1,19 +1,13 @@
-package runners
+package llm
 
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
-
-	"github.com/occbench/occbench/bench"
-	"github.com/occbench/occbench/rundir"
 )
 
 func TestParseRetryAfter(t *testing.T) {
@@ -91,95 +85,41 @@ func TestClassify(t *testing.T) {
 	}
 }
 
-// The progress line counts a request as retrying while it waits.
+// countingObserver counts requests waiting to be retried.
+type countingObserver struct{ retrying, tokens int }
+
+func (o *countingObserver) Retrying(d int) { o.retrying += d }
+func (o *countingObserver) Tokens(n int)   { o.tokens += n }
+
+// The observer counts a request as retrying while it waits.
 func TestRetrierReportsWaits(t *testing.T) {
-	p := newProgress(nil, "m", 1, time.Now)
-	var during []int64
+	o := &countingObserver{}
+	var during []int
 	r := &retrier{
 		timeout: time.Second, maxRetries: 2, backoff: Backoff{Base: Duration(time.Millisecond), Max: Duration(time.Millisecond)},
-		now: time.Now, rand: func() float64 { return 0.5 }, progress: func() *Progress { return p },
+		now: time.Now, rand: func() float64 { return 0.5 },
 		redact: func(s string) string { return s },
 		sleep: func(context.Context, time.Duration) error {
-			during = append(during, p.retrying.Load())
+			during = append(during, o.retrying)
 			return nil
 		},
 	}
 	calls := 0
-	tries, err := r.run(context.Background(), "req", func(context.Context, *exchange) error {
+	tries, err := r.run(WithObserver(context.Background(), o), "req", func(context.Context, *exchange) error {
 		calls++
 		return &openai.APIError{HTTPStatusCode: 502, Message: "bad gateway"}
 	})
-	var ce *callError
-	if !errors.As(err, &ce) || tries != 3 || calls != 3 || ce.Error() != "req: HTTP 502: bad gateway (after 3 tries)" {
+	var f *Failure
+	if !errors.As(err, &f) || tries != 3 || calls != 3 || f.Error() != "req: HTTP 502: bad gateway (after 3 tries)" || f.Tries != 3 {
 		t.Errorf("tries %d, calls %d, err %v", tries, calls, err)
 	}
-	if len(during) != 2 || during[0] != 1 || during[1] != 1 || p.retrying.Load() != 0 {
-		t.Errorf("retrying during waits %v, after %d", during, p.retrying.Load())
+	if len(during) != 2 || during[0] != 1 || during[1] != 1 || o.retrying != 0 {
+		t.Errorf("retrying during waits %v, after %d", during, o.retrying)
 	}
 	// A cancelled run is not a sample error.
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := r.run(ctx, "req", func(ctx context.Context, _ *exchange) error { return ctx.Err() }); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
-	}
-}
-
-// roundTripFunc is an http.RoundTripper.
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
-// errReader fails after its first bytes, like a connection cut mid-body.
-type errReader struct{ sent bool }
-
-func (e *errReader) Read(p []byte) (int, error) {
-	if e.sent {
-		return 0, io.ErrUnexpectedEOF
-	}
-	e.sent = true
-	return copy(p, `{"choices": [`), nil
-}
-func (e *errReader) Close() error { return nil }
-
-// The llm runner on its own (no engine, no server): an injected transport
-// that refuses the first connection and cuts the second response short;
-// the third try answers. The waits go through the injected sleep.
-func TestLLMInjectedTransport(t *testing.T) {
-	var tries int
-	var slept []time.Duration
-	transport := roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		tries++
-		switch tries {
-		case 1:
-			return nil, errors.New("dial tcp: connection refused")
-		case 2:
-			return &http.Response{StatusCode: 200, Header: http.Header{}, Body: &errReader{}, Request: r}, nil
-		}
-		body := `{"choices":[{"message":{"role":"assistant","content":"<answer>Software Developers</answer>"},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":3}}`
-		return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
-	})
-	s, _ := rundir.ParseSuite([]byte("name: x\ntest: t\nrunners:\n  - {name: m, kind: llm, mode: joint, endpoint: {base_url: 'http://nowhere.invalid/v1', model: m}, backoff: {base: 2s, max: 8s}}\n"))
-	f := NewLLMFactory(LLMOptions{
-		Transport: transport,
-		Sleep:     func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil },
-		Rand:      func() float64 { return 0.5 },
-	})
-	r, _, err := f(&s.Runners[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	lr := r.(*llmRunner)
-	if err := lr.Prepare(context.Background(), &Env{RunDir: filepath.Join(t.TempDir(), "run")}); err != nil {
-		t.Fatal(err)
-	}
-	p, err := lr.Predict(context.Background(), &bench.Example{UserID: "u1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p.Code != "15-1252.00" || p.Calls[0].Tries != 3 || tries != 3 {
-		t.Errorf("prediction %+v after %d tries", p, tries)
-	}
-	if len(slept) != 2 || slept[0] != time.Second || slept[1] != 2*time.Second {
-		t.Errorf("waits %v, want [1s 2s] (half of 2 s, then of 4 s)", slept)
 	}
 }
