@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/occbench/occbench/prompt"
 	"github.com/occbench/occbench/rundir"
 )
 
@@ -73,7 +74,7 @@ func TestBatchResumeCollectsSubmittedBatch(t *testing.T) {
 					}
 				case p.Calls[0].Source != "batch":
 					t.Errorf("%s: source %s", ex.UserID, p.Calls[0].Source)
-				case p.Parse != ParseTruncated && p.Code != ex.TargetCode:
+				case p.Parse != prompt.ParseTruncated && p.Code != ex.TargetCode:
 					t.Errorf("%s: code %s, want %s (raw %q)", ex.UserID, p.Code, ex.TargetCode, p.Raw)
 				}
 			}

@@ -20,6 +20,7 @@ import (
 	"github.com/occbench/occbench/internal/pool"
 	"github.com/occbench/occbench/llm"
 	"github.com/occbench/occbench/metrics"
+	"github.com/occbench/occbench/prompt"
 	"github.com/occbench/occbench/rundir"
 )
 
@@ -65,28 +66,6 @@ type JudgeSummary struct {
 	Warnings  []string           `json:"warnings,omitempty"`
 }
 
-// judgeData is what a judge prompt sees.
-type judgeData struct {
-	History, Reasoning, Occupation string
-}
-
-func loadJudgePrompts() (map[string]*template.Template, error) {
-	out := map[string]*template.Template{}
-	for _, dim := range JudgeDimensions {
-		name := "judge_" + dim + ".tmpl"
-		text, err := promptFS.ReadFile("prompts/" + name)
-		if err != nil {
-			return nil, err
-		}
-		t, err := template.New(name).Option("missingkey=error").Parse(string(text))
-		if err != nil {
-			return nil, fmt.Errorf("prompt %s: %w", name, err)
-		}
-		out[dim] = t
-	}
-	return out, nil
-}
-
 // Judge scores every item's reason on factuality (the judge sees the
 // history and the reason), coherence (the reason alone) and utility (the
 // true next occupation and the reason), three separate calls, and appends
@@ -107,7 +86,7 @@ func Judge(ctx context.Context, items []JudgeItem, out string, opts JudgeOptions
 	if opts.RunDir == "" {
 		opts.RunDir = filepath.Dir(out)
 	}
-	prompts, err := loadJudgePrompts()
+	prompts, err := prompt.JudgeTemplates()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -197,13 +176,13 @@ func SummarizeJudge(recs []JudgeRecord, judge string, threshold int) *JudgeSumma
 		sc := map[string]float64{}
 		for i, v := range rec.Scores() {
 			if v > 0 {
-				sc[JudgeDimensions[i]] = float64(v)
+				sc[prompt.JudgeDimensions[i]] = float64(v)
 			}
 		}
 		samples = append(samples, metrics.JudgeSample{ID: rec.UserID, Scores: sc})
 	}
-	agg := metrics.AggregateJudge(samples, metrics.JudgeOptions{Dimensions: JudgeDimensions, Threshold: float64(threshold)})
-	for i, d := range JudgeDimensions {
+	agg := metrics.AggregateJudge(samples, metrics.JudgeOptions{Dimensions: prompt.JudgeDimensions, Threshold: float64(threshold)})
+	for i, d := range prompt.JudgeDimensions {
 		s.Means[d] = agg.Means[i]
 	}
 	s.Overall = agg.Overall
@@ -226,13 +205,13 @@ func judgeOne(ctx context.Context, model *llm.Client, shared *singleflight.Group
 			}
 		}
 	}
-	hist, err := SerializeHistory(ex, HistoryFormat)
+	hist, err := prompt.SerializeHistory(ex, prompt.HistoryFormat)
 	if err != nil {
 		rec.Factuality.Error = err.Error()
 	}
-	data := judgeData{History: hist, Reasoning: strings.TrimSpace(it.Reason), Occupation: occ}
+	data := prompt.JudgeData{History: hist, Reasoning: strings.TrimSpace(it.Reason), Occupation: occ}
 	dims := []*JudgeScore{&rec.Factuality, &rec.Coherence, &rec.Utility}
-	for i, dim := range JudgeDimensions {
+	for i, dim := range prompt.JudgeDimensions {
 		js := dims[i]
 		if js.Error != "" {
 			continue
@@ -259,7 +238,7 @@ func judgeOne(ctx context.Context, model *llm.Client, shared *singleflight.Group
 			js.Error = o.err
 			continue
 		}
-		score, just, perr := ParseJudge(o.res.Choices[0].Content, dim)
+		score, just, perr := prompt.ParseJudge(o.res.Choices[0].Content, dim)
 		if perr != nil {
 			js.Error = perr.Error()
 			continue

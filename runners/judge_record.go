@@ -8,9 +8,6 @@ import (
 	"github.com/occbench/occbench/internal/jsonl"
 )
 
-// The judge's dimensions, in the order of the paper's tables.
-var JudgeDimensions = []string{"factuality", "coherence", "utility"}
-
 // JudgeScore is one dimension's verdict on a reason.
 type JudgeScore struct {
 	Score         int    `json:"score"` // 1–5; 0 when the judge call failed or gave no score
@@ -32,7 +29,7 @@ type JudgeRecord struct {
 	Pass bool `json:"pass"`
 }
 
-// Scores are the record's scores in JudgeDimensions order.
+// Scores are the record's scores in prompt.JudgeDimensions order.
 func (r *JudgeRecord) Scores() [3]int {
 	return [3]int{r.Factuality.Score, r.Coherence.Score, r.Utility.Score}
 }

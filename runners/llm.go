@@ -10,6 +10,7 @@ import (
 
 	"github.com/occbench/occbench/bench/onet"
 	"github.com/occbench/occbench/llm"
+	"github.com/occbench/occbench/prompt"
 	"github.com/occbench/occbench/rundir"
 )
 
@@ -69,7 +70,7 @@ var DefaultLLM = LLMSettings{
 	Config:           llm.DefaultConfig,
 	N:                1,
 	Attempt:          1,
-	HistoryFormat:    HistoryFormat,
+	HistoryFormat:    prompt.HistoryFormat,
 	BatchPoll:        llm.Duration(30 * time.Second),
 	BatchSize:        20000,
 	CompletionWindow: "24h",
@@ -177,11 +178,13 @@ func (s *LLMSettings) check() error {
 	if err := s.Config.Check(); err != nil {
 		return err
 	}
-	switch {
-	case s.Attempt < 1:
+	if s.Attempt < 1 {
 		return fmt.Errorf("attempt %d: want 1 or more", s.Attempt)
-	case historyFormats[s.HistoryFormat] == nil:
-		return fmt.Errorf("history_format %q: want %s", s.HistoryFormat, HistoryFormat)
+	}
+	if err := prompt.CheckHistoryFormat(s.HistoryFormat); err != nil {
+		return err
+	}
+	switch {
 	case s.Batch && s.BatchPoll <= 0:
 		return fmt.Errorf("batch_poll %s: want a positive duration", s.BatchPoll)
 	case s.Batch && s.BatchSize < 1:
@@ -195,8 +198,8 @@ type llmRunner struct {
 	name      string
 	s         *LLMSettings
 	opts      llm.Options
-	prompt    *Prompt // the single call's, or the two-model predictor's
-	reasonerP *Prompt // two-model only
+	prompt    *prompt.Template // the single call's, or the two-model predictor's
+	reasonerP *prompt.Template // two-model only
 
 	// Set by Prepare.
 	tax      *onet.Taxonomy
@@ -209,13 +212,13 @@ func newLLMRunner(spec *rundir.RunnerSpec, s *LLMSettings, opts llm.Options) (*l
 	var err error
 	switch s.Mode {
 	case ModeDirect:
-		r.prompt, err = LoadPrompt("direct.tmpl", s.Prompt, false)
+		r.prompt, err = prompt.Load("direct.tmpl", s.Prompt, false)
 	case ModeTwoModel:
-		if r.reasonerP, err = LoadPrompt("reasoner.tmpl", s.Reasoner.Prompt, false); err == nil {
-			r.prompt, err = LoadPrompt("predictor.tmpl", s.Prompt, true)
+		if r.reasonerP, err = prompt.Load("reasoner.tmpl", s.Reasoner.Prompt, false); err == nil {
+			r.prompt, err = prompt.Load("predictor.tmpl", s.Prompt, true)
 		}
 	default:
-		r.prompt, err = LoadPrompt("joint.tmpl", s.Prompt, false)
+		r.prompt, err = prompt.Load("joint.tmpl", s.Prompt, false)
 	}
 	if err != nil {
 		return nil, err
@@ -251,7 +254,7 @@ func (r *llmRunner) Prepare(_ context.Context, env *Env) error {
 // Describe records what the manifest needs beyond the settings: the
 // backend, prompt digests, serialiser, parser and cache. Never a key.
 func (r *llmRunner) Describe() map[string]any {
-	prompts := map[string]*Prompt{"prompt": r.prompt}
+	prompts := map[string]*prompt.Template{"prompt": r.prompt}
 	if r.reasonerP != nil {
 		prompts["reasoner"] = r.reasonerP
 	}
@@ -262,7 +265,7 @@ func (r *llmRunner) Describe() map[string]any {
 	info := map[string]any{
 		"backend":        backend,
 		"history_format": r.s.HistoryFormat,
-		"parser":         ParserVersion,
+		"parser":         prompt.ParserVersion,
 		"prompts":        prompts,
 	}
 	if r.main != nil {
@@ -270,7 +273,3 @@ func (r *llmRunner) Describe() map[string]any {
 	}
 	return info
 }
-
-// ParserVersion names the answer parsing rules (ParseOutput), recorded in
-// the manifest.
-const ParserVersion = "v1"

@@ -9,6 +9,7 @@ import (
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/llm"
+	"github.com/occbench/occbench/prompt"
 	"github.com/occbench/occbench/rundir"
 )
 
@@ -23,12 +24,12 @@ func (r *llmRunner) Predict(ctx context.Context, ex *bench.Example) (rundir.Pred
 // recorded in the prediction.
 func (r *llmRunner) predict(ctx context.Context, ex *bench.Example, pass *llm.BatchPass) (rundir.Prediction, error) {
 	p := rundir.Prediction{Attempt: r.s.Attempt}
-	hist, err := SerializeHistory(ex, r.s.HistoryFormat)
+	hist, err := prompt.SerializeHistory(ex, r.s.HistoryFormat)
 	if err != nil {
 		p.Error, p.Mapping = err.Error(), "none"
 		return p, nil
 	}
-	ask := func(c *llm.Client, role string, pr *Prompt, data PromptData, n int) (*llm.Call, *llm.Result, error) {
+	ask := func(c *llm.Client, role string, pr *prompt.Template, data prompt.Data, n int) (*llm.Call, *llm.Result, error) {
 		text, err := pr.Render(data)
 		if err != nil {
 			return nil, nil, err
@@ -45,7 +46,7 @@ func (r *llmRunner) predict(ctx context.Context, ex *bench.Example, pass *llm.Ba
 		}
 		return call, res, err
 	}
-	data := PromptData{History: hist}
+	data := prompt.Data{History: hist}
 	role := "model"
 	if r.s.Mode == ModeTwoModel {
 		c, res, err := ask(r.reasoner, "reasoner", r.reasonerP, data, 1)
@@ -109,7 +110,7 @@ func (r *llmRunner) record(p *rundir.Prediction, c *llm.Call, res *llm.Result, e
 // reasoningOf is a reasoner's reasoning: its <think> text, else the
 // server's separate reasoning field.
 func reasoningOf(c llm.Choice) string {
-	if s := ReasoningText(c.Content); s != "" {
+	if s := prompt.ReasoningText(c.Content); s != "" {
 		return s
 	}
 	return c.Reasoning
@@ -126,9 +127,9 @@ func (r *llmRunner) answer(p *rundir.Prediction, res *llm.Result) {
 		first int
 	}
 	var votes []vote
-	parsed := make([]Parsed, len(res.Choices))
+	parsed := make([]prompt.Parsed, len(res.Choices))
 	for i, c := range res.Choices {
-		parsed[i] = ParseOutput(c.Content, c.Truncated())
+		parsed[i] = prompt.ParseOutput(c.Content, c.Truncated())
 		if parsed[i].Answer == "" {
 			continue
 		}

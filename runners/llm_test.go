@@ -14,6 +14,7 @@ import (
 	"github.com/occbench/occbench/bench/onet"
 	"github.com/occbench/occbench/llm"
 	"github.com/occbench/occbench/metrics"
+	"github.com/occbench/occbench/prompt"
 	"github.com/occbench/occbench/rundir"
 )
 
@@ -142,7 +143,7 @@ func TestLLMModesAgainstServer(t *testing.T) {
 				switch {
 				case p.Error != "":
 					t.Errorf("%s: error %q", ex.UserID, p.Error)
-				case p.Parse == ParseTruncated || p.Parse == ParseUnclosedThink:
+				case p.Parse == prompt.ParseTruncated || p.Parse == prompt.ParseUnclosedThink:
 					if p.Code != "" || p.Mapping != "none" {
 						t.Errorf("%s: truncated output mapped to %s (%s)", ex.UserID, p.Code, p.Mapping)
 					}
@@ -159,12 +160,12 @@ func TestLLMModesAgainstServer(t *testing.T) {
 				if len(p.Calls) != wantCalls || p.CacheKey != p.Calls[len(p.Calls)-1].CacheKey || p.PromptTokens == 0 {
 					t.Errorf("%s: calls %+v, cache key %s, prompt tokens %d", ex.UserID, p.Calls, p.CacheKey, p.PromptTokens)
 				}
-				if p.Parse == ParseTag && mode != "two-model" && p.Reason == "" && !strings.HasPrefix(p.Raw, "```") && !strings.HasPrefix(p.Raw, "<answer>") {
+				if p.Parse == prompt.ParseTag && mode != "two-model" && p.Reason == "" && !strings.HasPrefix(p.Raw, "```") && !strings.HasPrefix(p.Raw, "<answer>") {
 					t.Errorf("%s: no reasoning kept from %q", ex.UserID, p.Raw)
 				}
 			}
 			// The plan gives every kind of odd answer to some user.
-			for _, k := range []string{ParseTag, ParseAnswerLine, ParseLastLine, ParseTruncated} {
+			for _, k := range []string{prompt.ParseTag, prompt.ParseAnswerLine, prompt.ParseLastLine, prompt.ParseTruncated} {
 				if parses[k] == 0 && mode != "two-model" {
 					t.Errorf("no answer parsed as %s: %v", k, parses)
 				}
@@ -352,8 +353,8 @@ func TestCacheKeyCoversEverySetting(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		hist, _ := SerializeHistory(ex, lr.s.HistoryFormat)
-		text, _ := lr.prompt.Render(PromptData{History: hist})
+		hist, _ := prompt.SerializeHistory(ex, lr.s.HistoryFormat)
+		text, _ := lr.prompt.Render(prompt.Data{History: hist})
 		call, err := c.NewCall("model", text, ex.UserID, lr.s.Attempt, lr.s.N)
 		if err != nil {
 			t.Fatal(err)

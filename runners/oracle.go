@@ -21,6 +21,7 @@ import (
 	"github.com/occbench/occbench/internal/pool"
 	"github.com/occbench/occbench/internal/safefile"
 	"github.com/occbench/occbench/llm"
+	"github.com/occbench/occbench/prompt"
 )
 
 // Files of an oracle run directory.
@@ -119,7 +120,7 @@ func Oracle(ctx context.Context, train []*bench.Example, out string, opts Oracle
 			return nil, fmt.Errorf("oracle: user %s has no target_code: the oracle needs the true next occupation", ex.UserID)
 		}
 	}
-	prompt, err := LoadPrompt("joint.tmpl", "", false)
+	tmpl, err := prompt.Load("joint.tmpl", "", false)
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +157,7 @@ func Oracle(ctx context.Context, train []*bench.Example, out string, opts Oracle
 	err = track(ctx, opts.Stderr, "oracle", len(todo), time.Now, func(ctx context.Context, prog *Progress) error {
 		return pool.Each(ctx, todo, mc.Concurrency, func(ctx context.Context, ex *bench.Example) error {
 			prog.begin()
-			u, err := oracleUser(ctx, model, prompt, ex, mc, opts.Taxonomy)
+			u, err := oracleUser(ctx, model, tmpl, ex, mc, opts.Taxonomy)
 			if err != nil {
 				return err
 			}
@@ -172,7 +173,7 @@ func Oracle(ctx context.Context, train []*bench.Example, out string, opts Oracle
 	}
 
 	sum := &OracleSummary{Users: len(train), Model: mc.Endpoint.Model, Seed: opts.Seed, Out: out,
-		Settings: mc, PromptSHA256: prompt.SHA256, HistoryFormat: HistoryFormat}
+		Settings: mc, PromptSHA256: tmpl.SHA256, HistoryFormat: prompt.HistoryFormat}
 	var kept []*bench.Example
 	for _, ex := range train {
 		u := done[ex.UserID]
@@ -221,7 +222,7 @@ func Oracle(ctx context.Context, train []*bench.Example, out string, opts Oracle
 		"occbench.oracle.model":    mc.Endpoint.Model,
 		"occbench.oracle.attempts": strconv.Itoa(mc.Attempts),
 		"occbench.oracle.seed":     strconv.FormatUint(opts.Seed, 10),
-		"occbench.oracle.prompt":   prompt.SHA256,
+		"occbench.oracle.prompt":   tmpl.SHA256,
 	}
 	if err := bench.WriteExamples(out, kept, meta); err != nil {
 		return nil, fmt.Errorf("oracle: %w", err)
@@ -236,14 +237,14 @@ func Oracle(ctx context.Context, train []*bench.Example, out string, opts Oracle
 // one request per attempt the server did not answer (or every attempt, one
 // request each, without n). Attempt k's request has attempt number k in its
 // cache key, so separate requests are separate answers.
-func oracleUser(ctx context.Context, model *llm.Client, prompt *Prompt, ex *bench.Example, mc ModelConfig, tax *onet.Taxonomy) (OracleUser, error) {
+func oracleUser(ctx context.Context, model *llm.Client, tmpl *prompt.Template, ex *bench.Example, mc ModelConfig, tax *onet.Taxonomy) (OracleUser, error) {
 	u := OracleUser{UserID: ex.UserID}
-	hist, err := SerializeHistory(ex, HistoryFormat)
+	hist, err := prompt.SerializeHistory(ex, prompt.HistoryFormat)
 	if err != nil {
 		u.Error = err.Error()
 		return u, nil
 	}
-	text, err := prompt.Render(PromptData{History: hist})
+	text, err := tmpl.Render(prompt.Data{History: hist})
 	if err != nil {
 		return u, err
 	}
@@ -254,7 +255,7 @@ func oracleUser(ctx context.Context, model *llm.Client, prompt *Prompt, ex *benc
 			u.Attempts = append(u.Attempts, a)
 			return
 		}
-		p := ParseOutput(c.Content, c.Truncated())
+		p := prompt.ParseOutput(c.Content, c.Truncated())
 		a.Reason, a.Answer, a.Parse, a.Finish = cmp.Or(p.Reason, c.Reasoning), p.Answer, p.How, c.FinishReason
 		if p.Answer != "" {
 			m := tax.Normalize(p.Answer)

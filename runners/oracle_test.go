@@ -15,6 +15,7 @@ import (
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/llm"
+	"github.com/occbench/occbench/prompt"
 )
 
 const (
@@ -97,7 +98,7 @@ func TestOracle(t *testing.T) {
 			}
 			want := OracleSummary{Users: 3, Attempts: 12, Correct: 6, ValidReasons: 6, Kept: 2, Preference: 1,
 				Model: "gpt-4.1", Seed: 3, Out: out}
-			if sum.PromptSHA256 == "" || sum.HistoryFormat != HistoryFormat || sum.Settings.Attempts != 4 {
+			if sum.PromptSHA256 == "" || sum.HistoryFormat != prompt.HistoryFormat || sum.Settings.Attempts != 4 {
 				t.Errorf("summary settings %+v", sum)
 			}
 			sum.Settings, sum.PromptSHA256, sum.HistoryFormat = ModelConfig{}, "", ""

@@ -17,6 +17,7 @@ import (
 	"github.com/occbench/occbench/internal/jsonl"
 	"github.com/occbench/occbench/internal/safefile"
 	"github.com/occbench/occbench/metrics"
+	"github.com/occbench/occbench/prompt"
 )
 
 // Files of a perturbation run directory.
@@ -388,7 +389,7 @@ func perturbationTable(recs []JudgeRecord, judge string, users int) *Perturbatio
 			if s == 0 {
 				continue
 			}
-			k := r.Source + "/" + JudgeDimensions[i]
+			k := r.Source + "/" + prompt.JudgeDimensions[i]
 			if cells[k] == nil {
 				cells[k] = &acc{}
 			}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/occbench/occbench/prompt"
 	"github.com/occbench/occbench/rundir"
 )
 
@@ -14,7 +15,7 @@ import (
 func TestRolePromptsAreTheInferencePrompts(t *testing.T) {
 	dir := t.TempDir()
 	test, exs := llmTestSet(t, dir, 3)
-	rp, err := NewRolePrompts()
+	rp, err := prompt.NewRolePrompts()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,12 +45,12 @@ func TestRolePromptsAreTheInferencePrompts(t *testing.T) {
 				}
 				switch mode {
 				case "joint":
-					render(RoleJoint, "")
+					render(prompt.RoleJoint, "")
 				case "direct":
-					render(RoleDirect, "")
+					render(prompt.RoleDirect, "")
 				case "two-model":
-					render(RoleReasoner, "")
-					render(RolePredictor, preds[ex.UserID].Reason)
+					render(prompt.RoleReasoner, "")
+					render(prompt.RolePredictor, preds[ex.UserID].Reason)
 				}
 				for _, w := range want {
 					if !sent[w] {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
+	"github.com/occbench/occbench/prompt"
 	"github.com/occbench/occbench/rundir"
 )
 
@@ -25,7 +26,7 @@ func init() {
 // ReplaySettings are the suite settings of the replay kind, which scores
 // outputs produced elsewhere. Each line (JSONL object or CSV row with a
 // header) has a user id and an answer or a raw model output; a raw output
-// is parsed like a model's (ParseOutput), an answer is taken as written.
+// is parsed like a model's (prompt.ParseOutput), an answer is taken as written.
 type ReplaySettings struct {
 	File        string `yaml:"file" json:"file"`
 	Format      string `yaml:"format" json:"format"` // jsonl or csv; default from the file's extension
@@ -196,7 +197,7 @@ func (r *replayRunner) readCSV(f io.Reader, add func(int, string, replayLine) er
 }
 
 func (r *replayRunner) Describe() map[string]any {
-	return map[string]any{"file_sha256": r.sha256, "lines": len(r.lines), "parser": ParserVersion}
+	return map[string]any{"file_sha256": r.sha256, "lines": len(r.lines), "parser": prompt.ParserVersion}
 }
 
 // Predict maps the user's replayed answer; a user the file lacks is
@@ -210,9 +211,9 @@ func (r *replayRunner) Predict(_ context.Context, ex *bench.Example) (rundir.Pre
 	}
 	p.Raw, p.Reason = l.raw, l.reason
 	if strings.TrimSpace(l.answer) != "" {
-		p.Answer, p.Parse = strings.TrimSpace(l.answer), ParseGiven
+		p.Answer, p.Parse = strings.TrimSpace(l.answer), prompt.ParseGiven
 	} else {
-		pa := ParseOutput(l.raw, false)
+		pa := prompt.ParseOutput(l.raw, false)
 		p.Answer, p.Parse = pa.Answer, pa.How
 		if p.Reason == "" {
 			p.Reason = pa.Reason

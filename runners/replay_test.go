@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/occbench/occbench/metrics"
+	"github.com/occbench/occbench/prompt"
 	"github.com/occbench/occbench/rundir"
 )
 
@@ -40,20 +41,20 @@ runners:
 		t.Fatal(err)
 	}
 	j := readPreds(t, rundir.PredictionsPath(filepath.Join(dir, "run"), "j"))
-	if p := j["u0000"]; p.Code != exs[0].TargetCode || p.Parse != ParseGiven || p.Mapping != "exact" {
+	if p := j["u0000"]; p.Code != exs[0].TargetCode || p.Parse != prompt.ParseGiven || p.Mapping != "exact" {
 		t.Errorf("given answer: %+v", p)
 	}
-	if p := j["u0001"]; p.Code != exs[1].TargetCode || p.Parse != ParseTag || p.Reason != "steady" {
+	if p := j["u0001"]; p.Code != exs[1].TargetCode || p.Parse != prompt.ParseTag || p.Reason != "steady" {
 		t.Errorf("raw output: %+v", p)
 	}
-	if p := j["u0002"]; p.Code != "" || p.Parse != ParseUnclosedThink || p.Reason != "given reason" || p.Error != "" {
+	if p := j["u0002"]; p.Code != "" || p.Parse != prompt.ParseUnclosedThink || p.Reason != "given reason" || p.Error != "" {
 		t.Errorf("unanswered output: %+v", p)
 	}
 	if p := j["u0003"]; !strings.Contains(p.Error, "no line for this user") {
 		t.Errorf("missing user: %+v", p)
 	}
 	c := readPreds(t, rundir.PredictionsPath(filepath.Join(dir, "run"), "c"))
-	if c["u0000"].Code != exs[0].TargetCode || c["u0001"].Code != exs[1].TargetCode || c["u0001"].Parse != ParseAnswerLine {
+	if c["u0000"].Code != exs[0].TargetCode || c["u0001"].Code != exs[1].TargetCode || c["u0001"].Parse != prompt.ParseAnswerLine {
 		t.Errorf("csv: %+v", c)
 	}
 	if scores.Runners["j"].EM != metrics.Num(0.5) || scores.Runners["c"].EM != metrics.Num(0.5) {

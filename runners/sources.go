@@ -16,6 +16,7 @@ import (
 	"github.com/occbench/occbench/internal/safefile"
 	"github.com/occbench/occbench/llm"
 	"github.com/occbench/occbench/metrics"
+	"github.com/occbench/occbench/prompt"
 	"github.com/occbench/occbench/rundir"
 )
 
@@ -124,7 +125,7 @@ func ReasonSourcesTable(ctx context.Context, test []*bench.Example, preds []Sour
 		}
 		reasons[i] = m
 	}
-	prompt, err := LoadPrompt("predictor.tmpl", "", true)
+	tmpl, err := prompt.Load("predictor.tmpl", "", true)
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +145,7 @@ func ReasonSourcesTable(ctx context.Context, test []*bench.Example, preds []Sour
 				return nil, fmt.Errorf("sources: predictor %s with reasons %s: the name %s is taken", pr.Name, s.Name, name)
 			}
 			names = append(names, name)
-			if err := predictCell(ctx, model, pr.Model.Concurrency, prompt, name, users, reasons[i], opts); err != nil {
+			if err := predictCell(ctx, model, pr.Model.Concurrency, tmpl, name, users, reasons[i], opts); err != nil {
 				return nil, err
 			}
 			table.Rows = append(table.Rows, SourceRow{Predictor: pr.Name, Reasons: s.Name, Runner: name})
@@ -167,7 +168,7 @@ func ReasonSourcesTable(ctx context.Context, test []*bench.Example, preds []Sour
 
 // predictCell asks the predictor for every user of one cell not yet
 // recorded without error.
-func predictCell(ctx context.Context, model *llm.Client, workers int, prompt *Prompt, name string, users []*bench.Example, reasons map[string]string, opts SourcesOptions) error {
+func predictCell(ctx context.Context, model *llm.Client, workers int, tmpl *prompt.Template, name string, users []*bench.Example, reasons map[string]string, opts SourcesOptions) error {
 	path := rundir.PredictionsPath(opts.RunDir, name)
 	done, err := rundir.ReadPredictions(path)
 	if err != nil {
@@ -189,7 +190,7 @@ func predictCell(ctx context.Context, model *llm.Client, workers int, prompt *Pr
 	err = track(ctx, opts.Stderr, name, len(todo), time.Now, func(ctx context.Context, prog *Progress) error {
 		return pool.Each(ctx, todo, workers, func(ctx context.Context, ex *bench.Example) error {
 			prog.begin()
-			p, err := predictUser(ctx, model, prompt, name, ex, reasons, opts)
+			p, err := predictUser(ctx, model, tmpl, name, ex, reasons, opts)
 			if err != nil {
 				return err
 			}
@@ -205,7 +206,7 @@ func predictCell(ctx context.Context, model *llm.Client, workers int, prompt *Pr
 
 // predictUser is one cell's prediction for one user; a failed call is
 // recorded in it.
-func predictUser(ctx context.Context, model *llm.Client, prompt *Prompt, name string, ex *bench.Example, reasons map[string]string, opts SourcesOptions) (rundir.Prediction, error) {
+func predictUser(ctx context.Context, model *llm.Client, tmpl *prompt.Template, name string, ex *bench.Example, reasons map[string]string, opts SourcesOptions) (rundir.Prediction, error) {
 	p := rundir.Prediction{UserID: ex.UserID, Runner: name, Attempt: 1, Mapping: "none"}
 	reason := strings.TrimSpace(reasons[ex.UserID])
 	if reason == "" {
@@ -213,12 +214,12 @@ func predictUser(ctx context.Context, model *llm.Client, prompt *Prompt, name st
 		return p, nil
 	}
 	p.Reason = reason
-	hist, err := SerializeHistory(ex, HistoryFormat)
+	hist, err := prompt.SerializeHistory(ex, prompt.HistoryFormat)
 	if err != nil {
 		p.Error = err.Error()
 		return p, nil
 	}
-	text, err := prompt.Render(PromptData{History: hist, Reasoning: reason})
+	text, err := tmpl.Render(prompt.Data{History: hist, Reasoning: reason})
 	if err != nil {
 		return p, err
 	}
@@ -232,7 +233,7 @@ func predictUser(ctx context.Context, model *llm.Client, prompt *Prompt, name st
 		return p, nil
 	}
 	ch := o.res.Choices[0]
-	pa := ParseOutput(ch.Content, ch.Truncated())
+	pa := prompt.ParseOutput(ch.Content, ch.Truncated())
 	p.Raw, p.Answer, p.Parse = ch.Content, pa.Answer, pa.How
 	p.PromptTokens, p.CompletionTokens = o.res.Usage.Prompt, o.res.Usage.Completion
 	if pa.Answer != "" {

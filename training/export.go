@@ -21,6 +21,7 @@ import (
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/internal/safefile"
+	"github.com/occbench/occbench/prompt"
 	"github.com/occbench/occbench/runners"
 )
 
@@ -34,12 +35,12 @@ type task struct {
 
 // tasks in a fixed order: the order of files, dataset_info keys and configs.
 var tasks = []task{
-	{name: "sft_joint", stage: "sft", role: runners.RoleJoint},
-	{name: "sft_reasoner", stage: "sft", role: runners.RoleReasoner},
-	{name: "sft_predictor", stage: "sft", role: runners.RolePredictor},
-	{name: "sft_direct", stage: "sft", role: runners.RoleDirect},
-	{name: "dpo_joint", stage: "dpo", role: runners.RoleJoint, sftRef: "sft_joint"},
-	{name: "dpo_reasoner", stage: "dpo", role: runners.RoleReasoner, sftRef: "sft_reasoner"},
+	{name: "sft_joint", stage: "sft", role: prompt.RoleJoint},
+	{name: "sft_reasoner", stage: "sft", role: prompt.RoleReasoner},
+	{name: "sft_predictor", stage: "sft", role: prompt.RolePredictor},
+	{name: "sft_direct", stage: "sft", role: prompt.RoleDirect},
+	{name: "dpo_joint", stage: "dpo", role: prompt.RoleJoint, sftRef: "sft_joint"},
+	{name: "dpo_reasoner", stage: "dpo", role: prompt.RoleReasoner, sftRef: "sft_reasoner"},
 }
 
 // Backbone is a base model of the scaling study.
@@ -154,19 +155,19 @@ func Export(dir string, in ExportInput, cfg ExportConfig) (*ExportSummary, error
 		}
 		sizes = append(sizes, n)
 	}
-	rp, err := runners.NewRolePrompts()
+	rp, err := prompt.NewRolePrompts()
 	if err != nil {
 		return nil, err
 	}
 	sum := &ExportSummary{
 		Oracle: in.OracleSHA256, OracleUsers: len(in.Oracle), JudgeFiltered: in.HaveJudged,
-		Users: len(users), Seed: cfg.Seed, Prompts: map[string]string{}, HistoryFormat: runners.HistoryFormat,
+		Users: len(users), Seed: cfg.Seed, Prompts: map[string]string{}, HistoryFormat: prompt.HistoryFormat,
 	}
 	if in.HaveJudged {
 		sum.Threshold = cfg.Threshold
 	}
-	for _, role := range []string{runners.RoleJoint, runners.RoleReasoner, runners.RolePredictor, runners.RoleDirect} {
-		sum.Prompts[role] = rp.Prompt(role).SHA256
+	for _, role := range []string{prompt.RoleJoint, prompt.RoleReasoner, prompt.RolePredictor, prompt.RoleDirect} {
+		sum.Prompts[role] = rp.Template(role).SHA256
 	}
 	for _, ex := range users {
 		if _, _, ok := PreferencePair(ex, cfg.Seed); ok {
@@ -350,12 +351,12 @@ func answerText(title string) string {
 
 // buildRows makes a task's rows for users. dpo counts the users with a
 // preference pair.
-func buildRows(rp *runners.RolePrompts, t task, users []*bench.Example, seed uint64) (rows any, dpo int, err error) {
+func buildRows(rp *prompt.RolePrompts, t task, users []*bench.Example, seed uint64) (rows any, dpo int, err error) {
 	if t.stage == "sft" {
 		out := make([]sftRow, 0, len(users))
 		for _, ex := range users {
 			reasoning := ""
-			if t.role == runners.RolePredictor {
+			if t.role == prompt.RolePredictor {
 				reasoning = strings.TrimSpace(ex.OracleReason)
 			}
 			instr, err := rp.Render(t.role, ex, reasoning)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/internal/golden"
+	"github.com/occbench/occbench/prompt"
 	"github.com/occbench/occbench/runners"
 )
 
@@ -141,7 +142,7 @@ func TestExportFormats(t *testing.T) {
 	if len(info) != 6 {
 		t.Fatalf("dataset_info has %d datasets, want 6", len(info))
 	}
-	rp, err := runners.NewRolePrompts()
+	rp, err := prompt.NewRolePrompts()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,14 +168,14 @@ func TestExportFormats(t *testing.T) {
 		if keys := slices.Sorted(maps.Keys(rows[0])); !slices.Equal(keys, want) {
 			t.Errorf("%s: row keys %v, want %v", name, keys, want)
 		}
-		role, reasoning := runners.RoleJoint, ""
+		role, reasoning := prompt.RoleJoint, ""
 		switch {
 		case strings.Contains(name, "reasoner"):
-			role = runners.RoleReasoner
+			role = prompt.RoleReasoner
 		case strings.Contains(name, "predictor"):
-			role, reasoning = runners.RolePredictor, ex.OracleReason
+			role, reasoning = prompt.RolePredictor, ex.OracleReason
 		case strings.Contains(name, "direct"):
-			role = runners.RoleDirect
+			role = prompt.RoleDirect
 		}
 		prompt, err := rp.Render(role, ex, reasoning)
 		if err != nil {
@@ -186,7 +187,7 @@ func TestExportFormats(t *testing.T) {
 	}
 	var joint []map[string]string
 	readJSON(t, filepath.Join(dir, "occp_sft_joint.json"), &joint)
-	p := runners.ParseOutput(joint[0]["output"], false)
+	p := prompt.ParseOutput(joint[0]["output"], false)
 	if p.Reason != ex.OracleReason || p.Answer != ex.TargetTitle {
 		t.Errorf("joint output parses to %+v", p)
 	}

@@ -1,4 +1,4 @@
-package runners
+package prompt
 
 import (
 	"os"
@@ -47,11 +47,11 @@ func TestPrompts(t *testing.T) {
 		{"reasoner.tmpl", false, []string{"<think>", "Do NOT name"}},
 		{"predictor.tmpl", true, []string{"<answer>", "HISTORY", "REASONING"}},
 	} {
-		p, err := LoadPrompt(tc.name, "", tc.reason)
+		p, err := Load(tc.name, "", tc.reason)
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, err := p.Render(PromptData{History: "HISTORY", Reasoning: "REASONING"})
+		out, err := p.Render(Data{History: "HISTORY", Reasoning: "REASONING"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -73,7 +73,7 @@ func TestPrompts(t *testing.T) {
 	} {
 		path := filepath.Join(dir, name)
 		os.WriteFile(path, []byte(text), 0o644)
-		if _, err := LoadPrompt("predictor.tmpl", path, true); err == nil || !strings.Contains(err.Error(), name) {
+		if _, err := Load("predictor.tmpl", path, true); err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s: error %v", name, err)
 		}
 	}

@@ -1,9 +1,13 @@
-package runners
+package prompt
 
 import (
 	"regexp"
 	"strings"
 )
+
+// ParserVersion names the answer parsing rules (ParseOutput), recorded in
+// the manifest.
+const ParserVersion = "v1"
 
 // How an answer was found in a model's output (Prediction.Parse).
 const (

@@ -1,4 +1,4 @@
-package runners
+package prompt
 
 import (
 	"fmt"
@@ -26,14 +26,14 @@ var roleTemplates = map[string]string{
 // RolePrompts renders the embedded inference prompts of the roles with the
 // default history serialiser.
 type RolePrompts struct {
-	prompts map[string]*Prompt
+	prompts map[string]*Template
 }
 
 // NewRolePrompts loads the embedded prompt of every role.
 func NewRolePrompts() (*RolePrompts, error) {
-	rp := &RolePrompts{prompts: map[string]*Prompt{}}
+	rp := &RolePrompts{prompts: map[string]*Template{}}
 	for role, name := range roleTemplates {
-		p, err := LoadPrompt(name, "", role == RolePredictor)
+		p, err := Load(name, "", role == RolePredictor)
 		if err != nil {
 			return nil, err
 		}
@@ -42,8 +42,8 @@ func NewRolePrompts() (*RolePrompts, error) {
 	return rp, nil
 }
 
-// Prompt is the loaded prompt of role, for its digest.
-func (rp *RolePrompts) Prompt(role string) *Prompt { return rp.prompts[role] }
+// Template is the loaded prompt of role, for its digest.
+func (rp *RolePrompts) Template(role string) *Template { return rp.prompts[role] }
 
 // Render is the prompt of role for ex, exactly as the llm runner sends it
 // (history format HistoryFormat). reasoning is the predictor's reasoning
@@ -57,5 +57,5 @@ func (rp *RolePrompts) Render(role string, ex *bench.Example, reasoning string) 
 	if err != nil {
 		return "", err
 	}
-	return p.Render(PromptData{History: hist, Reasoning: reasoning})
+	return p.Render(Data{History: hist, Reasoning: reasoning})
 }

@@ -1,4 +1,4 @@
-package runners
+package prompt
 
 import (
 	"bytes"
@@ -17,6 +17,14 @@ const HistoryFormat = "v1"
 // historyFormats are the serialisers a suite can name.
 var historyFormats = map[string]func(*bench.Example) ([]byte, error){
 	"v1": historyV1,
+}
+
+// CheckHistoryFormat reports a serialiser name that is not known.
+func CheckHistoryFormat(name string) error {
+	if historyFormats[name] == nil {
+		return fmt.Errorf("history_format %q: want %s", name, HistoryFormat)
+	}
+	return nil
 }
 
 // SerializeHistory writes the history of ex as the prompt sees it.
