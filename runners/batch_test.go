@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/occbench/occbench/llm/llmtest"
 	"github.com/occbench/occbench/prompt"
 	"github.com/occbench/occbench/rundir"
 )
@@ -21,9 +22,9 @@ func TestBatchResumeCollectsSubmittedBatch(t *testing.T) {
 		t.Run(fmt.Sprintf("lost-id=%v", lostID), func(t *testing.T) {
 			dir := t.TempDir()
 			test, exs := llmTestSet(t, dir, 60)
-			srv := newFakeLLM(t, mixedFaults(false))
+			srv := llmtest.New(t, llmtest.MixedFaults(false))
 			release := make(chan struct{})
-			srv.set(func(f *fakeLLM) { f.release = release })
+			srv.Set(func(f *llmtest.Server) { f.Release = release })
 			out := filepath.Join(dir, "run")
 			s := llmSuite(t, test, out, filepath.Join(dir, "cache"), fmt.Sprintf(
 				"  - {name: b, kind: llm-fast, mode: joint, endpoint: {base_url: %q, model: gpt-4.1}, batch: true, batch_poll: 1ms}\n", srv.URL()))
@@ -58,7 +59,7 @@ func TestBatchResumeCollectsSubmittedBatch(t *testing.T) {
 			if _, err := Run(context.Background(), s, Options{Resume: true}); err != nil {
 				t.Fatal(err)
 			}
-			if created, uploads := srv.batchCounts(); created != 1 || uploads != 1 {
+			if created, uploads := srv.BatchCounts(); created != 1 || uploads != 1 {
 				t.Errorf("%d batches from %d uploads, want 1 from 1", created, uploads)
 			}
 			checkOnce(t, srv)
@@ -90,7 +91,7 @@ func TestBatchResumeCollectsSubmittedBatch(t *testing.T) {
 					t.Errorf("%s still failed: %s", u, p.Error)
 				}
 			}
-			if created, _ := srv.batchCounts(); created != 2 {
+			if created, _ := srv.BatchCounts(); created != 2 {
 				t.Errorf("%d batches after --retry-errors, want 2", created)
 			}
 			checkOnce(t, srv)
@@ -101,7 +102,7 @@ func TestBatchResumeCollectsSubmittedBatch(t *testing.T) {
 func TestBatchTwoModel(t *testing.T) {
 	dir := t.TempDir()
 	test, exs := llmTestSet(t, dir, 30)
-	srv := newFakeLLM(t, noFaults)
+	srv := llmtest.New(t, llmtest.NoFaults)
 	out := filepath.Join(dir, "run")
 	s := llmSuite(t, test, out, filepath.Join(dir, "cache"), fmt.Sprintf(
 		"  - {name: b, kind: llm-fast, mode: two-model, endpoint: {base_url: %q, model: m}, batch: true, batch_poll: 1ms, batch_size: 20}\n", srv.URL()))
@@ -109,7 +110,7 @@ func TestBatchTwoModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Two chunks (20 + 10 users), each a reasoner batch then a predictor batch.
-	if created, _ := srv.batchCounts(); created != 4 {
+	if created, _ := srv.BatchCounts(); created != 4 {
 		t.Errorf("%d batches, want 4", created)
 	}
 	preds := readPreds(t, rundir.PredictionsPath(out, "b"))

@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/occbench/occbench/internal/progress"
 	"github.com/occbench/occbench/llm"
 	"github.com/occbench/occbench/rundir"
 )
@@ -61,25 +62,12 @@ func send(ctx context.Context, c *llm.Client, call *llm.Call) (outcome, error) {
 
 // track shows progress of total items on w (nil: none) while fn runs over
 // them with a context that carries the display to the model client.
-func track(ctx context.Context, w io.Writer, name string, total int, now func() time.Time, fn func(context.Context, *Progress) error) error {
+func track(ctx context.Context, w io.Writer, name string, total int, now func() time.Time, fn func(context.Context, *progress.Display) error) error {
 	if w == nil || total == 0 {
 		return fn(ctx, nil)
 	}
-	p := newProgress(w, name, total, now)
+	p := progress.New(w, name, total, now)
 	err := fn(llm.WithObserver(ctx, p), p)
 	p.Close()
 	return err
-}
-
-// begin and end count an item on a progress display that may be nil.
-func (p *Progress) begin() {
-	if p != nil {
-		p.Started()
-	}
-}
-
-func (p *Progress) end(failed bool) {
-	if p != nil {
-		p.Finished(failed)
-	}
 }

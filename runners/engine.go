@@ -14,6 +14,7 @@ import (
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
 	"github.com/occbench/occbench/internal/pool"
+	"github.com/occbench/occbench/internal/progress"
 	"github.com/occbench/occbench/llm"
 	"github.com/occbench/occbench/rundir"
 )
@@ -268,7 +269,7 @@ func runOne(ctx context.Context, spec *rundir.RunnerSpec, env *Env, man *rundir.
 	if err != nil {
 		return err
 	}
-	prog := newProgress(opts.Stderr, spec.Name, len(todo), opts.Now)
+	prog := progress.New(opts.Stderr, spec.Name, len(todo), opts.Now)
 	// Model clients report retries and tokens to the display.
 	ctx = llm.WithObserver(ctx, prog)
 	if br, ok := r.(BatchRunner); ok {
@@ -298,7 +299,7 @@ func runOne(ctx context.Context, spec *rundir.RunnerSpec, env *Env, man *rundir.
 
 // predictBatch predicts in chunks so that progress moves and a killed run
 // keeps the chunks already written.
-func predictBatch(ctx context.Context, r BatchRunner, name string, todo []*bench.Example, chunk int, w *rundir.PredictionWriter, prog *Progress) error {
+func predictBatch(ctx context.Context, r BatchRunner, name string, todo []*bench.Example, chunk int, w *rundir.PredictionWriter, prog *progress.Display) error {
 	for lo := 0; lo < len(todo); lo += chunk {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -328,7 +329,7 @@ func predictBatch(ctx context.Context, r BatchRunner, name string, todo []*bench
 
 // predictPool runs Predict on n workers. The first fatal error cancels the
 // others; per-sample failures are recorded and the run goes on.
-func predictPool(ctx context.Context, r Runner, name string, todo []*bench.Example, n int, w *rundir.PredictionWriter, prog *Progress) error {
+func predictPool(ctx context.Context, r Runner, name string, todo []*bench.Example, n int, w *rundir.PredictionWriter, prog *progress.Display) error {
 	return pool.Each(ctx, todo, n, func(ctx context.Context, ex *bench.Example) error {
 		prog.Started()
 		p, err := r.Predict(ctx, ex)

@@ -18,6 +18,7 @@ import (
 	"github.com/occbench/occbench/bench/onet"
 	"github.com/occbench/occbench/internal/jsonl"
 	"github.com/occbench/occbench/internal/pool"
+	"github.com/occbench/occbench/internal/progress"
 	"github.com/occbench/occbench/llm"
 	"github.com/occbench/occbench/metrics"
 	"github.com/occbench/occbench/prompt"
@@ -124,14 +125,14 @@ func Judge(ctx context.Context, items []JudgeItem, out string, opts JudgeOptions
 			queued[k] = true
 		}
 	}
-	err = track(ctx, opts.Stderr, "judge", len(todo), time.Now, func(ctx context.Context, prog *Progress) error {
+	err = track(ctx, opts.Stderr, "judge", len(todo), time.Now, func(ctx context.Context, prog *progress.Display) error {
 		return pool.Each(ctx, todo, opts.Model.Concurrency, func(ctx context.Context, it JudgeItem) error {
-			prog.begin()
+			prog.Started()
 			rec, err := judgeOne(ctx, model, &shared, prompts, it, opts)
 			if err != nil {
 				return err
 			}
-			prog.end(rec.failed())
+			prog.Finished(rec.failed())
 			mu.Lock()
 			done[key(rec.UserID, rec.Source, rec.ReasonSHA256)] = rec
 			mu.Unlock()

@@ -12,6 +12,7 @@ import (
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/llm"
+	"github.com/occbench/occbench/llm/llmtest"
 )
 
 // judgeScript reads the scores a test wants from the reason: "[F5 C4 U3]".
@@ -54,7 +55,7 @@ func judgeExamples() []*bench.Example {
 }
 
 func TestJudge(t *testing.T) {
-	srv := newScripted(t, `\[F\d C\d U\d\]`, judgeScript)
+	srv := llmtest.NewScripted(t, `\[F\d C\d U\d\]`, judgeScript)
 	mc := DefaultJudge
 	mc.Endpoint = llm.Endpoint{BaseURL: srv.URL(), Model: "gpt-4.1"}
 	mc.MaxRetries = 1
@@ -80,16 +81,16 @@ func TestJudge(t *testing.T) {
 	if sum.Kept != 2 || sum.Failed != 1 || strings.Join(sum.KeptUsers, ",") != "a,b" || sum.Means["coherence"] != 4.25 {
 		t.Errorf("summary %+v", sum)
 	}
-	if srv.requests() != 12 {
-		t.Errorf("%d requests, want 12 (three per reason)", srv.requests())
+	if srv.Requests() != 12 {
+		t.Errorf("%d requests, want 12 (three per reason)", srv.Requests())
 	}
 	// A rerun judges again only the reason with a failed dimension, from
 	// the cache.
 	if _, _, err := Judge(context.Background(), items, out, opts); err != nil {
 		t.Fatal(err)
 	}
-	if srv.requests() != 12 {
-		t.Errorf("rerun: %d requests, want 12", srv.requests())
+	if srv.Requests() != 12 {
+		t.Errorf("rerun: %d requests, want 12", srv.Requests())
 	}
 	judged, err := ReadJudgeRecords(out)
 	if err != nil || len(judged) != 5 {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/occbench/occbench/llm/llmtest"
 	"github.com/occbench/occbench/rundir"
 )
 
@@ -26,20 +27,20 @@ func TestAPIKeyNeverWritten(t *testing.T) {
 
 	dir := t.TempDir()
 	test, _ := llmTestSet(t, dir, 40)
-	srv := newFakeLLM(t, func(h uint32, attempt int) fault {
+	srv := llmtest.New(t, func(h uint32, attempt int) llmtest.Fault {
 		switch h % 8 {
 		case 1:
-			return faultBadRequest // 400 echoing the key: recorded as the sample's error
+			return llmtest.FaultBadRequest // 400 echoing the key: recorded as the sample's error
 		case 2:
-			return answerEchoKey // the key inside a successful answer
+			return llmtest.AnswerEchoKey // the key inside a successful answer
 		case 3:
 			if attempt == 1 {
-				return fault500
+				return llmtest.Fault500
 			}
 		}
-		return answerOK
+		return llmtest.AnswerOK
 	})
-	srv.set(func(f *fakeLLM) { f.key = key })
+	srv.Set(func(f *llmtest.Server) { f.Key = key })
 	out := filepath.Join(dir, "run")
 	cache := filepath.Join(dir, "cache")
 	ep := fmt.Sprintf("endpoint: {base_url: %q, model: m, api_key_env: OCCBENCH_TEST_API_KEY}", srv.URL())

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/occbench/occbench/llm/llmtest"
 	"github.com/occbench/occbench/rundir"
 )
 
@@ -45,8 +46,8 @@ func TestKillResume(t *testing.T) {
 	test, _ := llmTestSet(t, dir, users)
 	entry := "  - {name: m, kind: llm, mode: joint, endpoint: {base_url: %q, model: qwen3-8b}, concurrency: 8, backoff: {base: 2ms, max: 10ms}}\n"
 
-	srv := newFakeLLM(t, mixedFaults(false))
-	srv.set(func(f *fakeLLM) { f.latency, f.gateAt = 5*time.Millisecond, 50 })
+	srv := llmtest.New(t, llmtest.MixedFaults(false))
+	srv.Set(func(f *llmtest.Server) { f.Latency, f.GateAt = 5*time.Millisecond, 50 })
 	out, cache := filepath.Join(dir, "killed"), filepath.Join(dir, "cache-killed")
 	suitePath := filepath.Join(dir, "suite.yaml")
 	os.WriteFile(suitePath, fmt.Appendf(nil, "name: kill\ntest: %s\nout: %s\ncache: %s\nmetrics: {bootstrap: 10}\nrunners:\n"+entry, test, out, cache, srv.URL()), 0o644)
@@ -71,8 +72,8 @@ func TestKillResume(t *testing.T) {
 	// dies is one no client can keep; the test leaves none.
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		ok := srv.totalSuccesses()
-		active, waiting := srv.gateState()
+		ok := srv.TotalSuccesses()
+		active, waiting := srv.GateState()
 		if ok >= 50 && waiting > 0 && active == waiting && countCacheFiles(t, cache) == ok {
 			break
 		}
@@ -82,7 +83,7 @@ func TestKillResume(t *testing.T) {
 		}
 		time.Sleep(time.Millisecond)
 	}
-	held := srv.heldRequests()
+	held := srv.HeldRequests()
 	if err := cmd.Process.Kill(); err != nil { // SIGKILL
 		t.Fatal(err)
 	}
@@ -93,13 +94,13 @@ func TestKillResume(t *testing.T) {
 	}
 	// Open the gate only once the server has seen every held request's
 	// client go away, or it would answer a dead process and count it.
-	for _, waiting := srv.gateState(); waiting > 0; _, waiting = srv.gateState() {
+	for _, waiting := srv.GateState(); waiting > 0; _, waiting = srv.GateState() {
 		if time.Now().After(deadline) {
 			t.Fatal("held requests outlived the killed child")
 		}
 		time.Sleep(time.Millisecond)
 	}
-	srv.openGate()
+	srv.OpenGate()
 	cmd, stderr = child(true)
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("resume: %v\n%s", err, stderr)
@@ -109,13 +110,13 @@ func TestKillResume(t *testing.T) {
 		t.Fatalf("%d users after resume, want %d", len(resumed), users)
 	}
 	checkOnce(t, srv)
-	if n := len(srv.successCounts()); n != users {
+	if n := len(srv.SuccessCounts()); n != users {
 		t.Errorf("%d distinct requests answered, want %d", n, users)
 	}
 
 	// The same run, uninterrupted, against a server with the same faults
 	// (at another URL, so the cache keys differ).
-	ref := newFakeLLM(t, mixedFaults(false))
+	ref := llmtest.New(t, llmtest.MixedFaults(false))
 	refOut := filepath.Join(dir, "ref")
 	if _, err := Run(context.Background(), llmSuite(t, test, refOut, filepath.Join(dir, "cache-ref"), fmt.Sprintf(entry, ref.URL())), Options{}); err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/occbench/occbench/bench/onet"
+	"github.com/occbench/occbench/llm/llmtest"
 	"github.com/occbench/occbench/rundir"
 )
 
@@ -45,8 +46,8 @@ func benchLLMRun(b *testing.B, users, concurrency int, latency time.Duration) {
 		b.Cleanup(func() { os.RemoveAll(cacheRoot) })
 	}
 	test, _ := llmTestSet(b, dir, users)
-	srv := newFakeLLM(b, noFaults)
-	srv.set(func(f *fakeLLM) { f.latency, f.dropBodies = latency, true })
+	srv := llmtest.New(b, llmtest.NoFaults)
+	srv.Set(func(f *llmtest.Server) { f.Latency, f.DropBodies = latency, true })
 	onet.Default().Normalize("warm up the normaliser's index")
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -13,6 +13,7 @@ import (
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
 	"github.com/occbench/occbench/llm"
+	"github.com/occbench/occbench/llm/llmtest"
 	"github.com/occbench/occbench/metrics"
 	"github.com/occbench/occbench/prompt"
 	"github.com/occbench/occbench/rundir"
@@ -109,9 +110,9 @@ func readPreds(t testing.TB, path string) map[string]rundir.Prediction {
 
 // checkOnce fails unless every body the server answered successfully was
 // answered once.
-func checkOnce(t *testing.T, srv *fakeLLM) {
+func checkOnce(t *testing.T, srv *llmtest.Server) {
 	t.Helper()
-	for d, n := range srv.successCounts() {
+	for d, n := range srv.SuccessCounts() {
 		if n != 1 {
 			t.Errorf("request %.12s answered successfully %d times", d, n)
 		}
@@ -124,7 +125,7 @@ func TestLLMModesAgainstServer(t *testing.T) {
 	test, exs := llmTestSet(t, dir, users)
 	for _, mode := range []string{"cot", "direct", "joint", "two-model"} {
 		t.Run(mode, func(t *testing.T) {
-			srv := newFakeLLM(t, mixedFaults(false))
+			srv := llmtest.New(t, llmtest.MixedFaults(false))
 			out := filepath.Join(dir, mode, "run")
 			s := llmSuite(t, test, out, filepath.Join(dir, mode, "cache"), fmt.Sprintf(
 				"  - {name: m, kind: llm-fast, mode: %s, endpoint: {base_url: %q, model: qwen3-8b}, concurrency: 8, max_retries: 3, backoff: {base: 1ms, max: 4ms}}\n", mode, srv.URL()))
@@ -188,14 +189,14 @@ func TestLLMRetryAfterAndExhaustion(t *testing.T) {
 	t.Run("retry-after", func(t *testing.T) {
 		resetWaits()
 		// Every body: 429 with Retry-After seconds, then an HTTP date, then an answer.
-		srv := newFakeLLM(t, func(h uint32, attempt int) fault {
+		srv := llmtest.New(t, func(h uint32, attempt int) llmtest.Fault {
 			switch attempt {
 			case 1:
-				return fault429
+				return llmtest.Fault429
 			case 2:
-				return fault429Date
+				return llmtest.Fault429Date
 			}
-			return answerOK
+			return llmtest.AnswerOK
 		})
 		out := filepath.Join(dir, "ra")
 		s := llmSuite(t, test, out, filepath.Join(dir, "ra-cache"), fmt.Sprintf(
@@ -220,7 +221,7 @@ func TestLLMRetryAfterAndExhaustion(t *testing.T) {
 		}
 	})
 	t.Run("exhausted", func(t *testing.T) {
-		srv := newFakeLLM(t, func(uint32, int) fault { return fault503 })
+		srv := llmtest.New(t, func(uint32, int) llmtest.Fault { return llmtest.Fault503 })
 		out := filepath.Join(dir, "ex")
 		s := llmSuite(t, test, out, filepath.Join(dir, "ex-cache"), fmt.Sprintf(
 			"  - {name: m, kind: llm-fast, mode: cot, endpoint: {base_url: %q, model: m}, max_retries: 2, backoff: {base: 1ms, max: 2ms}}\n", srv.URL()))
@@ -237,13 +238,13 @@ func TestLLMRetryAfterAndExhaustion(t *testing.T) {
 		if len(preds) != 12 || scores.Runners["m"].Errors != metrics.Num(1) {
 			t.Errorf("%d records, error rate %v", len(preds), scores.Runners["m"].Errors)
 		}
-		for d, n := range srv.sent() {
+		for d, n := range srv.Sent() {
 			if n != 3 {
 				t.Errorf("body %.12s sent %d times, want 3", d, n)
 			}
 		}
 		// --retry-errors once the server has recovered: every user ends with one good record.
-		srv.setPlan(noFaults)
+		srv.SetPlan(llmtest.NoFaults)
 		if _, err := Run(context.Background(), s, Options{Resume: true, RetryErrors: true}); err != nil {
 			t.Fatal(err)
 		}
@@ -258,11 +259,11 @@ func TestLLMRetryAfterAndExhaustion(t *testing.T) {
 func TestLLMRequestDeadline(t *testing.T) {
 	dir := t.TempDir()
 	test, exs := llmTestSet(t, dir, 8)
-	srv := newFakeLLM(t, func(_ uint32, attempt int) fault {
+	srv := llmtest.New(t, func(_ uint32, attempt int) llmtest.Fault {
 		if attempt == 1 {
-			return faultHang
+			return llmtest.FaultHang
 		}
-		return answerOK
+		return llmtest.AnswerOK
 	})
 	out := filepath.Join(dir, "run")
 	s := llmSuite(t, test, out, filepath.Join(dir, "cache"), fmt.Sprintf(
@@ -286,7 +287,7 @@ func TestLLMRequestDeadline(t *testing.T) {
 func TestLLMSendsSamplingSettings(t *testing.T) {
 	dir := t.TempDir()
 	test, _ := llmTestSet(t, dir, 3)
-	srv := newFakeLLM(t, noFaults)
+	srv := llmtest.New(t, llmtest.NoFaults)
 	out := filepath.Join(dir, "run")
 	s := llmSuite(t, test, out, filepath.Join(dir, "cache"), fmt.Sprintf(`  - name: m
     kind: llm-fast
@@ -307,7 +308,7 @@ func TestLLMSendsSamplingSettings(t *testing.T) {
 	if _, err := Run(context.Background(), s, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	bodies := srv.requests()
+	bodies := srv.Requests()
 	if len(bodies) != 6 {
 		t.Fatalf("%d requests, want 6", len(bodies))
 	}
@@ -393,19 +394,19 @@ func TestCacheKeyCoversEverySetting(t *testing.T) {
 func TestCacheServesRerun(t *testing.T) {
 	dir := t.TempDir()
 	test, _ := llmTestSet(t, dir, 30)
-	srv := newFakeLLM(t, mixedFaults(false))
+	srv := llmtest.New(t, llmtest.MixedFaults(false))
 	cache := filepath.Join(dir, "cache")
 	entry := fmt.Sprintf("  - {name: m, kind: llm-fast, mode: two-model, endpoint: {base_url: %q, model: m}, backoff: {base: 1ms, max: 2ms}}\n", srv.URL())
 	if _, err := Run(context.Background(), llmSuite(t, test, filepath.Join(dir, "a"), cache, entry), Options{}); err != nil {
 		t.Fatal(err)
 	}
-	sent := len(srv.requests())
+	sent := len(srv.Requests())
 	first := readPreds(t, rundir.PredictionsPath(filepath.Join(dir, "a"), "m"))
 	// A new run directory over the same cache sends nothing.
 	if _, err := Run(context.Background(), llmSuite(t, test, filepath.Join(dir, "b"), cache, entry), Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(srv.requests()); n != sent {
+	if n := len(srv.Requests()); n != sent {
 		t.Errorf("the rerun sent %d requests", n-sent)
 	}
 	for u, p := range readPreds(t, rundir.PredictionsPath(filepath.Join(dir, "b"), "m")) {

@@ -19,6 +19,7 @@ import (
 	"github.com/occbench/occbench/bench/onet"
 	"github.com/occbench/occbench/internal/jsonl"
 	"github.com/occbench/occbench/internal/pool"
+	"github.com/occbench/occbench/internal/progress"
 	"github.com/occbench/occbench/internal/safefile"
 	"github.com/occbench/occbench/llm"
 	"github.com/occbench/occbench/prompt"
@@ -154,14 +155,14 @@ func Oracle(ctx context.Context, train []*bench.Example, out string, opts Oracle
 			todo = append(todo, ex)
 		}
 	}
-	err = track(ctx, opts.Stderr, "oracle", len(todo), time.Now, func(ctx context.Context, prog *Progress) error {
+	err = track(ctx, opts.Stderr, "oracle", len(todo), time.Now, func(ctx context.Context, prog *progress.Display) error {
 		return pool.Each(ctx, todo, mc.Concurrency, func(ctx context.Context, ex *bench.Example) error {
-			prog.begin()
+			prog.Started()
 			u, err := oracleUser(ctx, model, tmpl, ex, mc, opts.Taxonomy)
 			if err != nil {
 				return err
 			}
-			prog.end(u.Error != "")
+			prog.Finished(u.Error != "")
 			return write(u)
 		})
 	})

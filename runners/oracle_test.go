@@ -15,6 +15,7 @@ import (
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/llm"
+	"github.com/occbench/occbench/llm/llmtest"
 	"github.com/occbench/occbench/prompt"
 )
 
@@ -85,16 +86,16 @@ func TestOracle(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := newScripted(t, `ward \w+`, oracleScript)
-			srv.ignoreN = tc.ignoreN
+			srv := llmtest.NewScripted(t, `ward \w+`, oracleScript)
+			srv.IgnoreN = tc.ignoreN
 			opts := testOracleOpts(t, srv.URL(), tc.n)
 			out := filepath.Join(t.TempDir(), "oracle.arrow")
 			sum, err := Oracle(context.Background(), oracleTrain("good", "none", "all"), out, opts)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if srv.requests() != tc.reqs {
-				t.Errorf("%d requests, want %d", srv.requests(), tc.reqs)
+			if srv.Requests() != tc.reqs {
+				t.Errorf("%d requests, want %d", srv.Requests(), tc.reqs)
 			}
 			want := OracleSummary{Users: 3, Attempts: 12, Correct: 6, ValidReasons: 6, Kept: 2, Preference: 1,
 				Model: "gpt-4.1", Seed: 3, Out: out}
@@ -138,15 +139,15 @@ func TestOracle(t *testing.T) {
 				t.Fatal(err)
 			}
 			after, _ := os.ReadFile(out)
-			if srv.requests() != tc.reqs || !bytes.Equal(before, after) {
-				t.Errorf("rerun: %d requests (want %d), output same: %v", srv.requests(), tc.reqs, bytes.Equal(before, after))
+			if srv.Requests() != tc.reqs || !bytes.Equal(before, after) {
+				t.Errorf("rerun: %d requests (want %d), output same: %v", srv.Requests(), tc.reqs, bytes.Equal(before, after))
 			}
 		})
 	}
 }
 
 func TestOracleFailedUserRedone(t *testing.T) {
-	srv := newScripted(t, `ward \w+`, oracleScript)
+	srv := llmtest.NewScripted(t, `ward \w+`, oracleScript)
 	opts := testOracleOpts(t, srv.URL(), true)
 	out := filepath.Join(t.TempDir(), "oracle.arrow")
 	sum, err := Oracle(context.Background(), oracleTrain("good", "fail"), out, opts)
@@ -156,11 +157,11 @@ func TestOracleFailedUserRedone(t *testing.T) {
 	if sum.Failed != 1 || sum.Kept != 1 {
 		t.Fatalf("summary %+v: want 1 failed, 1 kept", sum)
 	}
-	n := srv.requests()
+	n := srv.Requests()
 	if _, err := Oracle(context.Background(), oracleTrain("good", "fail"), out, opts); err != nil {
 		t.Fatal(err)
 	}
-	if srv.requests() <= n {
+	if srv.Requests() <= n {
 		t.Error("the failed user was not asked again")
 	}
 	lines, _ := os.ReadFile(filepath.Join(opts.RunDir, OracleAttemptsFile))
@@ -170,7 +171,7 @@ func TestOracleFailedUserRedone(t *testing.T) {
 }
 
 func TestOracleResumesAfterCutLine(t *testing.T) {
-	srv := newScripted(t, `ward \w+`, oracleScript)
+	srv := llmtest.NewScripted(t, `ward \w+`, oracleScript)
 	opts := testOracleOpts(t, srv.URL(), true)
 	out := filepath.Join(t.TempDir(), "oracle.arrow")
 	if _, err := Oracle(context.Background(), oracleTrain("good", "all"), out, opts); err != nil {
@@ -185,8 +186,8 @@ func TestOracleResumesAfterCutLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Kept != 2 || srv.requests() != 2 {
-		t.Fatalf("kept %d, %d requests: want 2 and no new request (cached)", sum.Kept, srv.requests())
+	if sum.Kept != 2 || srv.Requests() != 2 {
+		t.Fatalf("kept %d, %d requests: want 2 and no new request (cached)", sum.Kept, srv.Requests())
 	}
 	users, err := readOracleUsers(p)
 	if err != nil || len(users) != 2 {
@@ -201,7 +202,7 @@ func TestOracleResumesAfterCutLine(t *testing.T) {
 // A user whose correct attempts carry no reasoning is kept, with no
 // oracle reason, and left out of what trains on reasons.
 func TestOracleKeepsCorrectUsersWithoutReason(t *testing.T) {
-	srv := newScripted(t, `ward \w+`, oracleScript)
+	srv := llmtest.NewScripted(t, `ward \w+`, oracleScript)
 	opts := testOracleOpts(t, srv.URL(), true)
 	out := filepath.Join(t.TempDir(), "oracle.arrow")
 	sum, err := Oracle(context.Background(), oracleTrain("bare", "none"), out, opts)
@@ -236,7 +237,7 @@ func ids(exs []*bench.Example) []string {
 func TestOracleAgainstFaultyServer(t *testing.T) {
 	dir := t.TempDir()
 	_, exs := llmTestSet(t, dir, 40)
-	srv := newFakeLLM(t, mixedFaults(false))
+	srv := llmtest.New(t, llmtest.MixedFaults(false))
 	opts := testOracleOpts(t, srv.URL(), true)
 	opts.Model.MaxRetries = 4
 	out := filepath.Join(dir, "oracle.arrow")

@@ -15,6 +15,7 @@ import (
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
 	"github.com/occbench/occbench/llm"
+	"github.com/occbench/occbench/llm/llmtest"
 )
 
 var perturbSentences = []string{
@@ -165,7 +166,7 @@ func perturbJudge(related string) func(string, int) (string, int) {
 func TestPerturbationStudy(t *testing.T) {
 	tax := onet.Default()
 	rel, _ := tax.ByCode(tax.RelatedCodes(codeNP, 1)[0])
-	srv := newScripted(t, `\(u\d+\)`, perturbJudge(rel.Title))
+	srv := llmtest.NewScripted(t, `\(u\d+\)`, perturbJudge(rel.Title))
 	mc := DefaultJudge
 	mc.Endpoint = llm.Endpoint{BaseURL: srv.URL(), Model: "gpt-4.1"}
 	var exs []*bench.Example
@@ -194,8 +195,8 @@ func TestPerturbationStudy(t *testing.T) {
 	}
 	// 10 reasons × 7 versions × 3 dimensions, less the utility versions'
 	// factuality and coherence calls, which repeat the oracle's.
-	if want := 10 * (7*3 - 2*2); srv.requests() != want {
-		t.Errorf("%d requests, want %d", srv.requests(), want)
+	if want := 10 * (7*3 - 2*2); srv.Requests() != want {
+		t.Errorf("%d requests, want %d", srv.Requests(), want)
 	}
 	// The file has the shape the reports read.
 	var got struct {
@@ -212,12 +213,12 @@ func TestPerturbationStudy(t *testing.T) {
 		t.Fatalf("%s: %s (%v)", PerturbationFile, b, err)
 	}
 	// A rerun asks nothing and writes the same table.
-	n := srv.requests()
+	n := srv.Requests()
 	if _, err := PerturbationStudy(context.Background(), exs, opts); err != nil {
 		t.Fatal(err)
 	}
 	b2, _ := os.ReadFile(filepath.Join(run, PerturbationFile))
-	if srv.requests() != n || string(b) != string(b2) {
-		t.Errorf("rerun: %d new requests, same table %v", srv.requests()-n, string(b) == string(b2))
+	if srv.Requests() != n || string(b) != string(b2) {
+		t.Errorf("rerun: %d new requests, same table %v", srv.Requests()-n, string(b) == string(b2))
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/occbench/occbench/llm/llmtest"
 	"github.com/occbench/occbench/prompt"
 	"github.com/occbench/occbench/rundir"
 )
@@ -21,7 +22,7 @@ func TestRolePromptsAreTheInferencePrompts(t *testing.T) {
 	}
 	for _, mode := range []string{"joint", "direct", "two-model"} {
 		t.Run(mode, func(t *testing.T) {
-			srv := newFakeLLM(t, noFaults)
+			srv := llmtest.New(t, llmtest.NoFaults)
 			out := filepath.Join(dir, mode, "run")
 			s := llmSuite(t, test, out, filepath.Join(dir, mode, "cache"), fmt.Sprintf(
 				"  - {name: m, kind: llm-fast, mode: %s, endpoint: {base_url: %q, model: m}}\n", mode, srv.URL()))
@@ -29,7 +30,7 @@ func TestRolePromptsAreTheInferencePrompts(t *testing.T) {
 				t.Fatal(err)
 			}
 			sent := map[string]bool{}
-			for _, req := range srv.requests() {
+			for _, req := range srv.Requests() {
 				msgs := req["messages"].([]any)
 				sent[msgs[0].(map[string]any)["content"].(string)] = true
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
 	"github.com/occbench/occbench/internal/pool"
+	"github.com/occbench/occbench/internal/progress"
 	"github.com/occbench/occbench/internal/safefile"
 	"github.com/occbench/occbench/llm"
 	"github.com/occbench/occbench/metrics"
@@ -187,14 +188,14 @@ func predictCell(ctx context.Context, model *llm.Client, workers int, tmpl *prom
 	if err != nil {
 		return err
 	}
-	err = track(ctx, opts.Stderr, name, len(todo), time.Now, func(ctx context.Context, prog *Progress) error {
+	err = track(ctx, opts.Stderr, name, len(todo), time.Now, func(ctx context.Context, prog *progress.Display) error {
 		return pool.Each(ctx, todo, workers, func(ctx context.Context, ex *bench.Example) error {
-			prog.begin()
+			prog.Started()
 			p, err := predictUser(ctx, model, tmpl, name, ex, reasons, opts)
 			if err != nil {
 				return err
 			}
-			prog.end(p.Error != "")
+			prog.Finished(p.Error != "")
 			return w.Write(&p)
 		})
 	})

@@ -11,12 +11,13 @@ import (
 	"time"
 
 	"github.com/occbench/occbench/llm"
+	"github.com/occbench/occbench/llm/llmtest"
 )
 
 func TestReasonSourcesTable(t *testing.T) {
 	// The predictor answers Nurse Practitioners when the reasoning says so,
 	// and Chief Executives otherwise; the "weak" model always the latter.
-	srv := newScripted(t, `ward \w+`, func(prompt string, _ int) (string, int) {
+	srv := llmtest.NewScripted(t, `ward \w+`, func(prompt string, _ int) (string, int) {
 		if !strings.Contains(prompt, "--- Reasoning: start ---") {
 			return "no reasoning block", 0
 		}
@@ -66,15 +67,15 @@ func TestReasonSourcesTable(t *testing.T) {
 			t.Errorf("row %d: %s n %d em %v, want %s em %v", i, r.Runner, r.N, r.EM, w.runner, w.em)
 		}
 	}
-	n := srv.requests()
+	n := srv.Requests()
 	if n != 2*(4+3) {
 		t.Errorf("%d requests, want 14", n)
 	}
 	if _, err := ReasonSourcesTable(context.Background(), test, preds, srcs, opts); err != nil {
 		t.Fatal(err)
 	}
-	if srv.requests() != n {
-		t.Errorf("rerun sent %d requests", srv.requests()-n)
+	if srv.Requests() != n {
+		t.Errorf("rerun sent %d requests", srv.Requests()-n)
 	}
 	var got map[string]any
 	b, _ := os.ReadFile(filepath.Join(run, SourcesFile))

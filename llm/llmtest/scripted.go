@@ -1,4 +1,4 @@
-package runners
+package llmtest
 
 import (
 	"encoding/json"
@@ -10,37 +10,41 @@ import (
 	"testing"
 )
 
-// scripted is a fake OpenAI-compatible server whose answers a test
+// Scripted is a fake OpenAI-compatible server whose answers a test
 // writes: answer(prompt, k) is the k-th answer (0-based) the server gives
 // to prompts with the same marker (the prompt is preceded by a line
 // "model=NAME"), so repeated requests draw new answers
 // the way a sampling model does.
-type scripted struct {
+type Scripted struct {
 	srv     *httptest.Server
 	mu      sync.Mutex
 	count   map[string]int // answers given per marker
 	reqs    int
-	ignoreN bool // answer one choice whatever n asks
+	IgnoreN bool // answer one choice whatever n asks
 	answer  func(prompt string, k int) (content string, status int)
 	marker  *regexp.Regexp
 }
 
-func newScripted(t testing.TB, marker string, answer func(prompt string, k int) (string, int)) *scripted {
-	s := &scripted{count: map[string]int{}, answer: answer, marker: regexp.MustCompile(marker)}
+// NewScripted starts a server answering with answer; marker is a regular
+// expression whose first match in a prompt keys the count of answers.
+func NewScripted(t testing.TB, marker string, answer func(prompt string, k int) (string, int)) *Scripted {
+	s := &Scripted{count: map[string]int{}, answer: answer, marker: regexp.MustCompile(marker)}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.chat))
 	t.Cleanup(s.srv.Close)
 	return s
 }
 
-func (s *scripted) URL() string { return s.srv.URL + "/v1" }
+// URL is the server's base URL for an endpoint.
+func (s *Scripted) URL() string { return s.srv.URL + "/v1" }
 
-func (s *scripted) requests() int {
+// Requests is how many chat requests the server received.
+func (s *Scripted) Requests() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.reqs
 }
 
-func (s *scripted) chat(w http.ResponseWriter, r *http.Request) {
+func (s *Scripted) chat(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	var req struct {
 		Messages []struct {
@@ -56,7 +60,7 @@ func (s *scripted) chat(w http.ResponseWriter, r *http.Request) {
 	// The model's name leads the text the script sees.
 	prompt := "model=" + req.Model + "\n" + req.Messages[len(req.Messages)-1].Content
 	n := max(req.N, 1)
-	if s.ignoreN {
+	if s.IgnoreN {
 		n = 1
 	}
 	mark := ""
@@ -71,7 +75,7 @@ func (s *scripted) chat(w http.ResponseWriter, r *http.Request) {
 	for i := range n {
 		content, status := s.answer(prompt, k+i)
 		if status != 0 && status != 200 {
-			writeJSON(w, status, map[string]any{"error": map[string]any{"message": "scripted failure"}})
+			writeJSON(w, status, map[string]any{"error": map[string]any{"message": "Scripted failure"}})
 			return
 		}
 		choices = append(choices, map[string]any{"index": i, "finish_reason": "stop",

@@ -1,4 +1,7 @@
-package runners
+// Package llmtest holds fake OpenAI-compatible servers for tests of the
+// code that calls models: Server, a vLLM-like model server with a plan of
+// faults and the Batch API, and Scripted, whose answers a test writes.
+package llmtest
 
 import (
 	"bytes"
@@ -18,84 +21,91 @@ import (
 	"time"
 )
 
-// fault is how the fake server answers one request.
-type fault int
+// Fault is how the fake server answers one request.
+type Fault int
 
 const (
-	answerOK        fault = iota
-	fault429              // 429, Retry-After: 1 (seconds)
-	fault429Date          // 429, Retry-After as an HTTP date
-	fault500              // 500 with a JSON error
-	fault503              // 503 with an HTML body
-	faultHang             // no answer until the client gives up
-	faultMalformed        // 200 with a body that is not JSON
-	faultNoChoices        // 200 with JSON but no choices
-	faultBadRequest       // 400, echoing the API key in its message
+	AnswerOK        Fault = iota
+	Fault429              // 429, Retry-After: 1 (seconds)
+	Fault429Date          // 429, Retry-After as an HTTP date
+	Fault500              // 500 with a JSON error
+	Fault503              // 503 with an HTML body
+	FaultHang             // no answer until the client gives up
+	FaultMalformed        // 200 with a body that is not JSON
+	FaultNoChoices        // 200 with JSON but no choices
+	FaultBadRequest       // 400, echoing the API key in its message
 	// Successful answers of unusual shape.
-	answerTruncated       // cut at max_tokens inside the reasoning
-	answerTruncatedAnswer // cut at max_tokens inside <answer>
-	answerNoTags          // prose and an "Answer:" line
-	answerEmptyThink      // <think>\n\n</think> then the bare title
-	answerReasoningField  // the reasoning in message.reasoning_content
-	answerFenced          // the tags inside a code fence
-	answerEchoKey         // the API key in the output (a hostile server)
+	AnswerTruncated       // cut at max_tokens inside the reasoning
+	AnswerTruncatedAnswer // cut at max_tokens inside <answer>
+	AnswerNoTags          // prose and an "Answer:" line
+	AnswerEmptyThink      // <think>\n\n</think> then the bare title
+	AnswerReasoningField  // the reasoning in message.reasoning_content
+	AnswerFenced          // the tags inside a code fence
+	AnswerEchoKey         // the API key in the output (a hostile server)
 )
 
-// faultPlan picks a request's fault from a hash of its body and how many
+// Plan picks a request's Fault from a hash of its body and how many
 // times the server has seen that body (1 for the first). Keyed by body,
 // not arrival order, so two servers behave alike under any concurrency.
-type faultPlan func(h uint32, attempt int) fault
+type Plan func(h uint32, attempt int) Fault
 
-func noFaults(uint32, int) fault { return answerOK }
+func NoFaults(uint32, int) Fault { return AnswerOK }
 
-// mixedFaults: transient faults on first tries only, odd answers always.
-func mixedFaults(hang bool) faultPlan {
-	return func(h uint32, attempt int) fault {
+// MixedFaults: transient faults on first tries only, odd answers always.
+func MixedFaults(hang bool) Plan {
+	return func(h uint32, attempt int) Fault {
 		if attempt == 1 {
 			switch h % 20 {
 			case 1:
-				return fault500
+				return Fault500
 			case 2:
-				return fault503
+				return Fault503
 			case 3:
-				return faultMalformed
+				return FaultMalformed
 			case 4:
-				return faultNoChoices
+				return FaultNoChoices
 			case 5:
 				if hang {
-					return faultHang
+					return FaultHang
 				}
 			}
 		}
 		switch h % 20 {
 		case 10:
-			return answerTruncated
+			return AnswerTruncated
 		case 11:
-			return answerTruncatedAnswer
+			return AnswerTruncatedAnswer
 		case 12:
-			return answerNoTags
+			return AnswerNoTags
 		case 13:
-			return answerEmptyThink
+			return AnswerEmptyThink
 		case 14:
-			return answerReasoningField
+			return AnswerReasoningField
 		case 15:
-			return answerFenced
+			return AnswerFenced
 		}
-		return answerOK
+		return AnswerOK
 	}
 }
 
-// fakeLLM is an in-process OpenAI-compatible server that answers like
+// Server is an in-process OpenAI-compatible server that answers like
 // vLLM: chat completions with usage, and the files and batches endpoints.
 // Its "model" predicts the occupation of the last job in the history, and
 // it counts the successful answers it gave per request body.
-type fakeLLM struct {
-	srv     *httptest.Server
-	latency time.Duration
-	key     string // expected bearer token; "" accepts any
-	plan    faultPlan
-	// dropBodies keeps no request bodies (benchmarks: memory stays flat).
-	dropBodies bool
+//
+// Its settings are changed with Set, under its lock: the handlers run on
+// other goroutines.
+type Server struct {
+	srv  *httptest.Server
+	plan Plan
+
+	// Settings.
+	Latency time.Duration // before every answer
+	Key     string        // the bearer token expected; "" accepts any
+	// DropBodies keeps no request bodies (benchmarks: memory stays flat).
+	DropBodies bool
+	GateAt     int           // hold requests once this many succeeded (0: never)
+	Release    chan struct{} // batches complete once closed (nil: at once)
 
 	mu        sync.Mutex
 	seen      map[string]int // body digest → requests
@@ -104,14 +114,12 @@ type fakeLLM struct {
 	held      int           // requests the gate has held
 	waiting   int           // requests waiting at the gate now
 	active    int           // chat requests being handled now
-	gateAt    int           // hold requests once this many succeeded (0: never)
 	gate      chan struct{} // closed to release held requests
 	files     map[string][]byte
 	batches   map[string]*fakeBatch
 	batchOrd  []string
 	created   int
 	uploads   int
-	release   chan struct{} // batches complete once closed (nil: at once)
 }
 
 type fakeBatch struct {
@@ -125,8 +133,9 @@ type fakeBatch struct {
 	Window      string `json:"completion_window"`
 }
 
-func newFakeLLM(t testing.TB, plan faultPlan) *fakeLLM {
-	f := &fakeLLM{plan: plan, seen: map[string]int{}, successes: map[string]int{},
+// New starts a server answering by plan; it closes when the test ends.
+func New(t testing.TB, plan Plan) *Server {
+	f := &Server{plan: plan, seen: map[string]int{}, successes: map[string]int{},
 		files: map[string][]byte{}, batches: map[string]*fakeBatch{}, gate: make(chan struct{})}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/chat/completions", f.chat)
@@ -137,49 +146,49 @@ func newFakeLLM(t testing.TB, plan faultPlan) *fakeLLM {
 	mux.HandleFunc("GET /v1/batches", f.listBatches)
 	f.srv = httptest.NewServer(f.auth(mux))
 	t.Cleanup(func() {
-		f.openGate()
+		f.OpenGate()
 		f.srv.CloseClientConnections()
 		f.srv.Close()
 	})
 	return f
 }
 
-func (f *fakeLLM) URL() string { return f.srv.URL + "/v1" }
+func (f *Server) URL() string { return f.srv.URL + "/v1" }
 
-func (f *fakeLLM) setPlan(p faultPlan) { f.set(func(f *fakeLLM) { f.plan = p }) }
+func (f *Server) SetPlan(p Plan) { f.Set(func(f *Server) { f.plan = p }) }
 
-// set changes the server's settings under its lock (handlers run on other
+// Set changes the server's settings under its lock (handlers run on other
 // goroutines).
-func (f *fakeLLM) set(fn func(*fakeLLM)) {
+func (f *Server) Set(fn func(*Server)) {
 	f.mu.Lock()
 	fn(f)
 	f.mu.Unlock()
 }
 
-// batchCounts are the batches created and files uploaded.
-func (f *fakeLLM) batchCounts() (created, uploads int) {
+// BatchCounts are the batches created and files uploaded.
+func (f *Server) BatchCounts() (created, uploads int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.created, f.uploads
 }
 
-// gateState is how many chat requests are being handled and how many of
+// GateState is how many chat requests are being handled and how many of
 // them wait at the gate.
-func (f *fakeLLM) gateState() (active, waiting int) {
+func (f *Server) GateState() (active, waiting int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.active, f.waiting
 }
 
-// heldRequests is how many requests the gate has held.
-func (f *fakeLLM) heldRequests() int {
+// HeldRequests is how many requests the gate has held.
+func (f *Server) HeldRequests() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.held
 }
 
-// sent returns how many times each body was received.
-func (f *fakeLLM) sent() map[string]int {
+// Sent returns how many times each body was received.
+func (f *Server) Sent() map[string]int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	out := make(map[string]int, len(f.seen))
@@ -189,14 +198,15 @@ func (f *fakeLLM) sent() map[string]int {
 	return out
 }
 
-// requests returns the decoded bodies received so far.
-func (f *fakeLLM) requests() []map[string]any {
+// Requests returns the decoded bodies received so far.
+func (f *Server) Requests() []map[string]any {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]map[string]any(nil), f.bodies...)
 }
 
-func (f *fakeLLM) openGate() {
+// OpenGate releases the requests the gate holds, and lets all others by.
+func (f *Server) OpenGate() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	select {
@@ -206,10 +216,10 @@ func (f *fakeLLM) openGate() {
 	}
 }
 
-func (f *fakeLLM) auth(h http.Handler) http.Handler {
+func (f *Server) auth(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
-		key := f.key
+		key := f.Key
 		f.mu.Unlock()
 		if key != "" && r.Header.Get("Authorization") != "Bearer "+key {
 			writeJSON(w, 401, map[string]any{"error": map[string]any{"message": "invalid API key", "type": "invalid_request_error"}})
@@ -230,8 +240,8 @@ func hash32(b []byte) uint32 {
 	return h.Sum32()
 }
 
-// successCounts returns a copy of the successful answers per body.
-func (f *fakeLLM) successCounts() map[string]int {
+// SuccessCounts returns a copy of the successful answers per body.
+func (f *Server) SuccessCounts() map[string]int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	out := make(map[string]int, len(f.successes))
@@ -241,15 +251,16 @@ func (f *fakeLLM) successCounts() map[string]int {
 	return out
 }
 
-func (f *fakeLLM) totalSuccesses() int {
+// TotalSuccesses is the number of successful answers given.
+func (f *Server) TotalSuccesses() int {
 	n := 0
-	for _, v := range f.successCounts() {
+	for _, v := range f.SuccessCounts() {
 		n += v
 	}
 	return n
 }
 
-func (f *fakeLLM) chat(w http.ResponseWriter, r *http.Request) {
+func (f *Server) chat(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		return
@@ -269,10 +280,10 @@ func (f *fakeLLM) chat(w http.ResponseWriter, r *http.Request) {
 	}()
 	f.seen[d]++
 	attempt := f.seen[d]
-	if !f.dropBodies {
+	if !f.DropBodies {
 		f.bodies = append(f.bodies, req)
 	}
-	gated := f.gateAt > 0 && f.totalLocked() >= f.gateAt
+	gated := f.GateAt > 0 && f.totalLocked() >= f.GateAt
 	gate, plan := f.gate, f.plan
 	if gated {
 		f.held++
@@ -291,35 +302,35 @@ func (f *fakeLLM) chat(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if f.latency > 0 {
+	if f.Latency > 0 {
 		select {
-		case <-time.After(f.latency):
+		case <-time.After(f.Latency):
 		case <-r.Context().Done():
 			return
 		}
 	}
 	switch fl := plan(hash32(body), attempt); fl {
-	case fault429:
+	case Fault429:
 		w.Header().Set("Retry-After", "1")
 		writeJSON(w, 429, map[string]any{"error": map[string]any{"message": "rate limited", "type": "rate_limit"}})
-	case fault429Date:
+	case Fault429Date:
 		w.Header().Set("Retry-After", time.Now().Add(2*time.Second).UTC().Format(http.TimeFormat))
 		writeJSON(w, 429, map[string]any{"error": map[string]any{"message": "rate limited"}})
-	case fault500:
+	case Fault500:
 		writeJSON(w, 500, map[string]any{"error": map[string]any{"message": "internal error", "type": "server_error"}})
-	case fault503:
+	case Fault503:
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(503)
 		io.WriteString(w, "<html><body>503 Service Unavailable</body></html>")
-	case faultHang:
+	case FaultHang:
 		<-r.Context().Done()
-	case faultMalformed:
+	case FaultMalformed:
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"id": "chatcmpl-1", "choices": [{"message": {"content": "<answer>Sof`)
-	case faultNoChoices:
+	case FaultNoChoices:
 		writeJSON(w, 200, map[string]any{"id": "chatcmpl-1", "object": "chat.completion", "choices": []any{}})
-	case faultBadRequest:
-		writeJSON(w, 400, map[string]any{"error": map[string]any{"message": "this request was made with key " + f.key + " which lacks access"}})
+	case FaultBadRequest:
+		writeJSON(w, 400, map[string]any{"error": map[string]any{"message": "this request was made with key " + f.Key + " which lacks access"}})
 	default:
 		out := f.completion(req, fl)
 		b, _ := json.Marshal(out)
@@ -333,7 +344,7 @@ func (f *fakeLLM) chat(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (f *fakeLLM) totalLocked() int {
+func (f *Server) totalLocked() int {
 	n := 0
 	for _, v := range f.successes {
 		n += v
@@ -345,7 +356,7 @@ var lastOccupation = regexp.MustCompile(`"occupation":"([^"]+)"`)
 
 // completion is the model's answer to a request: the occupation of the
 // last job in the prompt's history.
-func (f *fakeLLM) completion(req map[string]any, fl fault) map[string]any {
+func (f *Server) completion(req map[string]any, fl Fault) map[string]any {
 	msgs, _ := req["messages"].([]any)
 	prompt := ""
 	if len(msgs) > 0 {
@@ -372,31 +383,31 @@ func (f *fakeLLM) completion(req map[string]any, fl fault) map[string]any {
 		}
 		content, reasoning, finish := "<think>\nThe person last worked as "+title+", so the next step stays close.\n</think>\n<answer>\n"+title+"\n</answer>", "", "stop"
 		switch {
-		case reasoner && fl == answerTruncated:
+		case reasoner && fl == AnswerTruncated:
 			content, finish = "<think>\nThe career moves steadily; the last job", "length"
-		case reasoner && fl == answerReasoningField:
+		case reasoner && fl == AnswerReasoningField:
 			content, reasoning = "", "The career moves steadily (said apart)."
 		case reasoner:
 			content = "<think>\nThe career moves steadily; the last job was " + title + ".\n</think>"
 		}
 		if reasoner {
-			fl = answerOK
+			fl = AnswerOK
 		}
 		switch fl {
-		case answerTruncated:
+		case AnswerTruncated:
 			content, finish = "<think>\nThe person last worked as "+title+" and before that", "length"
-		case answerTruncatedAnswer:
+		case AnswerTruncatedAnswer:
 			content, finish = "<think>\nReasoning.\n</think>\n<answer>\n"+title[:len(title)/2], "length"
-		case answerNoTags:
+		case AnswerNoTags:
 			content = "The person worked as " + title + " for years.\nAnswer: " + title
-		case answerEmptyThink:
+		case AnswerEmptyThink:
 			content = "<think>\n\n</think>\n\n" + title
-		case answerReasoningField:
+		case AnswerReasoningField:
 			content, reasoning = "<answer>"+title+"</answer>", "Separate reasoning about "+title+"."
-		case answerFenced:
+		case AnswerFenced:
 			content = "```xml\n<answer>\n" + title + "\n</answer>\n```"
-		case answerEchoKey:
-			content = "<think>my key is " + f.key + "</think><answer>" + title + "</answer>"
+		case AnswerEchoKey:
+			content = "<think>my key is " + f.Key + "</think><answer>" + title + "</answer>"
 		}
 		msg := map[string]any{"role": "assistant", "content": content}
 		if reasoning != "" {
@@ -421,7 +432,7 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 
 // The Batch API.
 
-func (f *fakeLLM) upload(w http.ResponseWriter, r *http.Request) {
+func (f *Server) upload(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseMultipartForm(64 << 20); err != nil {
 		writeJSON(w, 400, map[string]any{"error": map[string]any{"message": err.Error()}})
 		return
@@ -440,7 +451,7 @@ func (f *fakeLLM) upload(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, 200, map[string]any{"id": id, "object": "file", "bytes": len(data), "filename": hdr.Filename, "purpose": "batch"})
 }
 
-func (f *fakeLLM) fileContent(w http.ResponseWriter, r *http.Request) {
+func (f *Server) fileContent(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	data, ok := f.files[r.PathValue("id")]
 	f.mu.Unlock()
@@ -451,7 +462,7 @@ func (f *fakeLLM) fileContent(w http.ResponseWriter, r *http.Request) {
 	w.Write(data)
 }
 
-func (f *fakeLLM) createBatch(w http.ResponseWriter, r *http.Request) {
+func (f *Server) createBatch(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		InputFileID      string `json:"input_file_id"`
 		Endpoint         string `json:"endpoint"`
@@ -471,10 +482,10 @@ func (f *fakeLLM) createBatch(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, 200, b)
 }
 
-func (f *fakeLLM) getBatch(w http.ResponseWriter, r *http.Request) {
+func (f *Server) getBatch(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	b, ok := f.batches[r.PathValue("id")]
-	release := f.release
+	release := f.Release
 	f.mu.Unlock()
 	if !ok {
 		writeJSON(w, 404, map[string]any{"error": map[string]any{"message": "no such batch"}})
@@ -496,9 +507,9 @@ func (f *fakeLLM) getBatch(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, 200, b)
 }
 
-// runBatch answers every line of the batch's input; requests the fault
+// runBatch answers every line of the batch's input; Requests the Fault
 // plan marks as server errors go to the error file.
-func (f *fakeLLM) runBatch(b *fakeBatch) {
+func (f *Server) runBatch(b *fakeBatch) {
 	var out, errs bytes.Buffer
 	for i, line := range bytes.Split(bytes.TrimSpace(f.files[b.InputFileID]), []byte("\n")) {
 		var l struct {
@@ -512,13 +523,13 @@ func (f *fakeLLM) runBatch(b *fakeBatch) {
 		d := digest(l.Body)
 		f.seen[d]++
 		fl := f.plan(hash32(l.Body), f.seen[d])
-		if fl == fault500 {
+		if fl == Fault500 {
 			json.NewEncoder(&errs).Encode(map[string]any{"id": fmt.Sprint("req_", i), "custom_id": l.CustomID, "response": nil,
 				"error": map[string]any{"code": "server_error", "message": "the model failed"}})
 			continue
 		}
-		if fl < answerTruncated {
-			fl = answerOK
+		if fl < AnswerTruncated {
+			fl = AnswerOK
 		}
 		json.NewEncoder(&out).Encode(map[string]any{"id": fmt.Sprint("req_", i), "custom_id": l.CustomID,
 			"response": map[string]any{"status_code": 200, "request_id": "r", "body": f.completion(req, fl)}, "error": nil})
@@ -533,7 +544,7 @@ func (f *fakeLLM) runBatch(b *fakeBatch) {
 	}
 }
 
-func (f *fakeLLM) listBatches(w http.ResponseWriter, r *http.Request) {
+func (f *Server) listBatches(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var data []*fakeBatch

@@ -1,4 +1,8 @@
-package runners
+// Package progress shows how a long stage moves on stderr: items done, in
+// flight, retrying and failed, tokens per second and the time left. The
+// engine's runners and the method steps use it; model clients feed it
+// through the llm.Observer it implements.
+package progress
 
 import (
 	"fmt"
@@ -9,10 +13,10 @@ import (
 	"time"
 )
 
-// Progress counts a runner's samples and shows them on stderr: done, in
-// flight, retrying, failed, tokens per second and the time left. It keeps
-// redrawing on a timer, so a run waiting in backoff visibly moves.
-type Progress struct {
+// Display counts a stage's items and shows them on stderr. It keeps
+// redrawing on a timer, so a run waiting in backoff visibly moves. Every
+// method may be called on a nil *Display, which shows nothing.
+type Display struct {
 	name     string
 	total    int64
 	done     atomic.Int64
@@ -30,10 +34,11 @@ type Progress struct {
 	wg    sync.WaitGroup
 }
 
-// newProgress starts showing progress on w. On a terminal the line is
-// redrawn in place; elsewhere (CI logs) a line is printed every 10 seconds.
-func newProgress(w io.Writer, name string, total int, now func() time.Time) *Progress {
-	p := &Progress{name: name, total: int64(total), w: w, now: now, start: now(), stop: make(chan struct{})}
+// New starts showing progress on w (nil: count without showing). On a
+// terminal the line is redrawn in place; elsewhere (CI logs) a line is
+// printed every 10 seconds.
+func New(w io.Writer, name string, total int, now func() time.Time) *Display {
+	p := &Display{name: name, total: int64(total), w: w, now: now, start: now(), stop: make(chan struct{})}
 	p.tty = isTerminal(w)
 	p.every = 10 * time.Second
 	if p.tty {
@@ -55,7 +60,7 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-func (p *Progress) loop() {
+func (p *Display) loop() {
 	defer p.wg.Done()
 	t := time.NewTicker(p.every)
 	defer t.Stop()
@@ -69,11 +74,18 @@ func (p *Progress) loop() {
 	}
 }
 
-// Started marks a sample in flight.
-func (p *Progress) Started() { p.inFlight.Add(1) }
+// Started marks an item in flight.
+func (p *Display) Started() {
+	if p != nil {
+		p.inFlight.Add(1)
+	}
+}
 
-// Finished marks a sample recorded, failed or not.
-func (p *Progress) Finished(failed bool) {
+// Finished marks an item done, failed or not.
+func (p *Display) Finished(failed bool) {
+	if p == nil {
+		return
+	}
 	p.inFlight.Add(-1)
 	p.done.Add(1)
 	if failed {
@@ -83,13 +95,21 @@ func (p *Progress) Finished(failed bool) {
 
 // Retrying is called with +1 when a request waits to be retried and -1 when
 // the retry starts.
-func (p *Progress) Retrying(delta int) { p.retrying.Add(int64(delta)) }
+func (p *Display) Retrying(delta int) {
+	if p != nil {
+		p.retrying.Add(int64(delta))
+	}
+}
 
 // Tokens adds generated tokens.
-func (p *Progress) Tokens(n int) { p.tokens.Add(int64(n)) }
+func (p *Display) Tokens(n int) {
+	if p != nil {
+		p.tokens.Add(int64(n))
+	}
+}
 
 // Line is the current progress line.
-func (p *Progress) Line() string {
+func (p *Display) Line() string {
 	done, total := p.done.Load(), p.total
 	el := p.now().Sub(p.start)
 	s := fmt.Sprintf("%s: %d/%d done, %d in flight, %d retrying, %d failed", p.name, done, total, p.inFlight.Load(), p.retrying.Load(), p.failed.Load())
@@ -103,7 +123,7 @@ func (p *Progress) Line() string {
 	return s + ", " + el.Round(100*time.Millisecond).String()
 }
 
-func (p *Progress) draw(final bool) {
+func (p *Display) draw(final bool) {
 	if p.w == nil {
 		return
 	}
@@ -118,8 +138,8 @@ func (p *Progress) draw(final bool) {
 }
 
 // Close stops the display and prints the final line.
-func (p *Progress) Close() {
-	if p.w == nil {
+func (p *Display) Close() {
+	if p == nil || p.w == nil {
 		return
 	}
 	close(p.stop)
