@@ -2,7 +2,10 @@ package bench
 
 import (
 	"cmp"
+	"crypto/sha256"
+	"encoding/binary"
 	"hash/fnv"
+	"math/rand/v2"
 	"slices"
 )
 
@@ -65,4 +68,12 @@ func WriteExamples(path string, exs []*Example, meta map[string]string) error {
 		}
 	}
 	return w.Close()
+}
+
+// UserRand is a generator for one user's draws: the same seed and key (a
+// user id, with a purpose appended where a user has several draws) give
+// the same draws whatever else is in the data set.
+func UserRand(seed uint64, key string) *rand.Rand {
+	h := sha256.Sum256([]byte(key))
+	return rand.New(rand.NewPCG(seed, binary.BigEndian.Uint64(h[:8])))
 }

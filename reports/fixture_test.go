@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	goldenfile "github.com/occbench/occbench/internal/golden"
+	"github.com/occbench/occbench/reasons"
 	"github.com/occbench/occbench/reports/reportstest"
 )
 
@@ -49,15 +50,15 @@ func fixtureRunners() []reportstest.Runner {
 
 // fixtureInputs are the optional inputs of Tables 1, 3, 4 and scaling.
 var fixtureInputs = map[string]string{
-	PerturbationFile: `{"judge": "gpt-4.1", "users": 100, "rows": [
+	reasons.PerturbationFile: `{"judge": "gpt-4.1", "users": 100, "rows": [
   {"type": "oracle", "n": 100, "factuality": 4.81, "coherence": 4.92, "utility": 4.90},
   {"type": "minor", "n": 100, "factuality": 3.42, "coherence": 3.88, "utility": 3.05},
   {"type": "major", "n": 100, "factuality": 2.75, "coherence": null, "utility": 1.41}]}`,
-	ReasonsFile: `{"judge": "gpt-4.1", "users": 40, "systems": [
+	reasons.QualityFile: `{"judge": "gpt-4.1", "users": 40, "systems": [
   {"runner": "oracle", "n": 40, "factuality": 4.9, "coherence": 4.95, "utility": 4.97, "pass_rate": 0.95},
   {"runner": "qwen3-cot", "n": 40, "factuality": 4.7, "coherence": 3.9, "utility": 4.2, "pass_rate": 0.55},
   {"runner": "qwen3-joint-dpo", "paper": "qwen3-8b-joint-sft-dpo", "n": 40, "factuality": 4.8, "coherence": 4.9, "utility": 4.6, "overall": 4.77, "pass_rate": 0.8}]}`,
-	SourcesFile: `{"users": 40, "rows": [
+	reasons.SourcesFile: `{"users": 40, "rows": [
   {"predictor": "Qwen3-8B-P", "reasons": "Oracle Reason", "n": 40, "em": 0.85, "rm": 0.86, "em_ci": [0.72, 0.95], "rm_ci": [0.74, 0.95]},
   {"predictor": "Qwen3-8B-P", "reasons": "Qwen3-8B-R", "runner": "qwen3-cot"},
   {"predictor": "Qwen3-8B-Two-Model-SFT-P", "reasons": "Oracle Reason", "n": 40, "em": 0.925, "rm": 0.94}]}`,

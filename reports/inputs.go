@@ -9,113 +9,22 @@ import (
 	"path/filepath"
 
 	"github.com/occbench/occbench/metrics"
+	"github.com/occbench/occbench/reasons"
 )
 
-// Results made outside a run (by occbench judge, perturb, a Table 4 run, or
-// by hand) reach the report as JSON files in the run directory, each with
-// the shape below. Fractions are 0–1, judge scores 1–5, null or an absent
-// field is "not measured" and prints as a dash.
-const (
-	PerturbationFile = "judge_perturbation.json" // Table 1
-	ReasonsFile      = "reason_quality.json"     // Table 3
-	SourcesFile      = "reason_sources.json"     // Table 4
-	ScalingFile      = "scaling.json"            // scaling results
-)
+// Results made outside a run (by occbench judge, perturb, sources, or by
+// hand) reach the report as JSON files in the run directory: the method's
+// result files (package reasons) and ScalingFile. Fractions are 0–1, judge
+// scores 1–5, null or an absent field is "not measured" and prints as a
+// dash.
+const ScalingFile = "scaling.json"
 
 // Inputs are the optional results a report shows beside the run's own.
 type Inputs struct {
-	Perturbation *PerturbationInput
-	Reasons      *ReasonsInput
-	Sources      *SourcesInput
+	Perturbation *reasons.PerturbationTable
+	Reasons      *reasons.QualityTable
+	Sources      *reasons.SourcesTable
 	Scaling      *ScalingInput
-}
-
-// PerturbationInput is judge_perturbation.json, Table 1:
-//
-//	{"judge": "gpt-4.1", "users": 100,
-//	 "rows": [{"type": "oracle", "label": "Oracle Reason", "n": 100,
-//	           "factuality": 4.85, "coherence": 4.90, "utility": 4.93}, ...]}
-//
-// type is oracle, minor or major (any other type is shown as given).
-type PerturbationInput struct {
-	Judge string            `json:"judge"`
-	Users int               `json:"users"`
-	Rows  []PerturbationRow `json:"rows"`
-}
-
-// PerturbationRow is one reason type's mean judge scores.
-type PerturbationRow struct {
-	Type       string         `json:"type"`
-	Label      string         `json:"label"`
-	N          int            `json:"n"`
-	Factuality metrics.Number `json:"factuality"`
-	Coherence  metrics.Number `json:"coherence"`
-	Utility    metrics.Number `json:"utility"`
-}
-
-// ReasonsInput is reason_quality.json, Table 3:
-//
-//	{"judge": "gpt-4.1", "users": 100,
-//	 "bleu_signature": "...", "rouge_signature": "...",
-//	 "systems": [{"runner": "oracle", "label": "Oracle Reason", "n": 100,
-//	              "factuality": 4.86, "coherence": 4.93, "utility": 4.98,
-//	              "overall": 4.92, "pass_rate": 0.93,
-//	              "bleu": null, "rouge1": null, "rouge2": null, "rougeL": null},
-//	             {"runner": "qwen3-joint-dpo", "paper": "qwen3-8b-joint-sft-dpo", ...}]}
-//
-// runner is a runner of the run or "oracle"; label overrides the name shown;
-// paper names the paper's Table 3 row. overall defaults to the mean of the
-// three dimensions. BLEU and ROUGE given here win over those computed from
-// the run (a runner's reasons against the test set's oracle_reason column).
-type ReasonsInput struct {
-	Judge          string      `json:"judge"`
-	Users          int         `json:"users"`
-	BLEUSignature  string      `json:"bleu_signature"`
-	ROUGESignature string      `json:"rouge_signature"`
-	Systems        []ReasonRow `json:"systems"`
-}
-
-// ReasonRow is one reason source's quality.
-type ReasonRow struct {
-	Runner     string         `json:"runner"`
-	Label      string         `json:"label"`
-	Paper      string         `json:"paper"`
-	N          int            `json:"n"`
-	Factuality metrics.Number `json:"factuality"`
-	Coherence  metrics.Number `json:"coherence"`
-	Utility    metrics.Number `json:"utility"`
-	Overall    metrics.Number `json:"overall"`
-	PassRate   metrics.Number `json:"pass_rate"`
-	BLEU       metrics.Number `json:"bleu"`
-	ROUGE1     metrics.Number `json:"rouge1"`
-	ROUGE2     metrics.Number `json:"rouge2"`
-	ROUGEL     metrics.Number `json:"rougeL"`
-}
-
-// SourcesInput is reason_sources.json, Table 4:
-//
-//	{"users": 300,
-//	 "rows": [{"predictor": "Qwen3-8B-P", "reasons": "Oracle Reason",
-//	           "runner": "p-oracle", "n": 300, "em": 0.8333, "rm": 0.8409,
-//	           "em_ci": [0.79, 0.87], "rm_ci": [0.80, 0.88]}, ...]}
-//
-// A row that names a runner of the run and gives no em takes EM, RM and
-// their intervals from the run's scores.
-type SourcesInput struct {
-	Users int         `json:"users"`
-	Rows  []SourceRow `json:"rows"`
-}
-
-// SourceRow is one predictor × reason source cell.
-type SourceRow struct {
-	Predictor string            `json:"predictor"`
-	Reasons   string            `json:"reasons"`
-	Runner    string            `json:"runner"`
-	N         int               `json:"n"`
-	EM        metrics.Number    `json:"em"`
-	RM        metrics.Number    `json:"rm"`
-	EMCI      [2]metrics.Number `json:"em_ci"`
-	RMCI      [2]metrics.Number `json:"rm_ci"`
 }
 
 // ScalingInput is scaling.json:
@@ -170,9 +79,9 @@ func LoadInputs(runDir string, p InputPaths) (Inputs, error) {
 		dst       any
 		set       func()
 	}{
-		{p.Perturbation, PerturbationFile, &in.Perturbation, nil},
-		{p.Reasons, ReasonsFile, &in.Reasons, nil},
-		{p.Sources, SourcesFile, &in.Sources, nil},
+		{p.Perturbation, reasons.PerturbationFile, &in.Perturbation, nil},
+		{p.Reasons, reasons.QualityFile, &in.Reasons, nil},
+		{p.Sources, reasons.SourcesFile, &in.Sources, nil},
 		{p.Scaling, ScalingFile, &in.Scaling, nil},
 	} {
 		path, optional := f.path, false

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/occbench/occbench/reasons"
 )
 
 // reasonRow is a Table 3 row resolved from the input file and the run.
@@ -75,7 +77,7 @@ func (r *Report) table3() *Table {
 			{"Reasons", Left}, {"N", Right}, {"Fact.", Right}, {"Cohr.", Right}, {"Util.", Right}, {"Overall", Right},
 			{"Pass (%)", Right}, {"BLEU", Right}, {"ROUGE-1", Right}, {"ROUGE-2", Right}, {"ROUGE-L", Right},
 		},
-		Empty: fmt.Sprintf("no reason scores: write %s in the run directory (occbench judge) or give the test set an oracle_reason column", ReasonsFile),
+		Empty: fmt.Sprintf("no reason scores: write %s in the run directory (occbench judge) or give the test set an oracle_reason column", reasons.QualityFile),
 	}
 	for _, x := range r.reasonRows() {
 		n := Dash
@@ -98,7 +100,7 @@ func (r *Report) table3() *Table {
 		if in.Users > 0 {
 			users = fmt.Sprintf(" over %s", plural(in.Users, "user", "users"))
 		}
-		t.Notes = append(t.Notes, fmt.Sprintf("Judge: %s%s (from %s); overall is the mean of the three dimensions unless given; pass: every dimension at least 4.", judge, users, ReasonsFile))
+		t.Notes = append(t.Notes, fmt.Sprintf("Judge: %s%s (from %s); overall is the mean of the three dimensions unless given; pass: every dimension at least 4.", judge, users, reasons.QualityFile))
 	}
 	bleu, rouge := r.similaritySignatures()
 	if bleu != "" {
@@ -116,10 +118,10 @@ func (r *Report) similaritySignatures() (bleu, rouge string) {
 	var bs, rs []string
 	if in := r.Opts.Inputs.Reasons; in != nil {
 		if in.BLEUSignature != "" {
-			bs = append(bs, in.BLEUSignature+" ("+ReasonsFile+")")
+			bs = append(bs, in.BLEUSignature+" ("+reasons.QualityFile+")")
 		}
 		if in.ROUGESignature != "" {
-			rs = append(rs, in.ROUGESignature+" ("+ReasonsFile+")")
+			rs = append(rs, in.ROUGESignature+" ("+reasons.QualityFile+")")
 		}
 	}
 	for _, s := range r.Run.Systems {
@@ -152,7 +154,7 @@ func (r *Report) table1() *Table {
 		ID:      "table1",
 		Title:   "Table 1: LLM-as-a-judge under perturbation (mean scores, 1–5)",
 		Columns: []Column{{"Reason type", Left}, {"N", Right}, {"Factuality", Right}, {"Coherence", Right}, {"Utility", Right}},
-		Empty:   fmt.Sprintf("no perturbation results: write %s in the run directory (occbench perturb)", PerturbationFile),
+		Empty:   fmt.Sprintf("no perturbation results: write %s in the run directory (occbench perturb)", reasons.PerturbationFile),
 	}
 	in := r.Opts.Inputs.Perturbation
 	if in != nil {
@@ -178,7 +180,7 @@ func (r *Report) table1() *Table {
 		if in.Users > 0 {
 			users = fmt.Sprintf(", %s", plural(in.Users, "reason", "reasons"))
 		}
-		t.Notes = append(t.Notes, fmt.Sprintf("Judge: %s%s (from %s). Minor: 1 fact changed, 20%% of sentences shuffled, a related occupation; major: 2–3 facts, 50%%, an unrelated occupation.", judge, users, PerturbationFile))
+		t.Notes = append(t.Notes, fmt.Sprintf("Judge: %s%s (from %s). Minor: 1 fact changed, 20%% of sentences shuffled, a related occupation; major: 2–3 facts, 50%%, an unrelated occupation.", judge, users, reasons.PerturbationFile))
 	}
 	return t
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/occbench/occbench/metrics"
+	"github.com/occbench/occbench/reasons"
 )
 
 // accuracy is a row's EM and RM with their intervals, over N users.
@@ -50,7 +51,7 @@ func (r *Report) table4() *Table {
 		Columns: []Column{
 			{"Reason generator (R)", Left}, {"N", Right}, {"EM (%)", Right}, {"EM 95% CI", Right}, {"RM (%)", Right}, {"RM 95% CI", Right},
 		},
-		Empty: fmt.Sprintf("no predictor × reason results: write %s in the run directory", SourcesFile),
+		Empty: fmt.Sprintf("no predictor × reason results: write %s in the run directory", reasons.SourcesFile),
 	}
 	in := r.Opts.Inputs.Sources
 	if in != nil {
@@ -61,7 +62,7 @@ func (r *Report) table4() *Table {
 	}
 	t.Notes = append(t.Notes, r.protocolNote())
 	if in != nil && in.Users > 0 {
-		t.Notes = append(t.Notes, fmt.Sprintf("Users: the %s of the test set with oracle reasons (from %s).", plural(in.Users, "user", "users"), SourcesFile))
+		t.Notes = append(t.Notes, fmt.Sprintf("Users: the %s of the test set with oracle reasons (from %s).", plural(in.Users, "user", "users"), reasons.SourcesFile))
 	}
 	return t
 }

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/occbench/occbench/bench"
-	"github.com/occbench/occbench/bench/onet"
 	"github.com/occbench/occbench/llm"
 	"github.com/occbench/occbench/llm/llmtest"
 	"github.com/occbench/occbench/metrics"
@@ -54,25 +53,10 @@ func init() {
 	}))
 }
 
-// llmTestSet writes n users whose target is the occupation of their last
-// job, which is what the fake server's model predicts.
+// llmTestSet writes llmtest.Careers(n) as a test set.
 func llmTestSet(t testing.TB, dir string, n int) (string, []*bench.Example) {
 	t.Helper()
-	occ := onet.Default().Occupations()
-	exs := make([]*bench.Example, n)
-	for i := range exs {
-		a, b := occ[(i*37)%len(occ)], occ[(i*37+11)%len(occ)]
-		exs[i] = &bench.Example{
-			UserID: fmt.Sprintf("u%04d", i),
-			History: []bench.Record{
-				{Kind: bench.Education, School: "State University", Degree: "Bachelor's", Major: "Economics", GradYear: 2008, End: bench.DateOf(2008, 6, 1)},
-				{Kind: bench.Job, Title: "Associate", Code: a.Code, Occupation: a.Title, Industry: "Finance", Start: bench.DateOf(2008, 9, 1), End: bench.DateOf(2012, 3, 1), Salary: 52000},
-				{Kind: bench.Job, Title: "Senior associate", Code: b.Code, Occupation: b.Title, Industry: "Finance", Start: bench.DateOf(2012, 4, 1), End: bench.DateOf(2016, 1, 1)},
-			},
-			TargetCode:  b.Code,
-			TargetTitle: b.Title,
-		}
-	}
+	exs := llmtest.Careers(n)
 	path := filepath.Join(dir, "test.arrow")
 	if err := bench.WriteExamples(path, exs, nil); err != nil {
 		t.Fatal(err)

@@ -1,7 +1,10 @@
 // Package runners runs the systems of a benchmark suite over a test set:
-// the Runner interface, the kinds of runner a suite can name, and the engine
-// that drives them concurrently, records every prediction as it finishes,
-// resumes interrupted runs and scores the result.
+// the Runner interface and registry, the engine that drives runners
+// concurrently, records every prediction as it finishes (package rundir),
+// resumes interrupted runs and scores the result, and the runner kinds as
+// small adapters: the baselines (package baselines), the Bayes ceiling,
+// replayed outputs, and the LLM modes over package llm with the prompts of
+// package prompt.
 package runners
 
 import (
@@ -68,8 +71,8 @@ type Env struct {
 // runner and its settings with defaults filled in, for the manifest.
 type Factory func(spec *rundir.RunnerSpec) (Runner, any, error)
 
-// Spec of a runner kind: its factory and how many samples it works on at
-// once by default.
+// kind is a registered runner kind: its factory and how many samples it
+// works on at once by default.
 type kind struct {
 	factory     Factory
 	concurrency int

@@ -7,8 +7,8 @@ import (
 	"strings"
 )
 
-// The paper's training settings (§6) and the released configs
-// (research/paper-and-recsys.md §8).
+// The paper's training settings (§6) and those of the LLaMA-Factory
+// configs released with it.
 const (
 	DeepSpeedConfig = "examples/deepspeed/ds_z3_config.json" // ZeRO-3, a path inside a LLaMA-Factory checkout
 	CutoffLen       = 2048

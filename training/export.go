@@ -22,7 +22,7 @@ import (
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/internal/safefile"
 	"github.com/occbench/occbench/prompt"
-	"github.com/occbench/occbench/runners"
+	"github.com/occbench/occbench/reasons"
 )
 
 // A task is one dataset the paper trains on.
@@ -89,7 +89,7 @@ var DefaultExport = ExportConfig{
 type ExportInput struct {
 	Oracle       []*bench.Example
 	OracleSHA256 string // digest of the oracle file, recorded in export.json
-	Judged       []runners.JudgeRecord
+	Judged       []reasons.JudgeRecord
 	HaveJudged   bool
 }
 
@@ -331,7 +331,7 @@ func keptUsers(in ExportInput, threshold int) ([]*bench.Example, error) {
 		if ex.TargetTitle == "" {
 			return nil, fmt.Errorf("train export: user %s has no target_title", ex.UserID)
 		}
-		if in.HaveJudged && !pass[ex.UserID+"\x00"+runners.ReasonDigest(ex.OracleReason)] {
+		if in.HaveJudged && !pass[ex.UserID+"\x00"+reasons.ReasonDigest(ex.OracleReason)] {
 			continue
 		}
 		out = append(out, ex)
@@ -418,7 +418,7 @@ func PreferencePair(ex *bench.Example, seed uint64) (chosen, rejected bench.Atte
 	if len(good) == 0 || len(bad) == 0 {
 		return chosen, rejected, false
 	}
-	rng := userRand(seed, ex.UserID)
+	rng := bench.UserRand(seed, ex.UserID)
 	chosen = good[rng.IntN(len(good))]
 	for _, a := range good {
 		if a.Reason == ex.OracleReason {
@@ -427,17 +427,6 @@ func PreferencePair(ex *bench.Example, seed uint64) (chosen, rejected bench.Atte
 		}
 	}
 	return chosen, bad[rng.IntN(len(bad))], true
-}
-
-// userRand is a generator seeded by the run seed and the user, so a user's
-// draws do not depend on which other users are in the file.
-func userRand(seed uint64, user string) *rand.Rand {
-	h := sha256.Sum256([]byte(user))
-	var u uint64
-	for _, b := range h[:8] {
-		u = u<<8 | uint64(b)
-	}
-	return rand.New(rand.NewPCG(seed, u))
 }
 
 func datasetEntry(file string, ranking bool) map[string]any {

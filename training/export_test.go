@@ -13,7 +13,7 @@ import (
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/internal/golden"
 	"github.com/occbench/occbench/prompt"
-	"github.com/occbench/occbench/runners"
+	"github.com/occbench/occbench/reasons"
 )
 
 func job(title, code, occ string, y int) bench.Record {
@@ -53,7 +53,7 @@ func TestExportGolden(t *testing.T) {
 	cases := []struct {
 		name   string
 		cfg    func(*ExportConfig)
-		judged []runners.JudgeRecord
+		judged []reasons.JudgeRecord
 	}{
 		{name: "default", cfg: func(*ExportConfig) {}},
 		{name: "scaling", cfg: func(c *ExportConfig) {
@@ -61,11 +61,11 @@ func TestExportGolden(t *testing.T) {
 			c.TrainSizes = []int{2, 0}
 			c.DPOEpochs = 5
 		}},
-		{name: "judged", cfg: func(*ExportConfig) {}, judged: []runners.JudgeRecord{
-			{UserID: "u1", ReasonSHA256: runners.ReasonDigest("Two developer roles point to architecture."),
-				Factuality: runners.JudgeScore{Score: 5}, Coherence: runners.JudgeScore{Score: 4}, Utility: runners.JudgeScore{Score: 5}},
-			{UserID: "u2", ReasonSHA256: runners.ReasonDigest("Senior developers design systems."),
-				Factuality: runners.JudgeScore{Score: 3}, Coherence: runners.JudgeScore{Score: 5}, Utility: runners.JudgeScore{Score: 5}},
+		{name: "judged", cfg: func(*ExportConfig) {}, judged: []reasons.JudgeRecord{
+			{UserID: "u1", ReasonSHA256: reasons.ReasonDigest("Two developer roles point to architecture."),
+				Factuality: reasons.JudgeScore{Score: 5}, Coherence: reasons.JudgeScore{Score: 4}, Utility: reasons.JudgeScore{Score: 5}},
+			{UserID: "u2", ReasonSHA256: reasons.ReasonDigest("Senior developers design systems."),
+				Factuality: reasons.JudgeScore{Score: 3}, Coherence: reasons.JudgeScore{Score: 5}, Utility: reasons.JudgeScore{Score: 5}},
 			// u3's reason was never judged: left out.
 		}},
 	}

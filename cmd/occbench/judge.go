@@ -1,10 +1,8 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -13,15 +11,14 @@ import (
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/internal/safefile"
-	"github.com/occbench/occbench/metrics"
-	"github.com/occbench/occbench/reports"
-	"github.com/occbench/occbench/runners"
+	"github.com/occbench/occbench/method"
+	"github.com/occbench/occbench/reasons"
 )
 
 func newJudgeCmd() *cobra.Command {
 	var mf modelFlags
-	var reasons, data, out, summary, keptOut, table3, system string
-	opts := runners.JudgeOptions{Threshold: runners.DefaultJudgeThreshold}
+	var reasonsPath, data, out, summary, keptOut, table3, system string
+	opts := method.JudgeOptions{Threshold: reasons.DefaultJudgeThreshold}
 	cmd := &cobra.Command{
 		Use:   "judge --reasons ORACLE.arrow -o JUDGE.jsonl --endpoint URL --model M",
 		Short: "Score reasons with the LLM judge: factuality, coherence and utility, 1–5 each",
@@ -43,18 +40,18 @@ users whose reason passed are also written as a data set.`,
 			"  occbench judge --reasons run/predictions/qwen-joint.jsonl --data test.arrow -o judge-qwen.jsonl --config judge.yaml",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if reasons == "" || out == "" {
+			if reasonsPath == "" || out == "" {
 				return errors.New("judge: --reasons and -o are required")
 			}
-			mc, err := mf.resolve(cmd, runners.DefaultJudge)
+			mc, err := mf.resolve(cmd, method.DefaultJudge)
 			if err != nil {
 				return fmt.Errorf("judge: %w", err)
 			}
 			opts.Model = mc
 			opts.Stderr = cmd.ErrOrStderr()
-			var items []runners.JudgeItem
+			var items []method.JudgeItem
 			var oracle []*bench.Example
-			if strings.HasSuffix(reasons, ".jsonl") {
+			if strings.HasSuffix(reasonsPath, ".jsonl") {
 				if keptOut != "" {
 					return errors.New("judge: --kept needs an oracle set as --reasons")
 				}
@@ -65,27 +62,28 @@ users whose reason passed are also written as a data set.`,
 				if err != nil {
 					return fmt.Errorf("judge: %w", err)
 				}
-				if items, err = runners.JudgeItemsFromPredictions(reasons, exs); err != nil {
+				if items, err = method.JudgeItemsFromPredictions(reasonsPath, exs); err != nil {
 					return err
 				}
 			} else {
-				exs, _, err := bench.ReadAll(reasons)
+				exs, _, err := bench.ReadAll(reasonsPath)
 				if err != nil {
 					return fmt.Errorf("judge: %w", err)
 				}
 				oracle = exs
-				items = runners.JudgeItemsFromOracle(exs)
+				items = method.JudgeItemsFromOracle(exs)
 			}
 			if len(items) == 0 {
-				return fmt.Errorf("judge: %s has no reason to judge", reasons)
+				return fmt.Errorf("judge: %s has no reason to judge", reasonsPath)
 			}
-			recs, sum, err := runners.Judge(cmd.Context(), items, out, opts)
+			recs, sum, err := method.Judge(cmd.Context(), items, out, opts)
 			if err != nil {
 				return err
 			}
 			if keptOut != "" {
-				if err := writeKept(keptOut, oracle, recs, opts.Threshold); err != nil {
-					return err
+				kept := reasons.Passed(oracle, recs, opts.Threshold)
+				if err := bench.WriteExamples(keptOut, kept, map[string]string{"occbench.judge.threshold": fmt.Sprint(opts.Threshold)}); err != nil {
+					return fmt.Errorf("judge: %w", err)
 				}
 			}
 			if summary == "" {
@@ -98,10 +96,10 @@ users whose reason passed are also written as a data set.`,
 				if system == "" {
 					system = "oracle"
 					if oracle == nil {
-						system = strings.TrimSuffix(filepath.Base(reasons), filepath.Ext(reasons))
+						system = strings.TrimSuffix(filepath.Base(reasonsPath), filepath.Ext(reasonsPath))
 					}
 				}
-				if err := upsertReasonQuality(table3, system, sum); err != nil {
+				if err := reasons.UpsertQuality(table3, system, sum); err != nil {
 					return err
 				}
 			}
@@ -117,9 +115,9 @@ users whose reason passed are also written as a data set.`,
 			return tw.Flush()
 		},
 	}
-	mf.add(cmd, runners.DefaultJudge, false)
+	mf.add(cmd, method.DefaultJudge, false)
 	f := cmd.Flags()
-	f.StringVar(&reasons, "reasons", "", "oracle set (Arrow/Parquet) or predictions file (JSONL) whose reasons to judge")
+	f.StringVar(&reasonsPath, "reasons", "", "oracle set (Arrow/Parquet) or predictions file (JSONL) whose reasons to judge")
 	f.StringVar(&data, "data", "", "with a predictions file: the data set with histories and true occupations")
 	f.StringVarP(&out, "out", "o", "", "judge records to write (JSONL, appended)")
 	f.StringVar(&summary, "summary", "", "summary JSON (default: beside -o)")
@@ -129,64 +127,4 @@ users whose reason passed are also written as a data set.`,
 	f.StringVar(&system, "system", "", "with --table3: the row's runner name (default: oracle for an oracle set, else the predictions file's name)")
 	f.StringVar(&opts.RunDir, "run", "", "directory the request cache goes beside (default: the directory of -o)")
 	return cmd
-}
-
-// writeKept writes the oracle users whose reason passed the judge, in
-// their order, with their columns.
-func writeKept(path string, oracle []*bench.Example, recs []runners.JudgeRecord, threshold int) error {
-	pass := map[string]bool{}
-	for _, r := range recs {
-		if r.Source == "oracle" && r.Passes(threshold) {
-			pass[r.UserID+"\x00"+r.ReasonSHA256] = true
-		}
-	}
-	var kept []*bench.Example
-	for _, ex := range oracle {
-		if ex.OracleReason != "" && pass[ex.UserID+"\x00"+runners.ReasonDigest(ex.OracleReason)] {
-			kept = append(kept, ex)
-		}
-	}
-	if err := bench.WriteExamples(path, kept, map[string]string{"occbench.judge.threshold": fmt.Sprint(threshold)}); err != nil {
-		return fmt.Errorf("judge: %w", err)
-	}
-	return nil
-}
-
-// upsertReasonQuality adds or replaces the system's row of Table 3's input
-// in runDir, keeping the rows of other systems.
-func upsertReasonQuality(runDir, system string, sum *runners.JudgeSummary) error {
-	path := filepath.Join(runDir, reports.ReasonsFile)
-	var in reports.ReasonsInput
-	if b, err := os.ReadFile(path); err == nil {
-		if err := json.Unmarshal(b, &in); err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
-	row := reports.ReasonRow{
-		Runner:     system,
-		N:          sum.Reasons,
-		Factuality: metrics.Num(sum.Means["factuality"]),
-		Coherence:  metrics.Num(sum.Means["coherence"]),
-		Utility:    metrics.Num(sum.Means["utility"]),
-		Overall:    metrics.Num(sum.Overall),
-	}
-	if sum.Reasons > 0 {
-		row.PassRate = metrics.Num(float64(sum.Kept) / float64(sum.Reasons))
-	}
-	in.Judge = sum.Judge
-	replaced := false
-	for i := range in.Systems {
-		if in.Systems[i].Runner == system {
-			// Keep what other steps filled in (BLEU, ROUGE, labels).
-			old := in.Systems[i]
-			row.Label, row.Paper, row.BLEU, row.ROUGE1, row.ROUGE2, row.ROUGEL = old.Label, old.Paper, old.BLEU, old.ROUGE1, old.ROUGE2, old.ROUGEL
-			in.Systems[i], replaced = row, true
-		}
-	}
-	if !replaced {
-		in.Systems = append(in.Systems, row)
-	}
-	return safefile.WriteJSON(path, in)
 }

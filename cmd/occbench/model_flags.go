@@ -9,7 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/occbench/occbench/llm"
-	"github.com/occbench/occbench/runners"
+	"github.com/occbench/occbench/method"
 )
 
 // modelFlags are the flags of commands that call one model (oracle,
@@ -28,7 +28,7 @@ type modelFlags struct {
 	maxRetries  int
 }
 
-func (m *modelFlags) add(cmd *cobra.Command, def runners.ModelConfig, attempts bool) {
+func (m *modelFlags) add(cmd *cobra.Command, def method.ModelConfig, attempts bool) {
 	f := cmd.Flags()
 	f.StringVar(&m.config, "config", "", "YAML with endpoint {base_url, model, api_key_env}, temperature, max_tokens, concurrency, timeout, max_retries"+map[bool]string{true: ", attempts, n", false: ""}[attempts])
 	f.StringVar(&m.baseURL, "endpoint", "", "OpenAI-compatible base URL, such as http://localhost:8000/v1")
@@ -51,7 +51,7 @@ func (m *modelFlags) add(cmd *cobra.Command, def runners.ModelConfig, attempts b
 
 // resolve is the model config: the defaults, then the YAML file, then the
 // flags given on the command line.
-func (m *modelFlags) resolve(cmd *cobra.Command, def runners.ModelConfig) (runners.ModelConfig, error) {
+func (m *modelFlags) resolve(cmd *cobra.Command, def method.ModelConfig) (method.ModelConfig, error) {
 	mc := def
 	if m.config != "" {
 		b, err := os.ReadFile(m.config)

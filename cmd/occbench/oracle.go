@@ -10,13 +10,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/occbench/occbench/bench"
-	"github.com/occbench/occbench/runners"
+	"github.com/occbench/occbench/method"
 )
 
 func newOracleCmd() *cobra.Command {
 	var mf modelFlags
 	var train, out, runDir string
-	opts := runners.OracleOptions{Seed: 1}
+	opts := method.OracleOptions{Seed: 1}
 	cmd := &cobra.Command{
 		Use:   "oracle --train TRAIN.arrow -o ORACLE.arrow --endpoint URL --model M",
 		Short: "Generate oracle reasons: several attempts per user, kept when the answer is right",
@@ -38,7 +38,7 @@ stopped and a rerun is free. RUN/oracle.json holds the counts.`,
 			if train == "" || out == "" {
 				return errors.New("oracle: --train and -o are required")
 			}
-			mc, err := mf.resolve(cmd, runners.DefaultOracle)
+			mc, err := mf.resolve(cmd, method.DefaultOracle)
 			if err != nil {
 				return fmt.Errorf("oracle: %w", err)
 			}
@@ -55,7 +55,7 @@ stopped and a rerun is free. RUN/oracle.json holds the counts.`,
 			if err != nil {
 				return fmt.Errorf("oracle: %w", err)
 			}
-			sum, err := runners.Oracle(cmd.Context(), exs, out, opts)
+			sum, err := method.Oracle(cmd.Context(), exs, out, opts)
 			if err != nil {
 				return err
 			}
@@ -64,11 +64,11 @@ stopped and a rerun is free. RUN/oracle.json holds the counts.`,
 			fmt.Fprintf(tw, "attempts\t%d (%d correct)\n", sum.Attempts, sum.Correct)
 			fmt.Fprintf(tw, "valid reasons\t%d\n", sum.ValidReasons)
 			fmt.Fprintf(tw, "kept users\t%d (%d with a wrong attempt too, %d without a reason)\n", sum.Kept, sum.Preference, sum.NoReason)
-			fmt.Fprintf(tw, "wrote\t%s, %s\n", out, filepath.Join(opts.RunDir, runners.OracleAttemptsFile))
+			fmt.Fprintf(tw, "wrote\t%s, %s\n", out, filepath.Join(opts.RunDir, method.OracleAttemptsFile))
 			return tw.Flush()
 		},
 	}
-	mf.add(cmd, runners.DefaultOracle, true)
+	mf.add(cmd, method.DefaultOracle, true)
 	f := cmd.Flags()
 	f.StringVar(&train, "train", "", "training users (Arrow or Parquet) with their true next occupation")
 	f.StringVarP(&out, "out", "o", "", "oracle set to write (Arrow, or Parquet by extension)")

@@ -12,7 +12,7 @@ import (
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/llm"
-	"github.com/occbench/occbench/runners"
+	"github.com/occbench/occbench/method"
 )
 
 // occbench oracle from a YAML config against a server that answers the
@@ -81,7 +81,7 @@ func TestModelConfigYAML(t *testing.T) {
 			os.WriteFile(p, []byte(tc.yaml), 0o644)
 			cmd := newOracleCmd()
 			mf := modelFlags{config: p}
-			mc, err := mf.resolve(cmd, runners.DefaultOracle)
+			mc, err := mf.resolve(cmd, method.DefaultOracle)
 			if tc.err {
 				if err == nil {
 					t.Fatal("no error")

@@ -9,14 +9,15 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/method"
 	"github.com/occbench/occbench/metrics"
-	"github.com/occbench/occbench/runners"
+	"github.com/occbench/occbench/reasons"
 )
 
 func newPerturbCmd() *cobra.Command {
 	var mf modelFlags
-	var reasons string
-	opts := runners.PerturbOptions{Sample: runners.DefaultPerturbSample, Seed: 1}
+	var reasonsPath string
+	opts := method.PerturbOptions{Sample: method.DefaultPerturbSample, Seed: 1}
 	cmd := &cobra.Command{
 		Use:   "perturb --reasons ORACLE.arrow --run DIR --endpoint URL --model M",
 		Short: "Test the judge with perturbed oracle reasons (paper Table 1)",
@@ -34,20 +35,20 @@ versions that perturb it). Resumable: a rerun judges only what is missing.`,
 		Example: "  occbench perturb --reasons oracle.arrow --run runs/paper --endpoint https://api.openai.com/v1 --model gpt-4.1 --api-key-env OPENAI_API_KEY",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if reasons == "" || opts.RunDir == "" {
+			if reasonsPath == "" || opts.RunDir == "" {
 				return errors.New("perturb: --reasons and --run are required")
 			}
-			mc, err := mf.resolve(cmd, runners.DefaultJudge)
+			mc, err := mf.resolve(cmd, method.DefaultJudge)
 			if err != nil {
 				return fmt.Errorf("perturb: %w", err)
 			}
 			opts.Judge.Model = mc
 			opts.Judge.Stderr = cmd.ErrOrStderr()
-			exs, _, err := bench.ReadAll(reasons)
+			exs, _, err := bench.ReadAll(reasonsPath)
 			if err != nil {
 				return fmt.Errorf("perturb: %w", err)
 			}
-			table, err := runners.PerturbationStudy(cmd.Context(), exs, opts)
+			table, err := method.PerturbationStudy(cmd.Context(), exs, opts)
 			if err != nil {
 				return err
 			}
@@ -62,13 +63,13 @@ versions that perturb it). Resumable: a rerun judges only what is missing.`,
 			for _, r := range table.Rows {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Label, f(r.Factuality), f(r.Coherence), f(r.Utility))
 			}
-			fmt.Fprintf(tw, "wrote\t%s\n", filepath.Join(opts.RunDir, runners.PerturbationFile))
+			fmt.Fprintf(tw, "wrote\t%s\n", filepath.Join(opts.RunDir, reasons.PerturbationFile))
 			return tw.Flush()
 		},
 	}
-	mf.add(cmd, runners.DefaultJudge, false)
+	mf.add(cmd, method.DefaultJudge, false)
 	f := cmd.Flags()
-	f.StringVar(&reasons, "reasons", "", "oracle set (Arrow/Parquet) with oracle_reason")
+	f.StringVar(&reasonsPath, "reasons", "", "oracle set (Arrow/Parquet) with oracle_reason")
 	f.StringVar(&opts.RunDir, "run", "", "run directory for the outputs")
 	f.IntVar(&opts.Sample, "sample", opts.Sample, "reasons to perturb (seeded sample)")
 	f.Uint64Var(&opts.Seed, "seed", opts.Seed, "seed of the sample and the perturbations")

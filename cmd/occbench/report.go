@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/occbench/occbench/reasons"
 	"github.com/occbench/occbench/reports"
 )
 
@@ -96,9 +97,9 @@ has oracle reasons.`,
 	fl.IntVar(&examples, "examples", reports.DefaultExamples, "best and worst examples per system in the PDF (0: none)")
 	fl.BoolVar(&noPDF, "no-pdf", false, "skip report.pdf")
 	fl.StringVar(&testPath, "test", "", "the run's test set, if it has moved since the run (its digest must match)")
-	fl.StringVar(&inputs.Perturbation, "perturbation", "", "Table 1 input (default RUN_DIR/"+reports.PerturbationFile+" if present)")
-	fl.StringVar(&inputs.Reasons, "reasons", "", "Table 3 input (default RUN_DIR/"+reports.ReasonsFile+" if present)")
-	fl.StringVar(&inputs.Sources, "sources", "", "Table 4 input (default RUN_DIR/"+reports.SourcesFile+" if present)")
+	fl.StringVar(&inputs.Perturbation, "perturbation", "", "Table 1 input (default RUN_DIR/"+reasons.PerturbationFile+" if present)")
+	fl.StringVar(&inputs.Reasons, "reasons", "", "Table 3 input (default RUN_DIR/"+reasons.QualityFile+" if present)")
+	fl.StringVar(&inputs.Sources, "sources", "", "Table 4 input (default RUN_DIR/"+reasons.SourcesFile+" if present)")
 	fl.StringVar(&inputs.Scaling, "scaling", "", "scaling input (default RUN_DIR/"+reports.ScalingFile+" if present)")
 	return cmd
 }

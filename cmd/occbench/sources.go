@@ -10,13 +10,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/occbench/occbench/bench"
-	"github.com/occbench/occbench/runners"
+	"github.com/occbench/occbench/method"
+	"github.com/occbench/occbench/reasons"
 )
 
 func newSourcesCmd() *cobra.Command {
 	var test string
-	var predictors, reasons []string
-	opts := runners.SourcesOptions{Seed: 1}
+	var predictors, sourceSpecs []string
+	opts := method.SourcesOptions{Seed: 1}
 	cmd := &cobra.Command{
 		Use:   "sources --test TEST.arrow --run DIR --predictor NAME=MODEL.yaml --reasons NAME=oracle|PREDICTIONS.jsonl",
 		Short: "Cross occupation predictors with reason sources (paper Table 4)",
@@ -37,36 +38,36 @@ max_tokens, concurrency, timeout, max_retries}.`,
 			"    --reasons 'Oracle Reason=oracle' --reasons Qwen3-8B-SFT-R=runs/paper/predictions/reasoner-sft.jsonl",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if test == "" || opts.RunDir == "" || len(predictors) == 0 || len(reasons) == 0 {
+			if test == "" || opts.RunDir == "" || len(predictors) == 0 || len(sourceSpecs) == 0 {
 				return errors.New("sources: --test, --run, --predictor and --reasons are required")
 			}
 			opts.Stderr = cmd.ErrOrStderr()
-			var preds []runners.SourcePredictor
+			var preds []method.SourcePredictor
 			for _, p := range predictors {
 				name, path, ok := strings.Cut(p, "=")
 				if !ok || name == "" || path == "" {
 					return fmt.Errorf("sources: --predictor %q: want NAME=MODEL.yaml", p)
 				}
 				mf := modelFlags{config: path}
-				mc, err := mf.resolve(cmd, runners.DefaultJudge)
+				mc, err := mf.resolve(cmd, method.DefaultJudge)
 				if err != nil {
 					return fmt.Errorf("sources: predictor %s: %w", name, err)
 				}
-				preds = append(preds, runners.SourcePredictor{Name: name, Model: mc})
+				preds = append(preds, method.SourcePredictor{Name: name, Model: mc})
 			}
-			var srcs []runners.ReasonSource
-			for _, r := range reasons {
+			var srcs []method.ReasonSource
+			for _, r := range sourceSpecs {
 				name, from, ok := strings.Cut(r, "=")
 				if !ok || name == "" || from == "" {
 					return fmt.Errorf("sources: --reasons %q: want NAME=oracle or NAME=PREDICTIONS.jsonl", r)
 				}
-				srcs = append(srcs, runners.ReasonSource{Name: name, Oracle: from == "oracle", Predictions: from})
+				srcs = append(srcs, method.ReasonSource{Name: name, Oracle: from == "oracle", Predictions: from})
 			}
 			exs, _, err := bench.ReadAll(test)
 			if err != nil {
 				return fmt.Errorf("sources: %w", err)
 			}
-			table, err := runners.ReasonSourcesTable(cmd.Context(), exs, preds, srcs, opts)
+			table, err := method.ReasonSourcesTable(cmd.Context(), exs, preds, srcs, opts)
 			if err != nil {
 				return err
 			}
@@ -76,7 +77,7 @@ max_tokens, concurrency, timeout, max_retries}.`,
 				fmt.Fprintf(tw, "%s\t%s\t%d\t%.4f\t[%.4f, %.4f]\t%.4f\t[%.4f, %.4f]\n", r.Predictor, r.Reasons, r.N,
 					r.EM.Float(), r.EMCI[0].Float(), r.EMCI[1].Float(), r.RM.Float(), r.RMCI[0].Float(), r.RMCI[1].Float())
 			}
-			fmt.Fprintf(tw, "wrote\t%s\n", filepath.Join(opts.RunDir, runners.SourcesFile))
+			fmt.Fprintf(tw, "wrote\t%s\n", filepath.Join(opts.RunDir, reasons.SourcesFile))
 			return tw.Flush()
 		},
 	}
@@ -84,7 +85,7 @@ max_tokens, concurrency, timeout, max_retries}.`,
 	f.StringVar(&test, "test", "", "test set (Arrow/Parquet) with oracle_reason")
 	f.StringVar(&opts.RunDir, "run", "", "run directory")
 	f.StringArrayVar(&predictors, "predictor", nil, "NAME=MODEL.yaml, repeatable")
-	f.StringArrayVar(&reasons, "reasons", nil, "NAME=oracle or NAME=PREDICTIONS.jsonl, repeatable")
+	f.StringArrayVar(&sourceSpecs, "reasons", nil, "NAME=oracle or NAME=PREDICTIONS.jsonl, repeatable")
 	f.IntVar(&opts.Limit, "limit", 0, "only the first N users with an oracle reason")
 	f.IntVar(&opts.Bootstrap, "bootstrap", 1000, "bootstrap resamples of the intervals")
 	f.IntVar(&opts.Related, "related", 20, "related occupations RM counts")

@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/occbench/occbench/bench"
-	"github.com/occbench/occbench/runners"
+	"github.com/occbench/occbench/reasons"
 	"github.com/occbench/occbench/training"
 )
 
@@ -58,7 +58,7 @@ Each instruction is the prompt the llm runner sends at inference. With
 				return fmt.Errorf("train export: %w", err)
 			}
 			if judged != "" {
-				if in.Judged, err = runners.ReadJudgeRecords(judged); err != nil {
+				if in.Judged, err = reasons.ReadJudgeRecords(judged); err != nil {
 					return fmt.Errorf("train export: %w", err)
 				}
 				in.HaveJudged = true

@@ -1,4 +1,4 @@
-package runners
+package method
 
 import (
 	"bytes"
@@ -236,7 +236,7 @@ func ids(exs []*bench.Example) []string {
 // first job's on odd ones.
 func TestOracleAgainstFaultyServer(t *testing.T) {
 	dir := t.TempDir()
-	_, exs := llmTestSet(t, dir, 40)
+	exs := llmtest.Careers(40)
 	srv := llmtest.New(t, llmtest.MixedFaults(false))
 	opts := testOracleOpts(t, srv.URL(), true)
 	opts.Model.MaxRetries = 4

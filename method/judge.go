@@ -1,4 +1,4 @@
-package runners
+package method
 
 import (
 	"context"
@@ -20,17 +20,14 @@ import (
 	"github.com/occbench/occbench/internal/pool"
 	"github.com/occbench/occbench/internal/progress"
 	"github.com/occbench/occbench/llm"
-	"github.com/occbench/occbench/metrics"
 	"github.com/occbench/occbench/prompt"
+	"github.com/occbench/occbench/reasons"
 	"github.com/occbench/occbench/rundir"
 )
 
 // DefaultJudge are the judge's defaults: greedy decoding, the paper's
 // threshold of 4 on every dimension.
 var DefaultJudge = ModelConfig{Config: llm.DefaultConfig}
-
-// DefaultJudgeThreshold is the paper's filter (§4): every score at least 4.
-const DefaultJudgeThreshold = 4
 
 // JudgeItem is a reason to judge, with the user it is about.
 type JudgeItem struct {
@@ -54,29 +51,16 @@ type JudgeOptions struct {
 	Stderr   io.Writer // progress; nil for none
 }
 
-// JudgeSummary is what Judge reports (and writes beside its output).
-type JudgeSummary struct {
-	Judge     string             `json:"judge"`
-	Threshold int                `json:"threshold"`
-	Reasons   int                `json:"reasons"`
-	Failed    int                `json:"failed"` // reasons with a dimension the judge did not score
-	Kept      int                `json:"kept"`   // reasons at or above the threshold on every dimension
-	Means     map[string]float64 `json:"means"`
-	Overall   float64            `json:"overall"`
-	KeptUsers []string           `json:"kept_users"`
-	Warnings  []string           `json:"warnings,omitempty"`
-}
-
 // Judge scores every item's reason on factuality (the judge sees the
 // history and the reason), coherence (the reason alone) and utility (the
 // true next occupation and the reason), three separate calls, and appends
-// one JudgeRecord per reason to out (JSONL) as each finishes. A reason
+// one reasons.JudgeRecord per reason to out (JSONL) as each finishes. A reason
 // already in out without a failed dimension is not judged again; the
 // request cache makes repeated calls free. The records come back in item
 // order.
-func Judge(ctx context.Context, items []JudgeItem, out string, opts JudgeOptions) ([]JudgeRecord, *JudgeSummary, error) {
+func Judge(ctx context.Context, items []JudgeItem, out string, opts JudgeOptions) ([]reasons.JudgeRecord, *reasons.JudgeSummary, error) {
 	if opts.Threshold == 0 {
-		opts.Threshold = DefaultJudgeThreshold
+		opts.Threshold = reasons.DefaultJudgeThreshold
 	}
 	if opts.Threshold < 1 || opts.Threshold > 5 {
 		return nil, nil, fmt.Errorf("judge: threshold %d: want 1 to 5", opts.Threshold)
@@ -99,8 +83,8 @@ func Judge(ctx context.Context, items []JudgeItem, out string, opts JudgeOptions
 		return nil, nil, fmt.Errorf("judge: %w", err)
 	}
 	key := func(user, source, digest string) string { return user + "\x00" + source + "\x00" + digest }
-	done := map[string]JudgeRecord{}
-	err = jsonl.ReadFile(out, func(rec *JudgeRecord) error {
+	done := map[string]reasons.JudgeRecord{}
+	err = jsonl.ReadFile(out, func(rec *reasons.JudgeRecord) error {
 		done[key(rec.UserID, rec.Source, rec.ReasonSHA256)] = *rec
 		return nil
 	})
@@ -119,8 +103,8 @@ func Judge(ctx context.Context, items []JudgeItem, out string, opts JudgeOptions
 	var todo []JudgeItem
 	queued := map[string]bool{}
 	for _, it := range items {
-		k := key(it.Example.UserID, it.Source, ReasonDigest(it.Reason))
-		if rec, ok := done[k]; (!ok || rec.failed()) && !queued[k] {
+		k := key(it.Example.UserID, it.Source, reasons.ReasonDigest(it.Reason))
+		if rec, ok := done[k]; (!ok || rec.Failed()) && !queued[k] {
 			todo = append(todo, it)
 			queued[k] = true
 		}
@@ -132,7 +116,7 @@ func Judge(ctx context.Context, items []JudgeItem, out string, opts JudgeOptions
 			if err != nil {
 				return err
 			}
-			prog.Finished(rec.failed())
+			prog.Finished(rec.Failed())
 			mu.Lock()
 			done[key(rec.UserID, rec.Source, rec.ReasonSHA256)] = rec
 			mu.Unlock()
@@ -145,58 +129,19 @@ func Judge(ctx context.Context, items []JudgeItem, out string, opts JudgeOptions
 	if err := f.Close(); err != nil {
 		return nil, nil, fmt.Errorf("judge: %w", err)
 	}
-	recs := make([]JudgeRecord, len(items))
+	recs := make([]reasons.JudgeRecord, len(items))
 	for i, it := range items {
-		recs[i] = done[key(it.Example.UserID, it.Source, ReasonDigest(it.Reason))]
+		recs[i] = done[key(it.Example.UserID, it.Source, reasons.ReasonDigest(it.Reason))]
 	}
-	return recs, SummarizeJudge(recs, opts.Model.Endpoint.Model, opts.Threshold), nil
-}
-
-func (rec *JudgeRecord) failed() bool {
-	return rec.Factuality.Score == 0 || rec.Coherence.Score == 0 || rec.Utility.Score == 0
-}
-
-// SummarizeJudge counts and averages judge records with
-// metrics.AggregateJudge; a dimension left unscored counts against the
-// pass rate and not in its mean.
-func SummarizeJudge(recs []JudgeRecord, judge string, threshold int) *JudgeSummary {
-	s := &JudgeSummary{Judge: judge, Threshold: threshold, Reasons: len(recs), Means: map[string]float64{}, KeptUsers: []string{}}
-	samples := make([]metrics.JudgeSample, 0, len(recs))
-	seen := map[string]bool{}
-	for _, rec := range recs {
-		if rec.failed() {
-			s.Failed++
-		}
-		if rec.Passes(threshold) {
-			s.Kept++
-			if !seen[rec.UserID] {
-				seen[rec.UserID] = true
-				s.KeptUsers = append(s.KeptUsers, rec.UserID)
-			}
-		}
-		sc := map[string]float64{}
-		for i, v := range rec.Scores() {
-			if v > 0 {
-				sc[prompt.JudgeDimensions[i]] = float64(v)
-			}
-		}
-		samples = append(samples, metrics.JudgeSample{ID: rec.UserID, Scores: sc})
-	}
-	agg := metrics.AggregateJudge(samples, metrics.JudgeOptions{Dimensions: prompt.JudgeDimensions, Threshold: float64(threshold)})
-	for i, d := range prompt.JudgeDimensions {
-		s.Means[d] = agg.Means[i]
-	}
-	s.Overall = agg.Overall
-	s.Warnings = agg.Warnings
-	return s
+	return recs, reasons.SummarizeJudge(recs, opts.Model.Endpoint.Model, opts.Threshold), nil
 }
 
 // judgeOne makes the three calls for one reason. A call that fails, or a
 // reply without a score, is recorded in its dimension; only fatal errors
 // are returned.
-func judgeOne(ctx context.Context, model *llm.Client, shared *singleflight.Group, prompts map[string]*template.Template, it JudgeItem, opts JudgeOptions) (JudgeRecord, error) {
+func judgeOne(ctx context.Context, model *llm.Client, shared *singleflight.Group, prompts map[string]*template.Template, it JudgeItem, opts JudgeOptions) (reasons.JudgeRecord, error) {
 	ex := it.Example
-	rec := JudgeRecord{UserID: ex.UserID, Source: it.Source, ReasonSHA256: ReasonDigest(it.Reason)}
+	rec := reasons.JudgeRecord{UserID: ex.UserID, Source: it.Source, ReasonSHA256: reasons.ReasonDigest(it.Reason)}
 	occ := it.Occupation
 	if occ == "" {
 		occ = ex.TargetTitle
@@ -211,7 +156,7 @@ func judgeOne(ctx context.Context, model *llm.Client, shared *singleflight.Group
 		rec.Factuality.Error = err.Error()
 	}
 	data := prompt.JudgeData{History: hist, Reasoning: strings.TrimSpace(it.Reason), Occupation: occ}
-	dims := []*JudgeScore{&rec.Factuality, &rec.Coherence, &rec.Utility}
+	dims := []*reasons.JudgeScore{&rec.Factuality, &rec.Coherence, &rec.Utility}
 	for i, dim := range prompt.JudgeDimensions {
 		js := dims[i]
 		if js.Error != "" {

@@ -1,4 +1,4 @@
-package runners
+package method
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/llm"
 	"github.com/occbench/occbench/llm/llmtest"
+	"github.com/occbench/occbench/reasons"
 )
 
 // judgeScript reads the scores a test wants from the reason: "[F5 C4 U3]".
@@ -92,7 +93,7 @@ func TestJudge(t *testing.T) {
 	if srv.Requests() != 12 {
 		t.Errorf("rerun: %d requests, want 12", srv.Requests())
 	}
-	judged, err := ReadJudgeRecords(out)
+	judged, err := reasons.ReadJudgeRecords(out)
 	if err != nil || len(judged) != 5 {
 		t.Fatalf("%d records, %v: want 5 (the failed reason twice)", len(judged), err)
 	}

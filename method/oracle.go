@@ -1,13 +1,11 @@
-package runners
+package method
 
 import (
 	"cmp"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -209,7 +207,7 @@ func Oracle(ctx context.Context, train []*bench.Example, out string, opts Oracle
 		// all lack reasoning keeps an empty oracle_reason, which training
 		// export and the judge skip.
 		if len(valid) > 0 {
-			o.OracleReason = valid[seededRand(opts.Seed, ex.UserID).IntN(len(valid))]
+			o.OracleReason = valid[bench.UserRand(opts.Seed, ex.UserID).IntN(len(valid))]
 		} else {
 			sum.NoReason++
 		}
@@ -304,15 +302,4 @@ func readOracleUsers(path string) (map[string]OracleUser, error) {
 		return nil
 	})
 	return out, err
-}
-
-// seededRand is a generator for one user's draws: the same seed and user
-// give the same draws whatever else is in the file.
-func seededRand(seed uint64, user string) *rand.Rand {
-	h := sha256.Sum256([]byte(user))
-	var u uint64
-	for _, b := range h[:8] {
-		u = u<<8 | uint64(b)
-	}
-	return rand.New(rand.NewPCG(seed, u))
 }

@@ -1,4 +1,4 @@
-package runners
+package method
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/occbench/occbench/llm"
 	"github.com/occbench/occbench/llm/llmtest"
+	"github.com/occbench/occbench/reasons"
 )
 
 func TestReasonSourcesTable(t *testing.T) {
@@ -78,8 +79,8 @@ func TestReasonSourcesTable(t *testing.T) {
 		t.Errorf("rerun sent %d requests", srv.Requests()-n)
 	}
 	var got map[string]any
-	b, _ := os.ReadFile(filepath.Join(run, SourcesFile))
+	b, _ := os.ReadFile(filepath.Join(run, reasons.SourcesFile))
 	if err := json.Unmarshal(b, &got); err != nil || fmt.Sprint(got["users"]) != "4" {
-		t.Fatalf("%s: %s", SourcesFile, b)
+		t.Fatalf("%s: %s", reasons.SourcesFile, b)
 	}
 }

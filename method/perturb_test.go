@@ -1,4 +1,4 @@
-package runners
+package method
 
 import (
 	"context"
@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,106 +15,16 @@ import (
 	"github.com/occbench/occbench/bench/onet"
 	"github.com/occbench/occbench/llm"
 	"github.com/occbench/occbench/llm/llmtest"
+	"github.com/occbench/occbench/reasons"
 )
 
-var perturbSentences = []string{
-	"First, they worked as a Staff Nurse from 2015.",
-	"Then they studied at State University.",
-	"Next they led a team of nurses.",
-	"After that they trained new staff.",
-	"Finally they are ready for advanced practice.",
-}
+// nurseReason is an oracle reason of five sentences, each stating facts of
+// the history the test users share.
+const nurseReason = "First, they worked as a Staff Nurse from 2015. Then they studied at State University. " +
+	"Next they led a team of nurses. After that they trained new staff. Finally they are ready for advanced practice."
 
-func perturbExample(id string) *bench.Example {
-	return &bench.Example{
-		UserID: id,
-		History: []bench.Record{
-			{Kind: bench.Education, School: "State University", Degree: "BSN", Major: "Nursing", GradYear: 2014},
-			{Kind: bench.Job, Title: "Staff Nurse", Code: "29-1141.00", Occupation: titleRN, Start: bench.DateOf(2015, 3, 1)},
-		},
-		TargetCode: codeNP, TargetTitle: titleNP,
-		OracleReason: strings.Replace(strings.Join(perturbSentences, " "), "First,", "First ("+id+"),", 1),
-	}
-}
-
-func TestSplitSentences(t *testing.T) {
-	cases := []struct {
-		in   string
-		want []string
-	}{
-		{"One. Two! Three?", []string{"One.", "Two!", "Three?"}},
-		{"Line one\nLine two.", []string{"Line one", "Line two."}},
-		{"Version 2.5 is out. Yes.", []string{"Version 2.5 is out.", "Yes."}},
-		{"", nil},
-	}
-	for _, tc := range cases {
-		if got := splitSentences(tc.in); !slices.Equal(got, tc.want) {
-			t.Errorf("splitSentences(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
-func TestPerturb(t *testing.T) {
-	tax := onet.Default()
-	ex := perturbExample("u")
-	ps := Perturb(ex, tax, 9)
-	if again := Perturb(ex, tax, 9); !slices.EqualFunc(ps, again, func(a, b Perturbation) bool {
-		return a.Reason == b.Reason && a.Occupation == b.Occupation
-	}) {
-		t.Fatal("the same seed gave other perturbations")
-	}
-	if len(ps) != 6 {
-		t.Fatalf("%d perturbations, want 6", len(ps))
-	}
-	for _, p := range ps {
-		switch p.Dimension {
-		case "factuality":
-			want := map[string][]int{"minor": {1}, "major": {2, 3}}[p.Type]
-			if !slices.Contains(want, len(p.Changes)) || p.Reason == ex.OracleReason {
-				t.Errorf("%s: changes %q", p.Source(), p.Changes)
-			}
-		case "coherence":
-			moved := 0
-			got := splitSentences(p.Reason)
-			orig := splitSentences(ex.OracleReason)
-			for i := range orig {
-				if got[i] != orig[i] {
-					moved++
-				}
-			}
-			slices.Sort(got)
-			slices.Sort(orig)
-			want := map[string]int{"minor": 2, "major": 3}[p.Type]
-			if moved != want || !slices.Equal(got, orig) {
-				t.Errorf("%s: %d sentences moved (want %d), same sentences: %v", p.Source(), moved, want, slices.Equal(got, orig))
-			}
-		case "utility":
-			if p.Reason != ex.OracleReason {
-				t.Errorf("%s changed the reason", p.Source())
-			}
-			o, ok := tax.ByTitle(p.Occupation)
-			if !ok || o.Code == codeNP {
-				t.Fatalf("%s: occupation %q", p.Source(), p.Occupation)
-			}
-			rank := tax.RelatedRank(codeNP, o.Code)
-			if p.Type == "minor" && rank != 1 {
-				t.Errorf("minor utility: %s has related rank %d, want 1", o.Title, rank)
-			}
-			if p.Type == "major" && (rank > 0 || onet.MajorGroup(o.Code) == onet.MajorGroup(codeNP)) {
-				t.Errorf("major utility: %s is related (rank %d) or in the same major group", o.Title, rank)
-			}
-		}
-	}
-}
-
-func TestChangeFactsFabricatesWhenTheReasonStatesNone(t *testing.T) {
-	ex := perturbExample("u")
-	ex.OracleReason = "Careers grow."
-	ps := Perturb(ex, onet.Default(), 1)
-	if !strings.Contains(ps[0].Changes[0], "added: ") || ps[0].Reason == ex.OracleReason {
-		t.Fatalf("minor factuality: %+v", ps[0])
-	}
-}
+// sentences splits a reason the way the test writes them.
+func sentences(s string) []string { return strings.Split(strings.TrimSpace(s), ". ") }
 
 // perturbJudge scores like a sensitive judge: factuality loses a point per
 // history fact missing and per fabricated claim, coherence drops with the
@@ -140,8 +49,8 @@ func perturbJudge(related string) func(string, int) (string, int) {
 			return fmt.Sprintf(`{"factuality_score": %d, "factuality_justification": "x"}`, max(s, 1)), 0
 		case strings.Contains(prompt, "COHERENCE"):
 			moved := 0
-			got := splitSentences(regexp.MustCompile(` \(u\d+\)`).ReplaceAllString(reason, ""))
-			for i, s := range perturbSentences {
+			got := sentences(regexp.MustCompile(` \(u\d+\)`).ReplaceAllString(reason, ""))
+			for i, s := range sentences(nurseReason) {
 				if i < len(got) && got[i] != s {
 					moved++
 				}
@@ -169,9 +78,14 @@ func TestPerturbationStudy(t *testing.T) {
 	srv := llmtest.NewScripted(t, `\(u\d+\)`, perturbJudge(rel.Title))
 	mc := DefaultJudge
 	mc.Endpoint = llm.Endpoint{BaseURL: srv.URL(), Model: "gpt-4.1"}
-	var exs []*bench.Example
-	for i := range 12 {
-		exs = append(exs, perturbExample(fmt.Sprintf("u%d", i)))
+	exs := make([]*bench.Example, 12)
+	for i := range exs {
+		id := fmt.Sprintf("u%d", i)
+		exs[i] = &bench.Example{UserID: id, TargetCode: codeNP, TargetTitle: titleNP,
+			OracleReason: strings.Replace(nurseReason, "First,", "First ("+id+"),", 1)}
+		exs[i].History = append(exs[i].History,
+			bench.Record{Kind: bench.Education, School: "State University", Degree: "BSN", Major: "Nursing", GradYear: 2014},
+			bench.Record{Kind: bench.Job, Title: "Staff Nurse", Code: "29-1141.00", Occupation: titleRN, Start: bench.DateOf(2015, 3, 1)})
 	}
 	run := t.TempDir()
 	opts := PerturbOptions{RunDir: run, Sample: 10, Seed: 4,
@@ -208,16 +122,16 @@ func TestPerturbationStudy(t *testing.T) {
 			Factuality, Coherence, Utility float64
 		} `json:"rows"`
 	}
-	b, err := os.ReadFile(filepath.Join(run, PerturbationFile))
+	b, err := os.ReadFile(filepath.Join(run, reasons.PerturbationFile))
 	if err != nil || json.Unmarshal(b, &got) != nil || got.Judge != "gpt-4.1" || got.Rows[1].Type != "minor" || got.Rows[2].Label != "Major Perturbation" {
-		t.Fatalf("%s: %s (%v)", PerturbationFile, b, err)
+		t.Fatalf("%s: %s (%v)", reasons.PerturbationFile, b, err)
 	}
 	// A rerun asks nothing and writes the same table.
 	n := srv.Requests()
 	if _, err := PerturbationStudy(context.Background(), exs, opts); err != nil {
 		t.Fatal(err)
 	}
-	b2, _ := os.ReadFile(filepath.Join(run, PerturbationFile))
+	b2, _ := os.ReadFile(filepath.Join(run, reasons.PerturbationFile))
 	if srv.Requests() != n || string(b) != string(b2) {
 		t.Errorf("rerun: %d new requests, same table %v", srv.Requests()-n, string(b) == string(b2))
 	}

@@ -1,4 +1,4 @@
-package runners
+package method
 
 import (
 	"context"
@@ -16,13 +16,10 @@ import (
 	"github.com/occbench/occbench/internal/progress"
 	"github.com/occbench/occbench/internal/safefile"
 	"github.com/occbench/occbench/llm"
-	"github.com/occbench/occbench/metrics"
 	"github.com/occbench/occbench/prompt"
+	"github.com/occbench/occbench/reasons"
 	"github.com/occbench/occbench/rundir"
 )
-
-// SourcesFile is reason_sources.json, Table 4.
-const SourcesFile = "reason_sources.json"
 
 // ReasonSource is where a Table 4 column's reasons come from: the test
 // set's oracle_reason column, or the reasons of a predictions file (a
@@ -52,24 +49,6 @@ type SourcesOptions struct {
 	Stderr    io.Writer // progress; nil for none
 }
 
-// SourcesTable is reason_sources.json.
-type SourcesTable struct {
-	Users int         `json:"users"`
-	Rows  []SourceRow `json:"rows"`
-}
-
-// SourceRow is one predictor × reason source cell.
-type SourceRow struct {
-	Predictor string            `json:"predictor"`
-	Reasons   string            `json:"reasons"`
-	Runner    string            `json:"runner"`
-	N         int               `json:"n"`
-	EM        metrics.Number    `json:"em"`
-	RM        metrics.Number    `json:"rm"`
-	EMCI      [2]metrics.Number `json:"em_ci"`
-	RMCI      [2]metrics.Number `json:"rm_ci"`
-}
-
 // ReasonSourcesTable is the paper's Table 4: on the test users that have
 // an oracle reason, every predictor is given every source's reason for the
 // user (the predictor prompt, history and reasoning) and its answers are
@@ -77,7 +56,7 @@ type SourceRow struct {
 // as they finish (a rerun does only what is missing or failed); a user a
 // source has no reason for is recorded with an error and counts as wrong,
 // so every cell has the same users.
-func ReasonSourcesTable(ctx context.Context, test []*bench.Example, preds []SourcePredictor, srcs []ReasonSource, opts SourcesOptions) (*SourcesTable, error) {
+func ReasonSourcesTable(ctx context.Context, test []*bench.Example, preds []SourcePredictor, srcs []ReasonSource, opts SourcesOptions) (*reasons.SourcesTable, error) {
 	if len(preds) == 0 || len(srcs) == 0 {
 		return nil, errors.New("sources: give at least one predictor and one reason source")
 	}
@@ -105,7 +84,7 @@ func ReasonSourcesTable(ctx context.Context, test []*bench.Example, preds []Sour
 	if len(users) == 0 {
 		return nil, errors.New("sources: no test user has an oracle reason")
 	}
-	reasons := make([]map[string]string, len(srcs))
+	texts := make([]map[string]string, len(srcs))
 	for i, s := range srcs {
 		m := map[string]string{}
 		if s.Oracle {
@@ -124,7 +103,7 @@ func ReasonSourcesTable(ctx context.Context, test []*bench.Example, preds []Sour
 				m[id] = p.Reason
 			}
 		}
-		reasons[i] = m
+		texts[i] = m
 	}
 	tmpl, err := prompt.Load("predictor.tmpl", "", true)
 	if err != nil {
@@ -133,7 +112,7 @@ func ReasonSourcesTable(ctx context.Context, test []*bench.Example, preds []Sour
 	if err := os.MkdirAll(filepath.Join(opts.RunDir, rundir.PredDir), 0o755); err != nil {
 		return nil, fmt.Errorf("sources: %w", err)
 	}
-	table := &SourcesTable{Users: len(users)}
+	table := &reasons.SourcesTable{Users: len(users)}
 	var names []string
 	for _, pr := range preds {
 		model, err := newModel(pr.Model, opts.RunDir, opts.LLM)
@@ -146,10 +125,10 @@ func ReasonSourcesTable(ctx context.Context, test []*bench.Example, preds []Sour
 				return nil, fmt.Errorf("sources: predictor %s with reasons %s: the name %s is taken", pr.Name, s.Name, name)
 			}
 			names = append(names, name)
-			if err := predictCell(ctx, model, pr.Model.Concurrency, tmpl, name, users, reasons[i], opts); err != nil {
+			if err := predictCell(ctx, model, pr.Model.Concurrency, tmpl, name, users, texts[i], opts); err != nil {
 				return nil, err
 			}
-			table.Rows = append(table.Rows, SourceRow{Predictor: pr.Name, Reasons: s.Name, Runner: name})
+			table.Rows = append(table.Rows, reasons.SourceRow{Predictor: pr.Name, Reasons: s.Name, Runner: name})
 		}
 	}
 	scores, err := rundir.ScoreRun(opts.RunDir, users, names, rundir.ScoreOptions{Related: opts.Related, Bootstrap: opts.Bootstrap, Seed: opts.Seed})
@@ -161,7 +140,7 @@ func ReasonSourcesTable(ctx context.Context, test []*bench.Example, preds []Sour
 		row := &table.Rows[i]
 		row.N, row.EM, row.RM, row.EMCI, row.RMCI = sc.N, sc.EM, sc.RM, sc.EMCI, sc.RMCI
 	}
-	if err := safefile.WriteJSON(filepath.Join(opts.RunDir, SourcesFile), table); err != nil {
+	if err := safefile.WriteJSON(filepath.Join(opts.RunDir, reasons.SourcesFile), table); err != nil {
 		return nil, err
 	}
 	return table, nil
@@ -169,7 +148,7 @@ func ReasonSourcesTable(ctx context.Context, test []*bench.Example, preds []Sour
 
 // predictCell asks the predictor for every user of one cell not yet
 // recorded without error.
-func predictCell(ctx context.Context, model *llm.Client, workers int, tmpl *prompt.Template, name string, users []*bench.Example, reasons map[string]string, opts SourcesOptions) error {
+func predictCell(ctx context.Context, model *llm.Client, workers int, tmpl *prompt.Template, name string, users []*bench.Example, texts map[string]string, opts SourcesOptions) error {
 	path := rundir.PredictionsPath(opts.RunDir, name)
 	done, err := rundir.ReadPredictions(path)
 	if err != nil {
@@ -191,7 +170,7 @@ func predictCell(ctx context.Context, model *llm.Client, workers int, tmpl *prom
 	err = track(ctx, opts.Stderr, name, len(todo), time.Now, func(ctx context.Context, prog *progress.Display) error {
 		return pool.Each(ctx, todo, workers, func(ctx context.Context, ex *bench.Example) error {
 			prog.Started()
-			p, err := predictUser(ctx, model, tmpl, name, ex, reasons, opts)
+			p, err := predictUser(ctx, model, tmpl, name, ex, texts, opts)
 			if err != nil {
 				return err
 			}
@@ -207,9 +186,9 @@ func predictCell(ctx context.Context, model *llm.Client, workers int, tmpl *prom
 
 // predictUser is one cell's prediction for one user; a failed call is
 // recorded in it.
-func predictUser(ctx context.Context, model *llm.Client, tmpl *prompt.Template, name string, ex *bench.Example, reasons map[string]string, opts SourcesOptions) (rundir.Prediction, error) {
+func predictUser(ctx context.Context, model *llm.Client, tmpl *prompt.Template, name string, ex *bench.Example, texts map[string]string, opts SourcesOptions) (rundir.Prediction, error) {
 	p := rundir.Prediction{UserID: ex.UserID, Runner: name, Attempt: 1, Mapping: "none"}
-	reason := strings.TrimSpace(reasons[ex.UserID])
+	reason := strings.TrimSpace(texts[ex.UserID])
 	if reason == "" {
 		p.Error = "no reason from this source for the user"
 		return p, nil

@@ -1,12 +1,9 @@
-package runners
+package reasons
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -14,18 +11,12 @@ import (
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
-	"github.com/occbench/occbench/internal/jsonl"
-	"github.com/occbench/occbench/internal/safefile"
-	"github.com/occbench/occbench/metrics"
-	"github.com/occbench/occbench/prompt"
 )
 
 // Files of a perturbation run directory.
 const (
-	PerturbationFile      = "judge_perturbation.json"  // Table 1
 	PerturbationJudgeFile = "judge_perturbation.jsonl" // every judged version
 	PerturbationsFile     = "perturbations.jsonl"      // what each version changed
-	DefaultPerturbSample  = 100
 )
 
 // Perturbation is one perturbed version of a reason: which dimension it
@@ -53,7 +44,7 @@ func (p Perturbation) Source() string { return p.Type + "-" + p.Dimension }
 func Perturb(ex *bench.Example, tax *onet.Taxonomy, seed uint64) []Perturbation {
 	var out []Perturbation
 	for _, typ := range []string{"minor", "major"} {
-		rng := seededRand(seed, ex.UserID+"/factuality/"+typ)
+		rng := bench.UserRand(seed, ex.UserID+"/factuality/"+typ)
 		n := 1
 		if typ == "major" {
 			n = 2 + rng.IntN(2)
@@ -66,11 +57,11 @@ func Perturb(ex *bench.Example, tax *onet.Taxonomy, seed uint64) []Perturbation 
 		if typ == "major" {
 			frac = 0.5
 		}
-		text, changes := shuffleSentences(ex.OracleReason, frac, seededRand(seed, ex.UserID+"/coherence/"+typ))
+		text, changes := shuffleSentences(ex.OracleReason, frac, bench.UserRand(seed, ex.UserID+"/coherence/"+typ))
 		out = append(out, Perturbation{UserID: ex.UserID, Type: typ, Dimension: "coherence", Reason: text, Changes: changes})
 	}
 	rel := relatedOccupation(ex.TargetCode, tax)
-	unrel := unrelatedOccupation(ex.TargetCode, tax, seededRand(seed, ex.UserID+"/utility/major"))
+	unrel := unrelatedOccupation(ex.TargetCode, tax, bench.UserRand(seed, ex.UserID+"/utility/major"))
 	for _, v := range []struct{ typ, title string }{{"minor", rel}, {"major", unrel}} {
 		out = append(out, Perturbation{UserID: ex.UserID, Type: v.typ, Dimension: "utility", Reason: ex.OracleReason,
 			Occupation: v.title, Changes: []string{"next occupation: " + v.title}})
@@ -284,135 +275,4 @@ func unrelatedOccupation(code string, tax *onet.Taxonomy, rng *rand.Rand) string
 		}
 	}
 	return pool[rng.IntN(len(pool))]
-}
-
-// PerturbOptions are the settings of PerturbationStudy.
-type PerturbOptions struct {
-	Judge  JudgeOptions
-	RunDir string
-	Sample int // reasons to perturb; 0 is DefaultPerturbSample
-	Seed   uint64
-}
-
-// PerturbationTable is judge_perturbation.json (Table 1).
-type PerturbationTable struct {
-	Judge string           `json:"judge"`
-	Users int              `json:"users"`
-	Rows  []PerturbTypeRow `json:"rows"`
-}
-
-// PerturbTypeRow is a reason type's mean scores; a mean with no score is
-// null.
-type PerturbTypeRow struct {
-	Type       string         `json:"type"`
-	Label      string         `json:"label"`
-	N          int            `json:"n"`
-	Factuality metrics.Number `json:"factuality"`
-	Coherence  metrics.Number `json:"coherence"`
-	Utility    metrics.Number `json:"utility"`
-}
-
-// PerturbationStudy is the judge's robustness test (paper Table 1): a
-// seeded sample of users with oracle reasons, six perturbed versions of
-// each reason, every version judged on all three dimensions. Table 1's
-// oracle row is the mean scores of the reasons as they are; the minor and
-// major rows give each dimension's mean score over the versions that
-// attack that dimension. It writes RunDir/perturbations.jsonl,
-// RunDir/judge_perturbation.jsonl and RunDir/judge_perturbation.json.
-func PerturbationStudy(ctx context.Context, exs []*bench.Example, opts PerturbOptions) (*PerturbationTable, error) {
-	if opts.RunDir == "" {
-		return nil, errors.New("perturb: no run directory")
-	}
-	if opts.Sample == 0 {
-		opts.Sample = DefaultPerturbSample
-	}
-	tax := opts.Judge.Taxonomy
-	if tax == nil {
-		tax = onet.Default()
-		opts.Judge.Taxonomy = tax
-	}
-	var pool []*bench.Example
-	for _, ex := range exs {
-		if strings.TrimSpace(ex.OracleReason) != "" && ex.TargetCode != "" {
-			if _, ok := tax.ByCode(ex.TargetCode); ok {
-				pool = append(pool, ex)
-			}
-		}
-	}
-	if len(pool) == 0 {
-		return nil, errors.New("perturb: no user has an oracle reason and a known target occupation")
-	}
-	if opts.Sample < len(pool) {
-		pick := rand.New(rand.NewPCG(opts.Seed, 0x7065727475726221)).Perm(len(pool))[:opts.Sample]
-		slices.Sort(pick)
-		sample := make([]*bench.Example, len(pick))
-		for i, j := range pick {
-			sample[i] = pool[j]
-		}
-		pool = sample
-	}
-	var items []JudgeItem
-	var perts []Perturbation
-	for _, ex := range pool {
-		items = append(items, JudgeItem{Example: ex, Source: "oracle", Reason: ex.OracleReason})
-		for _, p := range Perturb(ex, tax, opts.Seed) {
-			perts = append(perts, p)
-			items = append(items, JudgeItem{Example: ex, Source: p.Source(), Reason: p.Reason, Occupation: p.Occupation})
-		}
-	}
-	if err := jsonl.WriteFile(filepath.Join(opts.RunDir, PerturbationsFile), perts); err != nil {
-		return nil, err
-	}
-	if opts.Judge.RunDir == "" {
-		opts.Judge.RunDir = opts.RunDir
-	}
-	recs, _, err := Judge(ctx, items, filepath.Join(opts.RunDir, PerturbationJudgeFile), opts.Judge)
-	if err != nil {
-		return nil, err
-	}
-	table := perturbationTable(recs, opts.Judge.Model.Endpoint.Model, len(pool))
-	if err := safefile.WriteJSON(filepath.Join(opts.RunDir, PerturbationFile), table); err != nil {
-		return nil, err
-	}
-	return table, nil
-}
-
-// perturbationTable averages the records into Table 1's three rows.
-func perturbationTable(recs []JudgeRecord, judge string, users int) *PerturbationTable {
-	type acc struct {
-		sum float64
-		n   int
-	}
-	cells := map[string]*acc{} // source/dimension
-	for _, r := range recs {
-		for i, s := range r.Scores() {
-			if s == 0 {
-				continue
-			}
-			k := r.Source + "/" + prompt.JudgeDimensions[i]
-			if cells[k] == nil {
-				cells[k] = &acc{}
-			}
-			cells[k].sum += float64(s)
-			cells[k].n++
-		}
-	}
-	mean := func(source, dim string) metrics.Number {
-		a := cells[source+"/"+dim]
-		if a == nil || a.n == 0 {
-			return metrics.Number{}
-		}
-		return metrics.Num(math.Round(a.sum/float64(a.n)*1e4) / 1e4)
-	}
-	t := &PerturbationTable{Judge: judge, Users: users}
-	t.Rows = append(t.Rows, PerturbTypeRow{Type: "oracle", Label: "Oracle Reason", N: users,
-		Factuality: mean("oracle", "factuality"), Coherence: mean("oracle", "coherence"), Utility: mean("oracle", "utility")})
-	for _, typ := range []string{"minor", "major"} {
-		label := map[string]string{"minor": "Minor Perturbation", "major": "Major Perturbation"}[typ]
-		t.Rows = append(t.Rows, PerturbTypeRow{Type: typ, Label: label, N: users,
-			Factuality: mean(typ+"-factuality", "factuality"),
-			Coherence:  mean(typ+"-coherence", "coherence"),
-			Utility:    mean(typ+"-utility", "utility")})
-	}
-	return t
 }
