@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/big"
@@ -169,4 +170,64 @@ func McNemarCounts(a, b []bool) (int, int, error) {
 		}
 	}
 	return nb, nc, nil
+}
+
+// McNemarTests are McNemar's test by each method on one pair of counts,
+// each Bonferroni-adjusted for a family of M.
+type McNemarTests struct {
+	B, C, M                    int
+	Exact, Chi2, Chi2Corrected McNemarResult
+}
+
+// McNemarAll runs the exact test and both χ² tests on b and c.
+func McNemarAll(b, c, m int) (McNemarTests, error) {
+	t := McNemarTests{B: b, C: c, M: m}
+	for _, x := range []struct {
+		method McNemarMethod
+		dst    *McNemarResult
+	}{{McNemarExact, &t.Exact}, {McNemarChi2, &t.Chi2}, {McNemarChi2Corrected, &t.Chi2Corrected}} {
+		r, err := McNemar(b, c, x.method, m)
+		if err != nil {
+			return t, err
+		}
+		*x.dst = r
+	}
+	return t, nil
+}
+
+// Warnings are the tests' warnings, each once, with the method that gave
+// it first.
+func (t McNemarTests) Warnings() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range []McNemarResult{t.Exact, t.Chi2, t.Chi2Corrected} {
+		for _, w := range r.Warnings {
+			if !seen[w] {
+				seen[w] = true
+				out = append(out, fmt.Sprintf("%s (%s)", w, r.Method))
+			}
+		}
+	}
+	return out
+}
+
+// mcnemarJSON is one test as `occbench stats mcnemar` prints it.
+type mcnemarJSON struct {
+	Statistic Number `json:"statistic"`
+	P         Number `json:"p"`
+	PAdj      Number `json:"p_adjusted"`
+}
+
+// MarshalJSON writes {"b", "c", "m", "exact", "chi2", "chi2_corrected"},
+// each test {"statistic", "p", "p_adjusted"}; undefined values are null.
+func (t McNemarTests) MarshalJSON() ([]byte, error) {
+	js := func(r McNemarResult) mcnemarJSON { return mcnemarJSON{Num(r.Statistic), Num(r.P), Num(r.PAdj)} }
+	return json.Marshal(struct {
+		B             int         `json:"b"`
+		C             int         `json:"c"`
+		M             int         `json:"m"`
+		Exact         mcnemarJSON `json:"exact"`
+		Chi2          mcnemarJSON `json:"chi2"`
+		Chi2Corrected mcnemarJSON `json:"chi2_corrected"`
+	}{t.B, t.C, t.M, js(t.Exact), js(t.Chi2), js(t.Chi2Corrected)})
 }

@@ -33,13 +33,10 @@ func (n Number) Float() float64 {
 // Valid says the number is present.
 func (n Number) Valid() bool { return n.ok }
 
-// MarshalJSON writes the shortest decimal that reads back as the same
-// float, or null.
+// MarshalJSON writes the number as encoding/json writes a float64, or
+// null.
 func (n Number) MarshalJSON() ([]byte, error) {
-	if !n.ok {
-		return []byte("null"), nil
-	}
-	return strconv.AppendFloat(nil, n.v, 'g', -1, 64), nil
+	return appendJSONFloat(nil, n.Float()), nil
 }
 
 // UnmarshalJSON reads a number, or null as missing.
@@ -79,4 +76,25 @@ func (iv *Interval) UnmarshalJSON(b []byte) error {
 	}
 	*iv = Interval{Estimate: j.Value.Float(), Lo: j.CI[0].Float(), Hi: j.CI[1].Float()}
 	return nil
+}
+
+// appendJSONFloat formats f as encoding/json does (shortest representation
+// that round-trips), and non-finite values as null.
+func appendJSONFloat(b []byte, f float64) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return append(b, "null"...)
+	}
+	fmt := byte('f')
+	if a := math.Abs(f); a != 0 && (a < 1e-6 || a >= 1e21) {
+		fmt = 'e'
+	}
+	b = strconv.AppendFloat(b, f, fmt, -1, 64)
+	if fmt == 'e' {
+		// e-07 → e-7, as encoding/json writes it.
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
 }

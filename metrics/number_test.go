@@ -14,7 +14,8 @@ func TestNumberJSON(t *testing.T) {
 	}{
 		{"value", Num(0.451), "0.451"},
 		{"integer", Num(2), "2"},
-		{"small", Num(5.99999999999991e-05), "5.99999999999991e-05"},
+		{"small", Num(5.99999999999991e-05), "0.0000599999999999991"},
+		{"tiny", Num(1e-7), "1e-7"},
 		{"zero", Num(0), "0"},
 		{"NaN", Num(math.NaN()), "null"},
 		{"Inf", Num(math.Inf(-1)), "null"},

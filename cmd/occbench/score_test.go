@@ -12,8 +12,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/occbench/occbench/metrics"
 )
 
 func TestScoreGolden(t *testing.T) {
@@ -191,21 +189,6 @@ func TestStatsMcNemar(t *testing.T) {
 	}
 }
 
-func TestAppendJSONFloat(t *testing.T) {
-	tenth := 0.1
-	for f, want := range map[float64]string{
-		0: "0", 1: "1", 48.530827: "48.530827", 1e-7: "1e-7", 2.5e-308: "2.5e-308", 1e21: "1e+21",
-		math.NaN(): "null", math.Inf(1): "null", tenth + 0.2: "0.30000000000000004",
-	} {
-		if got := string(appendJSONFloat(nil, f)); got != want {
-			t.Errorf("%v: %s, want %s", f, got, want)
-		}
-	}
-	if got := string(appendJSONString(nil, "a\"b\\\n\x01é\u2028")); got != `"a\"b\\\n\u0001é\u2028"` {
-		t.Errorf("string: %s", got)
-	}
-}
-
 // BenchmarkScoreCLI10k runs `occbench score --stem` in-process on 10,000
 // reason-length pairs (25–250 words), input parsing and JSON output
 // included; the issue's target for this path is under a second.
@@ -246,28 +229,5 @@ func BenchmarkScoreCLI10k(b *testing.B) {
 		if err := run(b.Context(), io.Discard, io.Discard, []string{"score", "--input", path, "--stem"}); err != nil {
 			b.Fatal(err)
 		}
-	}
-}
-
-func TestWriteScoreJSONMatchesAppend(t *testing.T) {
-	// The parallel writer must produce exactly the sequential bytes, also
-	// across chunk boundaries.
-	rep := &metrics.TextReport{Items: make([]metrics.TextItem, 1300)}
-	for i := range rep.Items {
-		rep.Items[i].ID = fmt.Sprint(i)
-		rep.Items[i].NLTKBLEU = float64(i) / 7
-	}
-	var buf bytes.Buffer
-	if err := writeScoreJSON(&buf, rep); err != nil {
-		t.Fatal(err)
-	}
-	if want := appendScoreJSON(nil, rep); !bytes.Equal(buf.Bytes(), want) {
-		t.Fatal("parallel JSON differs from sequential")
-	}
-	buf.Reset()
-	empty := &metrics.TextReport{}
-	_ = writeScoreJSON(&buf, empty)
-	if want := appendScoreJSON(nil, empty); !bytes.Equal(buf.Bytes(), want) || !json.Valid(want) {
-		t.Fatalf("empty: %q vs %q", buf.Bytes(), want)
 	}
 }

@@ -1,9 +1,8 @@
 package main
 
 import (
-	"bufio"
+	"encoding/json"
 	"fmt"
-	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -41,28 +40,19 @@ of m comparisons. Non-finite values (b = c = 0) are written as null.`,
 			if m < 1 {
 				return fmt.Errorf("--m %d: the family size must be at least 1", m)
 			}
-			var res [3]metrics.McNemarResult
-			for i, meth := range []metrics.McNemarMethod{metrics.McNemarExact, metrics.McNemarChi2, metrics.McNemarChi2Corrected} {
-				r, err := metrics.McNemar(b, c, meth, m)
-				if err != nil {
-					return err
-				}
-				res[i] = r
-			}
-			seen := map[string]bool{}
-			for _, r := range res {
-				for _, w := range r.Warnings {
-					if !seen[w] {
-						seen[w] = true
-						fmt.Fprintf(cmd.ErrOrStderr(), "occbench stats mcnemar: warning: %s (%s)\n", w, r.Method)
-					}
-				}
-			}
-			out := bufio.NewWriter(cmd.OutOrStdout())
-			if _, err := out.Write(appendMcNemarJSON(nil, b, c, m, res)); err != nil {
+			tests, err := metrics.McNemarAll(b, c, m)
+			if err != nil {
 				return err
 			}
-			return out.Flush()
+			for _, w := range tests.Warnings() {
+				fmt.Fprintln(cmd.ErrOrStderr(), "occbench stats mcnemar: warning:", w)
+			}
+			out, err := json.Marshal(tests)
+			if err != nil {
+				return err
+			}
+			_, err = cmd.OutOrStdout().Write(append(out, '\n'))
+			return err
 		},
 	}
 	f := cmd.Flags()
@@ -72,23 +62,4 @@ of m comparisons. Non-finite values (b = c = 0) are written as null.`,
 	_ = cmd.MarkFlagRequired("b")
 	_ = cmd.MarkFlagRequired("c")
 	return cmd
-}
-
-func appendMcNemarJSON(buf []byte, b, c, m int, res [3]metrics.McNemarResult) []byte {
-	buf = append(buf, `{"b":`...)
-	buf = strconv.AppendInt(buf, int64(b), 10)
-	buf = append(buf, `,"c":`...)
-	buf = strconv.AppendInt(buf, int64(c), 10)
-	buf = append(buf, `,"m":`...)
-	buf = strconv.AppendInt(buf, int64(m), 10)
-	for i, key := range []string{"exact", "chi2", "chi2_corrected"} {
-		buf = append(buf, `,"`+key+`":{"statistic":`...)
-		buf = appendJSONFloat(buf, res[i].Statistic)
-		buf = append(buf, `,"p":`...)
-		buf = appendJSONFloat(buf, res[i].P)
-		buf = append(buf, `,"p_adjusted":`...)
-		buf = appendJSONFloat(buf, res[i].PAdj)
-		buf = append(buf, '}')
-	}
-	return append(buf, "}\n"...)
 }
