@@ -6,7 +6,7 @@ USERS   ?= 11000
 TEST    ?= 1000
 SEED    ?= 1
 
-.PHONY: build test run bench lint fuzz clean distclean
+.PHONY: build test race run bench lint fuzz clean distclean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/occbench
@@ -15,6 +15,10 @@ build:
 test:
 	$(GO) vet ./...
 	$(GO) test ./...
+
+# The short tests under the race detector.
+race:
+	$(GO) test -race -short ./...
 
 # The main job: the default synthetic data set (generated once, then reused),
 # the default suite (baselines trained once, then reused; LLM runners whose
@@ -29,9 +33,13 @@ run: build
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+# gofmt, go vet and staticcheck at a pinned version (fetched through the
+# module proxy on first use).
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
 
 # Short runs of every fuzz target (FUZZTIME each).
 FUZZTIME ?= 15s

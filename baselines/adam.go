@@ -6,7 +6,6 @@ import "math"
 type adam struct {
 	lr, b1, b2, eps, wd float64
 	m, v                []float32
-	decay               []bool // per tensor
 	specs               []tensorSpec
 	t                   int
 }

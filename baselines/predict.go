@@ -1,7 +1,5 @@
 package baselines
 
-import "sort"
-
 // Sequence is one user's occupations, oldest first.
 type Sequence []int32
 
@@ -65,15 +63,4 @@ func topK[F float32 | float64](scores []F, k int) []Scored {
 		out[j] = Scored{Item: int32(i), Score: v}
 	}
 	return out
-}
-
-// rankBy sorts items by score, best first, ties to the lower item.
-func rankBy(items []int32, score func(int32) float64) {
-	sort.SliceStable(items, func(a, b int) bool {
-		sa, sb := score(items[a]), score(items[b])
-		if sa != sb {
-			return sa > sb
-		}
-		return items[a] < items[b]
-	})
 }

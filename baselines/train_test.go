@@ -73,6 +73,9 @@ func trainSmall(t *testing.T, kind string, epochs int, opts TrainOptions) Model 
 // TestNetworksLearn checks that both networks beat popularity by a wide
 // margin on a small hidden-type Markov world.
 func TestNetworksLearn(t *testing.T) {
+	if raceEnabled {
+		t.Skip("learning, not concurrency (TestDeterminism trains sharded under -race); make test runs it")
+	}
 	d := smallData()
 	pop, _ := FitMostPop(d.train, 60)
 	base := emOf(pop, d.test)

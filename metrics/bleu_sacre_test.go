@@ -20,17 +20,6 @@ var (
 	sacreHyps = []string{"The dog bit the man.", "It wasn't surprising.", "The man had just bitten him."}
 )
 
-// rawCorpus is sacrebleu.raw_corpus_bleu: floor smoothing, tokenize none,
-// effective order on.
-func rawCorpus(hyps []string, refs [][]string, floor float64) BLEUScore {
-	o := DefaultSacreBLEU
-	o.Tokenize = "none"
-	o.Smooth = "floor"
-	o.SmoothValue = floor
-	o.EffectiveOrder = EffectiveOn
-	return o.Corpus(hyps, refs)
-}
-
 func TestSacreBLEUCorpus(t *testing.T) {
 	const eps = 1e-8 // test_bleu.py EPSILON
 	for _, c := range []struct {

@@ -201,15 +201,14 @@ func (c *stemCache) grow() {
 // slot; the probed key array is 8 bytes a slot and stays in L1 for
 // reason-length texts. Used slots are zeroed after each count.
 type packTable struct {
-	uh    []int32 // unigram counts by id: hypothesis, max reference, current reference
-	ur    []int32
-	uc    []int32
-	keys  []uint64
-	hyp   []int32
-	ref   []int32
-	cur   []int32
-	used  []int32
-	shift uint
+	uh   []int32 // unigram counts by id: hypothesis, max reference, current reference
+	ur   []int32
+	uc   []int32
+	keys []uint64
+	hyp  []int32
+	ref  []int32
+	cur  []int32
+	used []int32
 }
 
 func mix64(k uint64) uint64 {

@@ -127,15 +127,6 @@ type interner struct {
 
 func newInterner() *interner { return &interner{ids: make(map[string]uint32, 1<<12)} }
 
-func (in *interner) id(b []byte) uint32 {
-	if id, ok := in.ids[string(b)]; ok {
-		return id
-	}
-	id := uint32(len(in.ids))
-	in.ids[string(b)] = id
-	return id
-}
-
 func (in *interner) idString(s string) uint32 {
 	if id, ok := in.ids[s]; ok {
 		return id

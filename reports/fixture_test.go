@@ -138,6 +138,3 @@ func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
 	goldenfile.Check(t, filepath.Join("testdata", name), got)
 }
-
-// lineDiff shows the first lines that differ, with their numbers.
-func lineDiff(want, got string) string { return goldenfile.Diff(want, got) }

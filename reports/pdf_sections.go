@@ -121,14 +121,13 @@ func (r *Report) pdfExamples(d *pdfDoc, exs []Example) {
 		hist := historyLines(ex.User, 8)
 		d.exLine("History", strings.Join(hist, "\n"))
 		truth := ex.User.TargetCode + " " + ex.User.TargetTitle
-		answer := Dash
+		var answer string
 		switch {
 		case !ex.Recorded:
 			answer = "no prediction recorded"
 		case ex.Pred.Error != "":
 			answer = "error: " + ex.Pred.Error
 		default:
-			answer = ex.Pred.Answer
 			if ex.Pred.Code != "" {
 				title := ex.Pred.Title
 				if o, ok := tax.ByCode(ex.Pred.Code); ok && title == "" {

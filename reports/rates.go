@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"fmt"
 	"math"
 )
 
@@ -49,7 +48,7 @@ func (r *Report) ratesTable() *Table {
 	if strictEM(r.Run) {
 		t.Notes = append(t.Notes, "EM codes: O*NET codes equal after mapping the answer.")
 	} else {
-		t.Notes = append(t.Notes, fmt.Sprintf("EM strict: the paper's released definition, the answer string equal to the true title after trimming."))
+		t.Notes = append(t.Notes, "EM strict: the paper's released definition, the answer string equal to the true title after trimming.")
 	}
 	return t
 }
