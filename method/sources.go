@@ -128,7 +128,7 @@ func ReasonSourcesTable(ctx context.Context, test []*bench.Example, preds []Sour
 			if err := predictCell(ctx, model, pr.Model.Concurrency, tmpl, name, users, texts[i], opts); err != nil {
 				return nil, err
 			}
-			table.Rows = append(table.Rows, reasons.SourceRow{Predictor: pr.Name, Reasons: s.Name, Runner: name})
+			table.Rows = append(table.Rows, reasons.SourceRow{Predictor: pr.Name, Reasons: s.Name, Accuracy: reasons.Accuracy{Runner: name}})
 		}
 	}
 	scores, err := rundir.ScoreRun(opts.RunDir, users, names, rundir.ScoreOptions{Related: opts.Related, Bootstrap: opts.Bootstrap, Seed: opts.Seed})

@@ -145,14 +145,22 @@ type SourcesTable struct {
 
 // SourceRow is one predictor × reason source cell.
 type SourceRow struct {
-	Predictor string            `json:"predictor"`
-	Reasons   string            `json:"reasons"`
-	Runner    string            `json:"runner"`
-	N         int               `json:"n"`
-	EM        metrics.Number    `json:"em"`
-	RM        metrics.Number    `json:"rm"`
-	EMCI      [2]metrics.Number `json:"em_ci"`
-	RMCI      [2]metrics.Number `json:"rm_ci"`
+	Predictor string `json:"predictor"`
+	Reasons   string `json:"reasons"`
+	Accuracy
+}
+
+// Accuracy is EM and RM with their 95% intervals over N users, as a
+// results file gives them; Runner names the runner of the run they come
+// from, and a row that names one and gives no EM takes them from the run's
+// scores.
+type Accuracy struct {
+	Runner string            `json:"runner"`
+	N      int               `json:"n"`
+	EM     metrics.Number    `json:"em"`
+	RM     metrics.Number    `json:"rm"`
+	EMCI   [2]metrics.Number `json:"em_ci"`
+	RMCI   [2]metrics.Number `json:"rm_ci"`
 }
 
 // QualityRowOf is a judge summary as the row of system in Table 3.

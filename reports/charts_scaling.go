@@ -105,7 +105,7 @@ func (r *Report) scalingChart() *Chart {
 				col := colorOf[se.Name]
 				var line, paper []float64
 				for i, p := range se.Points {
-					em := r.fromRun(p.Runner, p.EM, p.RM, p.EMCI, p.RMCI, p.N).EM
+					em := r.fromRun(p.Accuracy).EM
 					e, lo, hi := em.Estimate, em.Lo, em.Hi
 					if !math.IsNaN(e) {
 						line = append(line, xOf(i), yOf(100*e))

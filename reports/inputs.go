@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/occbench/occbench/metrics"
 	"github.com/occbench/occbench/reasons"
 )
 
@@ -55,13 +54,8 @@ type ScalingSeries struct {
 
 // ScalingPoint is one model of a curve.
 type ScalingPoint struct {
-	Label  string            `json:"label"`
-	Runner string            `json:"runner"`
-	N      int               `json:"n"`
-	EM     metrics.Number    `json:"em"`
-	RM     metrics.Number    `json:"rm"`
-	EMCI   [2]metrics.Number `json:"em_ci"`
-	RMCI   [2]metrics.Number `json:"rm_ci"`
+	Label string `json:"label"`
+	reasons.Accuracy
 }
 
 // InputPaths name the input files; empty paths are looked for in the run

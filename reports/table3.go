@@ -92,14 +92,7 @@ func (r *Report) table3() *Table {
 	t.Notes = append(t.Notes, r.protocolNote())
 	in := r.Opts.Inputs.Reasons
 	if in != nil {
-		judge := in.Judge
-		if judge == "" {
-			judge = "not named"
-		}
-		users := ""
-		if in.Users > 0 {
-			users = fmt.Sprintf(" over %s", plural(in.Users, "user", "users"))
-		}
+		judge, users := judgeAndCount(in.Judge, in.Users, " over ", "user", "users")
 		t.Notes = append(t.Notes, fmt.Sprintf("Judge: %s%s (from %s); overall is the mean of the three dimensions unless given; pass: every dimension at least 4.", judge, users, reasons.QualityFile))
 	}
 	bleu, rouge := r.similaritySignatures()
@@ -172,15 +165,20 @@ func (r *Report) table1() *Table {
 	}
 	t.Notes = append(t.Notes, r.protocolNote())
 	if in != nil {
-		judge := in.Judge
-		if judge == "" {
-			judge = "not named"
-		}
-		users := ""
-		if in.Users > 0 {
-			users = fmt.Sprintf(", %s", plural(in.Users, "reason", "reasons"))
-		}
+		judge, users := judgeAndCount(in.Judge, in.Users, ", ", "reason", "reasons")
 		t.Notes = append(t.Notes, fmt.Sprintf("Judge: %s%s (from %s). Minor: 1 fact changed, 20%% of sentences shuffled, a related occupation; major: 2–3 facts, 50%%, an unrelated occupation.", judge, users, reasons.PerturbationFile))
 	}
 	return t
+}
+
+// judgeAndCount is the judge an input file names ("not named" when it
+// names none) and, after sep, how many it judged ("" when not given).
+func judgeAndCount(judge string, n int, sep, one, many string) (string, string) {
+	if judge == "" {
+		judge = "not named"
+	}
+	if n <= 0 {
+		return judge, ""
+	}
+	return judge, sep + plural(n, one, many)
 }

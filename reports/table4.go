@@ -17,8 +17,8 @@ type accuracy struct {
 
 // fromRun is an input row's accuracy, taken from a runner of the run when
 // the row names one and gives no EM itself.
-func (r *Report) fromRun(runner string, em, rm metrics.Number, emCI, rmCI [2]metrics.Number, n int) accuracy {
-	if s := r.Run.System(runner); s != nil && !em.Valid() {
+func (r *Report) fromRun(a reasons.Accuracy) accuracy {
+	if s := r.Run.System(a.Runner); s != nil && !a.EM.Valid() {
 		e, lo, hi := headlineEMCI(r.Run, s)
 		sc := s.Scores
 		return accuracy{
@@ -28,9 +28,9 @@ func (r *Report) fromRun(runner string, em, rm metrics.Number, emCI, rmCI [2]met
 		}
 	}
 	return accuracy{
-		EM: metrics.Interval{Estimate: em.Float(), Lo: emCI[0].Float(), Hi: emCI[1].Float()},
-		RM: metrics.Interval{Estimate: rm.Float(), Lo: rmCI[0].Float(), Hi: rmCI[1].Float()},
-		N:  n,
+		EM: metrics.Interval{Estimate: a.EM.Float(), Lo: a.EMCI[0].Float(), Hi: a.EMCI[1].Float()},
+		RM: metrics.Interval{Estimate: a.RM.Float(), Lo: a.RMCI[0].Float(), Hi: a.RMCI[1].Float()},
+		N:  a.N,
 	}
 }
 
@@ -56,7 +56,7 @@ func (r *Report) table4() *Table {
 	in := r.Opts.Inputs.Sources
 	if in != nil {
 		for _, x := range in.Rows {
-			a := r.fromRun(x.Runner, x.EM, x.RM, x.EMCI, x.RMCI, x.N)
+			a := r.fromRun(x.Accuracy)
 			t.Rows = append(t.Rows, Row{Group: x.Predictor, Cells: []string{x.Reasons, countOrDash(a.N), pct(a.EM.Estimate), pctCI(a.EM.Lo, a.EM.Hi), pct(a.RM.Estimate), pctCI(a.RM.Lo, a.RM.Hi)}})
 		}
 	}
@@ -82,7 +82,7 @@ func (r *Report) scalingPoints() []scalingPoint {
 	for _, st := range in.Studies {
 		for _, se := range st.Series {
 			for _, p := range se.Points {
-				out = append(out, scalingPoint{st.Name, se.Name, p.Label, r.fromRun(p.Runner, p.EM, p.RM, p.EMCI, p.RMCI, p.N)})
+				out = append(out, scalingPoint{st.Name, se.Name, p.Label, r.fromRun(p.Accuracy)})
 			}
 		}
 	}
@@ -173,7 +173,7 @@ func (r *Report) paperTable() *Table {
 		for _, x := range in.Rows {
 			for _, ps := range p.Table4 {
 				if eqFold(ps.Predictor, x.Predictor) && eqFold(ps.Reasons, x.Reasons) {
-					a := r.fromRun(x.Runner, x.EM, x.RM, x.EMCI, x.RMCI, x.N)
+					a := r.fromRun(x.Accuracy)
 					row := x.Predictor + " + " + x.Reasons
 					add("Table 4", row, "EM", ps.EM, a.EM.Estimate, true, 2)
 					add("Table 4", row, "RM", ps.RM, a.RM.Estimate, true, 2)

@@ -52,18 +52,22 @@ func trainSASRec(ctx context.Context, tax *onet.Taxonomy, train, valid []baselin
 	if cfg.MoveFlags {
 		cfg.Groups = tax.MajorGroups()
 	}
-	m, err := baselines.TrainSASRec(ctx, train, valid, tax.Len(), cfg, opts)
-	if m == nil {
-		return nil, err
-	}
-	return m, err
+	return asModel(baselines.TrainSASRec(ctx, train, valid, tax.Len(), cfg, opts))
 }
 
 func trainBERT4Rec(ctx context.Context, tax *onet.Taxonomy, train, valid []baselines.Sequence, cfg baselines.BERT4RecConfig, opts baselines.TrainOptions) (baselines.Model, error) {
 	if cfg.MoveFlags {
 		cfg.Groups = tax.MajorGroups()
 	}
-	m, err := baselines.TrainBERT4Rec(ctx, train, valid, tax.Len(), cfg, opts)
+	return asModel(baselines.TrainBERT4Rec(ctx, train, valid, tax.Len(), cfg, opts))
+}
+
+// asModel is a trained network as a Model; no network is a nil Model, not
+// an interface holding a nil pointer.
+func asModel[M interface {
+	*baselines.SASRec | *baselines.BERT4Rec
+	baselines.Model
+}](m M, err error) (baselines.Model, error) {
 	if m == nil {
 		return nil, err
 	}

@@ -13,10 +13,10 @@ import (
 )
 
 func newDataCmd() *cobra.Command {
-	data := &cobra.Command{
-		Use:   "data",
-		Short: "Look at data sets",
-	}
+	return group("data", "Look at data sets", newDataInspectCmd())
+}
+
+func newDataInspectCmd() *cobra.Command {
 	var format string
 	var top int
 	inspect := &cobra.Command{
@@ -52,8 +52,7 @@ func newDataCmd() *cobra.Command {
 	}
 	inspect.Flags().StringVar(&format, "format", "text", "output format: text or json")
 	inspect.Flags().IntVar(&top, "top", 10, "how many of the most common targets to list")
-	data.AddCommand(inspect)
-	return data
+	return inspect
 }
 
 // oneOrMany keeps the JSON of a single file a plain object.

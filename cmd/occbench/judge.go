@@ -45,7 +45,7 @@ users whose reason passed are also written as a data set.`,
 			}
 			mc, err := mf.resolve(cmd, method.DefaultJudge)
 			if err != nil {
-				return fmt.Errorf("judge: %w", err)
+				return err
 			}
 			opts.Model = mc
 			opts.Stderr = cmd.ErrOrStderr()

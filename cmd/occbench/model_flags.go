@@ -50,8 +50,16 @@ func (m *modelFlags) add(cmd *cobra.Command, def method.ModelConfig, attempts bo
 }
 
 // resolve is the model config: the defaults, then the YAML file, then the
-// flags given on the command line.
+// flags given on the command line. Errors name the command.
 func (m *modelFlags) resolve(cmd *cobra.Command, def method.ModelConfig) (method.ModelConfig, error) {
+	mc, err := m.merge(cmd, def)
+	if err != nil {
+		return mc, fmt.Errorf("%s: %w", cmd.Name(), err)
+	}
+	return mc, nil
+}
+
+func (m *modelFlags) merge(cmd *cobra.Command, def method.ModelConfig) (method.ModelConfig, error) {
 	mc := def
 	if m.config != "" {
 		b, err := os.ReadFile(m.config)

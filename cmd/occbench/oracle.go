@@ -40,7 +40,7 @@ stopped and a rerun is free. RUN/oracle.json holds the counts.`,
 			}
 			mc, err := mf.resolve(cmd, method.DefaultOracle)
 			if err != nil {
-				return fmt.Errorf("oracle: %w", err)
+				return err
 			}
 			opts.Model = mc
 			opts.Stderr = cmd.ErrOrStderr()

@@ -40,7 +40,7 @@ versions that perturb it). Resumable: a rerun judges only what is missing.`,
 			}
 			mc, err := mf.resolve(cmd, method.DefaultJudge)
 			if err != nil {
-				return fmt.Errorf("perturb: %w", err)
+				return err
 			}
 			opts.Judge.Model = mc
 			opts.Judge.Stderr = cmd.ErrOrStderr()

@@ -49,7 +49,7 @@ max_tokens, concurrency, timeout, max_retries}.`,
 					return fmt.Errorf("sources: --predictor %q: want NAME=MODEL.yaml", p)
 				}
 				mf := modelFlags{config: path}
-				mc, err := mf.resolve(cmd, method.DefaultJudge)
+				mc, err := mf.merge(cmd, method.DefaultJudge)
 				if err != nil {
 					return fmt.Errorf("sources: predictor %s: %w", name, err)
 				}

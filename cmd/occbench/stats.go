@@ -10,16 +10,7 @@ import (
 )
 
 func newStatsCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "stats",
-		Short: "Statistical tests for comparing runners",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return cmd.Help()
-		},
-	}
-	cmd.AddCommand(newStatsMcNemarCmd())
-	return cmd
+	return group("stats", "Statistical tests for comparing runners", newStatsMcNemarCmd())
 }
 
 func newStatsMcNemarCmd() *cobra.Command {

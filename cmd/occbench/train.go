@@ -14,12 +14,7 @@ import (
 )
 
 func newTrainCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "train",
-		Short: "Build LLaMA-Factory datasets and configs, and launch the training",
-	}
-	cmd.AddCommand(newTrainExportCmd(), newTrainLaunchCmd())
-	return cmd
+	return group("train", "Build LLaMA-Factory datasets and configs, and launch the training", newTrainExportCmd(), newTrainLaunchCmd())
 }
 
 func newTrainExportCmd() *cobra.Command {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -191,11 +192,7 @@ func (f *Server) HeldRequests() int {
 func (f *Server) Sent() map[string]int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	out := make(map[string]int, len(f.seen))
-	for k, v := range f.seen {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(f.seen)
 }
 
 // Requests returns the decoded bodies received so far.
@@ -244,11 +241,7 @@ func hash32(b []byte) uint32 {
 func (f *Server) SuccessCounts() map[string]int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	out := make(map[string]int, len(f.successes))
-	for k, v := range f.successes {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(f.successes)
 }
 
 // TotalSuccesses is the number of successful answers given.
