@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/occbench/occbench/internal/fixture"
 )
 
 func sampleExamples(n int) []*Example {
@@ -126,12 +128,12 @@ func TestAbortLeavesNothing(t *testing.T) {
 func TestOpenErrors(t *testing.T) {
 	dir := t.TempDir()
 	junk := filepath.Join(dir, "junk.arrow")
-	os.WriteFile(junk, []byte("not arrow at all"), 0o644)
+	fixture.Write(t, junk, "not arrow at all")
 	if _, err := Open(junk); err == nil {
 		t.Error("opening a non-Arrow file succeeded")
 	}
 	junkPQ := filepath.Join(dir, "junk.parquet")
-	os.WriteFile(junkPQ, []byte("PAR1 nope"), 0o644)
+	fixture.Write(t, junkPQ, "PAR1 nope")
 	if _, err := Open(junkPQ); err == nil {
 		t.Error("opening a non-Parquet file succeeded")
 	}

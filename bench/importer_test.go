@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/occbench/occbench/internal/fixture"
 )
 
 const csvHeader = "user_id,kind,start,end,title,occupation,industry,salary,school,degree,major,grad_year\n"
@@ -250,7 +252,7 @@ func FuzzImportCSV(f *testing.F) {
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, in string) {
 		p := filepath.Join(dir, "f.csv")
-		os.WriteFile(p, []byte(in), 0o644)
+		fixture.Write(t, p, in)
 		for _, skip := range []bool{false, true} {
 			opts := ImportOptions{Format: FormatCSV, MinJobs: 1, MaxJobs: 100, SkipInvalid: skip}
 			exs, rep, err := Import([]string{p}, opts)
@@ -273,7 +275,7 @@ func FuzzImportJSONL(f *testing.F) {
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, in string) {
 		p := filepath.Join(dir, "f.jsonl")
-		os.WriteFile(p, []byte(in), 0o644)
+		fixture.Write(t, p, in)
 		for _, skip := range []bool{false, true} {
 			exs, rep, err := Import([]string{p}, ImportOptions{Format: FormatJSONL, MinJobs: 1, MaxJobs: 100, SkipInvalid: skip})
 			if err != nil {

@@ -3,7 +3,6 @@ package method
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/internal/fixture"
 	"github.com/occbench/occbench/llm"
 	"github.com/occbench/occbench/llm/llmtest"
 	"github.com/occbench/occbench/reasons"
@@ -107,10 +107,10 @@ func TestJudge(t *testing.T) {
 func TestJudgeItemsFromPredictions(t *testing.T) {
 	exs := judgeExamples()
 	path := filepath.Join(t.TempDir(), "m.jsonl")
-	os.WriteFile(path, []byte(`{"user_id":"b","runner":"m","reason":"because","error":"","latency_ms":0}
+	fixture.Write(t, path, `{"user_id":"b","runner":"m","reason":"because","error":"","latency_ms":0}
 {"user_id":"a","runner":"m","reason":"","error":"","latency_ms":0}
 {"user_id":"zz","runner":"m","reason":"x","error":"","latency_ms":0}
-`), 0o644)
+`)
 	items, err := JudgeItemsFromPredictions(path, exs)
 	if err != nil || len(items) != 1 || items[0].Example.UserID != "b" || items[0].Source != "m" {
 		t.Fatalf("items %+v, %v", items, err)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/internal/fixture"
 	"github.com/occbench/occbench/llm"
 	"github.com/occbench/occbench/llm/llmtest"
 	"github.com/occbench/occbench/prompt"
@@ -181,7 +182,7 @@ func TestOracleResumesAfterCutLine(t *testing.T) {
 	p := filepath.Join(opts.RunDir, OracleAttemptsFile)
 	b, _ := os.ReadFile(p)
 	first := bytes.IndexByte(b, '\n')
-	os.WriteFile(p, append(b[:first+1], b[first+1:first+20]...), 0o644)
+	fixture.Write(t, p, string(append(b[:first+1], b[first+1:first+20]...)))
 	sum, err := Oracle(context.Background(), oracleTrain("good", "all"), out, opts)
 	if err != nil {
 		t.Fatal(err)

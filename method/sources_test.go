@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/occbench/occbench/internal/fixture"
 	"github.com/occbench/occbench/llm"
 	"github.com/occbench/occbench/llm/llmtest"
 	"github.com/occbench/occbench/reasons"
@@ -33,10 +34,10 @@ func TestReasonSourcesTable(t *testing.T) {
 	}
 	dir := t.TempDir()
 	reasoner := filepath.Join(dir, "reasoner.jsonl")
-	os.WriteFile(reasoner, []byte(`{"user_id":"u1","runner":"r","reason":"Toward advanced practice.","error":"","latency_ms":0}
+	fixture.Write(t, reasoner, `{"user_id":"u1","runner":"r","reason":"Toward advanced practice.","error":"","latency_ms":0}
 {"user_id":"u2","runner":"r","reason":"Toward management.","error":"","latency_ms":0}
 {"user_id":"u3","runner":"r","reason":"Toward management.","error":"","latency_ms":0}
-`), 0o644)
+`)
 	mc := func(model string) ModelConfig {
 		m := DefaultJudge
 		m.Endpoint = llm.Endpoint{BaseURL: srv.URL(), Model: model}

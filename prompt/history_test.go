@@ -1,12 +1,12 @@
 package prompt
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/internal/fixture"
 )
 
 func TestHistoryV1(t *testing.T) {
@@ -72,7 +72,7 @@ func TestPrompts(t *testing.T) {
 		"no-reason.tmpl":  "{{.History}}",
 	} {
 		path := filepath.Join(dir, name)
-		os.WriteFile(path, []byte(text), 0o644)
+		fixture.Write(t, path, text)
 		if _, err := Load("predictor.tmpl", path, true); err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s: error %v", name, err)
 		}

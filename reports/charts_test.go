@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/occbench/occbench/internal/fixture"
 )
 
 // TestChartsRender draws every chart as PNG and SVG: the PNG decodes to the
@@ -51,8 +53,8 @@ func TestChartsRender(t *testing.T) {
 				golden(t, "charts/"+ch.Name+".png.sha256", []byte(hex.EncodeToString(sum[:])+"\n"))
 			}
 			if out != "" {
-				os.WriteFile(filepath.Join(out, ch.Name+".png"), p1.Bytes(), 0o644)
-				os.WriteFile(filepath.Join(out, ch.Name+".svg"), s1.Bytes(), 0o644)
+				fixture.Write(t, filepath.Join(out, ch.Name+".png"), string(p1.Bytes()))
+				fixture.Write(t, filepath.Join(out, ch.Name+".svg"), string(s1.Bytes()))
 			}
 		})
 	}

@@ -1,10 +1,11 @@
 package rundir
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/occbench/occbench/internal/fixture"
 )
 
 func TestPredictionsFile(t *testing.T) {
@@ -26,9 +27,7 @@ func TestPredictionsFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A run killed mid-write leaves a line without its newline.
-	f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
-	f.WriteString(`{"user_id":"u3","run`)
-	f.Close()
+	fixture.Append(t, path, `{"user_id":"u3","run`)
 	got, err := ReadPredictions(path)
 	if err != nil {
 		t.Fatal(err)
@@ -45,7 +44,7 @@ func TestPredictionsFile(t *testing.T) {
 	if got, err := ReadPredictions(filepath.Join(t.TempDir(), "none.jsonl")); err != nil || len(got) != 0 {
 		t.Errorf("a missing file: %v, %v", got, err)
 	}
-	os.WriteFile(path, []byte("{\"runner\":\"r\"}\n"), 0o644)
+	fixture.Write(t, path, "{\"runner\":\"r\"}\n")
 	if _, err := ReadPredictions(path); err == nil || !strings.Contains(err.Error(), `r.jsonl:1: field "user_id": missing`) {
 		t.Errorf("a record without user_id: %v", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/occbench/occbench/internal/fixture"
 	"github.com/occbench/occbench/llm/llmtest"
 	"github.com/occbench/occbench/prompt"
 	"github.com/occbench/occbench/rundir"
@@ -53,7 +54,7 @@ func TestBatchResumeCollectsSubmittedBatch(t *testing.T) {
 				json.Unmarshal(b, &st)
 				delete(st["batches"][0], "batch_id")
 				b, _ = json.Marshal(st)
-				os.WriteFile(statePath, b, 0o644)
+				fixture.Write(t, statePath, string(b))
 			}
 			close(release)
 			if _, err := Run(context.Background(), s, Options{Resume: true}); err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
+	"github.com/occbench/occbench/internal/fixture"
 	"github.com/occbench/occbench/metrics"
 	"github.com/occbench/occbench/rundir"
 )
@@ -219,9 +220,7 @@ func TestResumeCutsPartialLine(t *testing.T) {
 		t.Fatal("want the stop")
 	}
 	// A process killed in the middle of a write leaves half a line.
-	f, _ := os.OpenFile(rundir.PredictionsPath(out, "a"), os.O_APPEND|os.O_WRONLY, 0)
-	f.WriteString(`{"user_id":"u009","runner":"a","co`)
-	f.Close()
+	fixture.Append(t, rundir.PredictionsPath(out, "a"), `{"user_id":"u009","runner":"a","co`)
 	if _, err := Run(context.Background(), suite(t, test, out, "  - {name: a, kind: fake}\n"), Options{Resume: true}); err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/occbench/occbench/internal/fixture"
 	"github.com/occbench/occbench/llm/llmtest"
 	"github.com/occbench/occbench/rundir"
 )
@@ -50,7 +51,7 @@ func TestKillResume(t *testing.T) {
 	srv.Set(func(f *llmtest.Server) { f.Latency, f.GateAt = 5*time.Millisecond, 50 })
 	out, cache := filepath.Join(dir, "killed"), filepath.Join(dir, "cache-killed")
 	suitePath := filepath.Join(dir, "suite.yaml")
-	os.WriteFile(suitePath, fmt.Appendf(nil, "name: kill\ntest: %s\nout: %s\ncache: %s\nmetrics: {bootstrap: 10}\nrunners:\n"+entry, test, out, cache, srv.URL()), 0o644)
+	fixture.Write(t, suitePath, fmt.Sprintf("name: kill\ntest: %s\nout: %s\ncache: %s\nmetrics: {bootstrap: 10}\nrunners:\n"+entry, test, out, cache, srv.URL()))
 
 	child := func(resume bool) (*exec.Cmd, *bytes.Buffer) {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")

@@ -3,7 +3,6 @@ package runners
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/internal/fixture"
 	"github.com/occbench/occbench/llm"
 	"github.com/occbench/occbench/llm/llmtest"
 	"github.com/occbench/occbench/metrics"
@@ -348,7 +348,7 @@ func TestCacheKeyCoversEverySetting(t *testing.T) {
 	}
 	base := key(t, "", "k")
 	tmpl := filepath.Join(t.TempDir(), "p.tmpl")
-	os.WriteFile(tmpl, []byte("Predict from {{.History}}"), 0o644)
+	fixture.Write(t, tmpl, "Predict from {{.History}}")
 	seen := map[string]string{base: "base"}
 	for _, extra := range []string{
 		"    temperature: 0.7\n",

@@ -2,11 +2,11 @@ package runners
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/occbench/occbench/internal/fixture"
 	"github.com/occbench/occbench/metrics"
 	"github.com/occbench/occbench/prompt"
 	"github.com/occbench/occbench/rundir"
@@ -22,16 +22,16 @@ func TestReplay(t *testing.T) {
 {"user_id": "u9999", "answer": "Chief Executives"}
 `
 	csvText := "id,output\r\nu0000,\"<think>a</think>\n<answer>" + title(0) + "</answer>\"\r\nu0001,Answer: " + title(1) + "\r\n"
-	os.WriteFile(filepath.Join(dir, "out.jsonl"), []byte(jsonl), 0o644)
-	os.WriteFile(filepath.Join(dir, "out.csv"), []byte(csvText), 0o644)
+	fixture.Write(t, filepath.Join(dir, "out.jsonl"), jsonl)
+	fixture.Write(t, filepath.Join(dir, "out.csv"), csvText)
 	suiteFile := filepath.Join(dir, "suite.yaml")
-	os.WriteFile(suiteFile, []byte(`name: replay
+	fixture.Write(t, suiteFile, `name: replay
 test: test.arrow
 out: run
 runners:
   - {name: j, kind: replay, file: out.jsonl}
   - {name: c, kind: replay, file: out.csv, id_field: id, raw_field: output}
-`), 0o644)
+`)
 	s, err := rundir.LoadSuite(suiteFile)
 	if err != nil {
 		t.Fatal(err)
@@ -71,8 +71,8 @@ runners:
 		"format":     {"f.txt", "", ", format: xml", `format "xml"`},
 	} {
 		t.Run(name, func(t *testing.T) {
-			os.WriteFile(filepath.Join(dir, tc.file), []byte(tc.text), 0o644)
-			os.WriteFile(suiteFile, []byte("name: r\ntest: test.arrow\nout: run-"+name+"\nrunners:\n  - {name: r, kind: replay, file: "+tc.file+tc.extra+"}\n"), 0o644)
+			fixture.Write(t, filepath.Join(dir, tc.file), tc.text)
+			fixture.Write(t, suiteFile, "name: r\ntest: test.arrow\nout: run-"+name+"\nrunners:\n  - {name: r, kind: replay, file: "+tc.file+tc.extra+"}\n")
 			s, err := rundir.LoadSuite(suiteFile)
 			if err == nil {
 				_, err = Run(context.Background(), s, Options{})

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/occbench/occbench/internal/fixture"
 )
 
 // standIn writes a launcher script that prints its arguments and exits
@@ -107,7 +109,7 @@ func TestLaunchMissingLauncher(t *testing.T) {
 
 func TestLaunchBadConfig(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "c.yaml")
-	os.WriteFile(p, []byte("stage: sft\n"), 0o644)
+	fixture.Write(t, p, "stage: sft\n")
 	if _, err := Launch(context.Background(), p, LaunchOptions{Launcher: "sh", RunDir: t.TempDir()}); err == nil || !strings.Contains(err.Error(), "model_name_or_path") {
 		t.Fatalf("error %v", err)
 	}

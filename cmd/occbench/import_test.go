@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/occbench/occbench/internal/fixture"
 )
 
 func TestImportThenInspect(t *testing.T) {
@@ -74,7 +76,7 @@ func TestImportFailureLeavesNothing(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			in := filepath.Join(dir, "bad.csv")
-			os.WriteFile(in, []byte(tc.input), 0o644)
+			fixture.Write(t, in, tc.input)
 			outDir := filepath.Join(dir, "out")
 			for _, args := range [][]string{
 				{"-o", filepath.Join(outDir, "x.arrow")},

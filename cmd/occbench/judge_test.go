@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/internal/fixture"
 	"github.com/occbench/occbench/reports"
 )
 
@@ -135,7 +136,7 @@ func TestSourcesCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	model := filepath.Join(dir, "p.yaml")
-	os.WriteFile(model, fmt.Appendf(nil, "endpoint: {base_url: %q, model: p}\n", srv.URL+"/v1"), 0o644)
+	fixture.Write(t, model, fmt.Sprintf("endpoint: {base_url: %q, model: p}\n", srv.URL+"/v1"))
 	run := filepath.Join(dir, "run")
 	stdout, _, err := runCLI(t, "sources", "--test", test, "--run", run, "--predictor", "Qwen3-8B-P="+model, "--reasons", "Oracle Reason=oracle", "--bootstrap", "20")
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/internal/fixture"
 	"github.com/occbench/occbench/llm"
 	"github.com/occbench/occbench/method"
 )
@@ -37,7 +38,7 @@ func TestOracleCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := filepath.Join(dir, "oracle.yaml")
-	os.WriteFile(cfg, fmt.Appendf(nil, "endpoint: {base_url: %q, model: gpt-4.1}\nattempts: 2\nn: true\ntemperature: 1\n", srv.URL+"/v1"), 0o644)
+	fixture.Write(t, cfg, fmt.Sprintf("endpoint: {base_url: %q, model: gpt-4.1}\nattempts: 2\nn: true\ntemperature: 1\n", srv.URL+"/v1"))
 	out := filepath.Join(dir, "oracle.arrow")
 	stdout, stderr, err := runCLI(t, "oracle", "--config", cfg, "--train", train, "-o", out)
 	if err != nil {
@@ -78,7 +79,7 @@ func TestModelConfigYAML(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "m.yaml")
-			os.WriteFile(p, []byte(tc.yaml), 0o644)
+			fixture.Write(t, p, tc.yaml)
 			cmd := newOracleCmd()
 			mf := modelFlags{config: p}
 			mc, err := mf.resolve(cmd, method.DefaultOracle)

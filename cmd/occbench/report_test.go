@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/occbench/occbench/internal/fixture"
 	"github.com/occbench/occbench/reports/reportstest"
 )
 
@@ -87,13 +88,13 @@ func TestReportCommandErrors(t *testing.T) {
 func TestReportInputFile(t *testing.T) {
 	run := reportRun(t)
 	bad := filepath.Join(run, "perturb.json")
-	os.WriteFile(bad, []byte(`{"rows": [{"type": "oracle", "factualty": 4.8}]}`), 0o644)
+	fixture.Write(t, bad, `{"rows": [{"type": "oracle", "factualty": 4.8}]}`)
 	_, _, err := runCLI(t, "report", run, "--perturbation", bad, "--no-pdf")
 	if err == nil || !strings.Contains(err.Error(), "factualty") {
 		t.Errorf("err = %v, want the unknown field named", err)
 	}
 	good := filepath.Join(run, "judge_perturbation.json")
-	os.WriteFile(good, []byte(`{"judge": "gpt-4.1", "rows": [{"type": "oracle", "factuality": 4.8, "coherence": 4.9, "utility": 4.9}]}`), 0o644)
+	fixture.Write(t, good, `{"judge": "gpt-4.1", "rows": [{"type": "oracle", "factuality": 4.8, "coherence": 4.9, "utility": 4.9}]}`)
 	out := filepath.Join(t.TempDir(), "rep")
 	if _, stderr, err := runCLI(t, "report", run, "--out", out, "--no-pdf"); err != nil {
 		t.Fatalf("%v\n%s", err, stderr)

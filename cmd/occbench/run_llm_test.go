@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/internal/fixture"
 )
 
 // occbench run with an llm runner against an OpenAI-compatible server,
@@ -38,13 +39,13 @@ func TestRunLLMCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	suite := filepath.Join(dir, "suite.yaml")
-	os.WriteFile(suite, fmt.Appendf(nil, `name: llm
+	fixture.Write(t, suite, fmt.Sprintf(`name: llm
 test: test.arrow
 out: run
 metrics: {bootstrap: 10}
 runners:
   - {name: m, kind: llm, mode: joint, endpoint: {base_url: %q, model: m, api_key_env: OCCBENCH_CMD_TEST_KEY}}
-`, srv.URL+"/v1"), 0o644)
+`, srv.URL+"/v1"))
 	stdout, _, err := runCLI(t, "run", "--suite", suite)
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/occbench/occbench/internal/fixture"
 )
 
 type rec struct {
@@ -83,7 +85,7 @@ func TestReadFile(t *testing.T) {
 		t.Fatalf("missing file: n=%d err=%v", n, err)
 	}
 	path := filepath.Join(dir, "f.jsonl")
-	writeFile(t, path, `{"id":"a"}`+"\n"+`{"id":""}`+"\n")
+	fixture.Write(t, path, `{"id":"a"}`+"\n"+`{"id":""}`+"\n")
 	err := ReadFile(path, func(r *rec) error {
 		if r.ID == "" {
 			return fmt.Errorf("field \"id\": missing")
@@ -106,7 +108,7 @@ func TestAppendCutsPartialLine(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "f.jsonl")
 			if tc.before != "" {
-				writeFile(t, path, tc.before)
+				fixture.Write(t, path, tc.before)
 			}
 			a, err := Append(path)
 			if err != nil {
@@ -204,11 +206,4 @@ func FuzzReader(f *testing.F) {
 			t.Fatalf("read %d records, %d lines decode", n, decodable)
 		}
 	})
-}
-
-func writeFile(t *testing.T, path, data string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
