@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/occbench/occbench/bench/onet"
 	"github.com/occbench/occbench/internal/progress"
 	"github.com/occbench/occbench/llm"
 	"github.com/occbench/occbench/rundir"
@@ -22,6 +23,22 @@ type ModelConfig struct {
 	// a server that answers with fewer choices gets one request per
 	// missing attempt.
 	N bool `yaml:"n" json:"n"`
+}
+
+// Env are the side effects of a method step; zero fields take the real
+// thing, and tests pass fakes.
+type Env struct {
+	LLM      llm.Options    // the model client's transport, clock, sleeps, environment
+	Taxonomy *onet.Taxonomy // nil: the embedded O*NET
+	Stderr   io.Writer      // progress; nil for none
+}
+
+// taxonomy is the Env's taxonomy, the embedded one by default.
+func (e *Env) taxonomy() *onet.Taxonomy {
+	if e.Taxonomy == nil {
+		e.Taxonomy = onet.Default()
+	}
+	return e.Taxonomy
 }
 
 // newModel is the client of a method step, with the request cache beside

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -42,13 +41,11 @@ func withTemperature(c llm.Config, t float64) llm.Config {
 
 // OracleOptions are the settings and side effects of Oracle.
 type OracleOptions struct {
-	Model    ModelConfig
-	RunDir   string
-	Seed     uint64
-	Limit    int // only the first Limit users; 0 is all
-	LLM      llm.Options
-	Taxonomy *onet.Taxonomy
-	Stderr   io.Writer // progress; nil for none
+	Model  ModelConfig
+	RunDir string
+	Seed   uint64
+	Limit  int // only the first Limit users; 0 is all
+	Env
 }
 
 // OracleAttempt is one (reason, answer) attempt as the run records it.
@@ -108,9 +105,7 @@ func Oracle(ctx context.Context, train []*bench.Example, out string, opts Oracle
 	if opts.RunDir == "" {
 		return nil, errors.New("oracle: no run directory")
 	}
-	if opts.Taxonomy == nil {
-		opts.Taxonomy = onet.Default()
-	}
+	opts.taxonomy()
 	if opts.Limit > 0 && opts.Limit < len(train) {
 		train = train[:opts.Limit]
 	}

@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/internal/fixture"
@@ -71,7 +70,7 @@ func testOracleOpts(t *testing.T, url string, n bool) OracleOptions {
 	mc.MaxRetries = 1
 	mc.Concurrency = 2
 	return OracleOptions{Model: mc, RunDir: filepath.Join(t.TempDir(), "run"), Seed: 3,
-		LLM: llm.Options{Sleep: func(context.Context, time.Duration) error { return nil }}}
+		Env: noWaits}
 }
 
 func TestOracle(t *testing.T) {

@@ -4,14 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/occbench/occbench/bench"
-	"github.com/occbench/occbench/bench/onet"
 	"github.com/occbench/occbench/internal/pool"
 	"github.com/occbench/occbench/internal/progress"
 	"github.com/occbench/occbench/internal/safefile"
@@ -44,9 +42,7 @@ type SourcesOptions struct {
 	Related   int // RM's related occupations; 0 is 20
 	Bootstrap int // resamples of the intervals; 0 is 1000
 	Seed      uint64
-	LLM       llm.Options
-	Taxonomy  *onet.Taxonomy
-	Stderr    io.Writer // progress; nil for none
+	Env
 }
 
 // ReasonSourcesTable is the paper's Table 4: on the test users that have
@@ -69,9 +65,7 @@ func ReasonSourcesTable(ctx context.Context, test []*bench.Example, preds []Sour
 	if opts.Bootstrap == 0 {
 		opts.Bootstrap = rundir.DefaultSuiteMetrics.Bootstrap
 	}
-	if opts.Taxonomy == nil {
-		opts.Taxonomy = onet.Default()
-	}
+	opts.taxonomy()
 	var users []*bench.Example
 	for _, ex := range test {
 		if strings.TrimSpace(ex.OracleReason) != "" && ex.TargetCode != "" {

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/occbench/occbench/internal/fixture"
 	"github.com/occbench/occbench/llm"
@@ -44,7 +43,7 @@ func TestReasonSourcesTable(t *testing.T) {
 		return m
 	}
 	run := filepath.Join(dir, "run")
-	opts := SourcesOptions{RunDir: run, Bootstrap: 50, Seed: 1, LLM: llm.Options{Sleep: func(context.Context, time.Duration) error { return nil }}}
+	opts := SourcesOptions{RunDir: run, Bootstrap: 50, Seed: 1, Env: noWaits}
 	preds := []SourcePredictor{{"Qwen3-8B-P", mc("p")}, {"Weak P", mc("weak")}}
 	srcs := []ReasonSource{{Name: "Oracle Reason", Oracle: true}, {Name: "Qwen3-8B-R", Predictions: reasoner}}
 	table, err := ReasonSourcesTable(context.Background(), test, preds, srcs, opts)

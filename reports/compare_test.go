@@ -22,23 +22,16 @@ import (
 func flipRuns(t *testing.T, b, c int) (string, string) {
 	t.Helper()
 	dir := t.TempDir()
-	test := reportstest.TestSet(200, false)
-	path, err := reportstest.WriteTestSet(filepath.Join(dir, "test.arrow"), test)
-	if err != nil {
-		t.Fatal(err)
-	}
+	path := filepath.Join(dir, "test.arrow")
+	test := reportstest.NewTestSet(t, path, 200, false)
 	markov := reportstest.Runner{Name: "markov", Kind: "markov", Outcome: reportstest.Pattern(func(i int) bool { return i%3 == 0 }, nil)}
 	base := []reportstest.Runner{markov, {Name: "sasrec", Kind: "sasrec", Outcome: reportstest.Pattern(func(i int) bool { return i < 60 }, nil)}}
 	nw := []reportstest.Runner{markov, {Name: "sasrec", Kind: "sasrec", Outcome: reportstest.Pattern(func(i int) bool {
 		return (i >= b && i < 60) || (i >= 60 && i < 60+c)
 	}, func(i int) bool { return i < b })}}
 	bd, nd := filepath.Join(dir, "base"), filepath.Join(dir, "new")
-	if err := reportstest.WriteRun(bd, path, test, base); err != nil {
-		t.Fatal(err)
-	}
-	if err := reportstest.WriteRun(nd, path, test, nw); err != nil {
-		t.Fatal(err)
-	}
+	reportstest.NewRun(t, bd, path, test, base)
+	reportstest.NewRun(t, nd, path, test, nw)
 	return bd, nd
 }
 
@@ -131,31 +124,22 @@ func TestCompareJSONShape(t *testing.T) {
 func TestCompareUnusable(t *testing.T) {
 	bd, nd := flipRuns(t, 1, 1)
 	other := t.TempDir()
-	test := reportstest.TestSet(201, false)
-	path, err := reportstest.WriteTestSet(filepath.Join(other, "test.arrow"), test)
-	if err != nil {
-		t.Fatal(err)
-	}
+	path := filepath.Join(other, "test.arrow")
+	test := reportstest.NewTestSet(t, path, 201, false)
 	diffSet := filepath.Join(other, "run")
-	if err := reportstest.WriteRun(diffSet, path, test, []reportstest.Runner{{Name: "sasrec", Kind: "sasrec", Outcome: reportstest.Pattern(func(i int) bool { return true }, nil)}}); err != nil {
-		t.Fatal(err)
-	}
+	reportstest.NewRun(t, diffSet, path, test, []reportstest.Runner{{Name: "sasrec", Kind: "sasrec", Outcome: reportstest.Pattern(func(i int) bool { return true }, nil)}})
 	// A run over the same test set with other runners only.
 	bench200 := readManifestTest(t, bd)
 	others := filepath.Join(t.TempDir(), "others")
-	if err := reportstest.WriteRun(others, bench200, reportstest.TestSet(200, false), []reportstest.Runner{{Name: "bert4rec", Kind: "bert4rec", Outcome: reportstest.Pattern(func(i int) bool { return false }, nil)}}); err != nil {
-		t.Fatal(err)
-	}
+	reportstest.NewRun(t, others, bench200, reportstest.TestSet(200, false), []reportstest.Runner{{Name: "bert4rec", Kind: "bert4rec", Outcome: reportstest.Pattern(func(i int) bool { return false }, nil)}})
 	// A new run that missed users.
 	partial := filepath.Join(t.TempDir(), "partial")
-	if err := reportstest.WriteRun(partial, bench200, reportstest.TestSet(200, false), []reportstest.Runner{{Name: "sasrec", Kind: "sasrec", Outcome: func(i int) reportstest.Outcome {
+	reportstest.NewRun(t, partial, bench200, reportstest.TestSet(200, false), []reportstest.Runner{{Name: "sasrec", Kind: "sasrec", Outcome: func(i int) reportstest.Outcome {
 		if i >= 190 {
 			return reportstest.Missing
 		}
 		return reportstest.Right
-	}}}); err != nil {
-		t.Fatal(err)
-	}
+	}}})
 	cases := []struct {
 		name, base, new string
 		opts            CompareOptions

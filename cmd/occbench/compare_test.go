@@ -14,22 +14,15 @@ import (
 func compareRuns(t *testing.T, b, c int) (string, string, string) {
 	t.Helper()
 	dir := t.TempDir()
-	test := reportstest.TestSet(200, false)
-	path, err := reportstest.WriteTestSet(filepath.Join(dir, "test.arrow"), test)
-	if err != nil {
-		t.Fatal(err)
-	}
+	path := filepath.Join(dir, "test.arrow")
+	test := reportstest.NewTestSet(t, path, 200, false)
 	base := []reportstest.Runner{{Name: "sasrec", Kind: "sasrec", Outcome: reportstest.Pattern(func(i int) bool { return i < 60 }, nil)}}
 	nw := []reportstest.Runner{{Name: "sasrec", Kind: "sasrec", Outcome: reportstest.Pattern(func(i int) bool {
 		return (i >= b && i < 60) || (i >= 60 && i < 60+c)
 	}, nil)}}
 	bd, nd := filepath.Join(dir, "base"), filepath.Join(dir, "new")
-	if err := reportstest.WriteRun(bd, path, test, base); err != nil {
-		t.Fatal(err)
-	}
-	if err := reportstest.WriteRun(nd, path, test, nw); err != nil {
-		t.Fatal(err)
-	}
+	reportstest.NewRun(t, bd, path, test, base)
+	reportstest.NewRun(t, nd, path, test, nw)
 	return bd, nd, dir
 }
 
@@ -84,15 +77,10 @@ func codeOf(err error) int {
 
 func TestCompareUnusableExit2(t *testing.T) {
 	bd, nd, dir := compareRuns(t, 1, 1)
-	other := reportstest.TestSet(150, false)
-	p2, err := reportstest.WriteTestSet(filepath.Join(dir, "other.arrow"), other)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p2 := filepath.Join(dir, "other.arrow")
+	other := reportstest.NewTestSet(t, p2, 150, false)
 	od := filepath.Join(dir, "other")
-	if err := reportstest.WriteRun(od, p2, other, []reportstest.Runner{{Name: "sasrec", Kind: "sasrec", Outcome: reportstest.Pattern(func(int) bool { return true }, nil)}}); err != nil {
-		t.Fatal(err)
-	}
+	reportstest.NewRun(t, od, p2, other, []reportstest.Runner{{Name: "sasrec", Kind: "sasrec", Outcome: reportstest.Pattern(func(int) bool { return true }, nil)}})
 	cases := []struct {
 		args []string
 		want string

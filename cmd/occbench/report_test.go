@@ -16,11 +16,8 @@ import (
 func reportRun(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	test := reportstest.TestSet(90, true)
-	path, err := reportstest.WriteTestSet(filepath.Join(dir, "test.arrow"), test)
-	if err != nil {
-		t.Fatal(err)
-	}
+	path := filepath.Join(dir, "test.arrow")
+	test := reportstest.NewTestSet(t, path, 90, true)
 	P := reportstest.Pattern
 	rs := []reportstest.Runner{
 		{Name: "mostpop", Kind: "mostpop", Latency: 0.1, Outcome: P(func(i int) bool { return i%5 == 0 }, nil)},
@@ -29,9 +26,7 @@ func reportRun(t *testing.T) string {
 			Outcome: P(func(i int) bool { return i%3 != 2 }, nil)},
 	}
 	run := filepath.Join(dir, "run")
-	if err := reportstest.WriteRun(run, path, test, rs); err != nil {
-		t.Fatal(err)
-	}
+	reportstest.NewRun(t, run, path, test, rs)
 	return run
 }
 

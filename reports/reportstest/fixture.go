@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"testing"
 	"time"
 
 	"github.com/occbench/occbench/bench"
@@ -69,6 +70,25 @@ func TestSet(n int, oracle bool) []*bench.Example {
 		exs[i] = ex
 	}
 	return exs
+}
+
+// NewTestSet writes TestSet(n, oracle) as Arrow to path and returns it; a
+// failed write fails the test.
+func NewTestSet(t testing.TB, path string, n int, oracle bool) []*bench.Example {
+	t.Helper()
+	test := TestSet(n, oracle)
+	if _, err := WriteTestSet(path, test); err != nil {
+		t.Fatal(err)
+	}
+	return test
+}
+
+// NewRun is WriteRun failing the test on an error.
+func NewRun(t testing.TB, dir, testPath string, test []*bench.Example, rs []Runner) {
+	t.Helper()
+	if err := WriteRun(dir, testPath, test, rs); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // WriteTestSet writes a test set as Arrow and returns its path.
