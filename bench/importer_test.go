@@ -253,18 +253,7 @@ func FuzzImportCSV(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		p := filepath.Join(dir, "f.csv")
 		fixture.Write(t, p, in)
-		for _, skip := range []bool{false, true} {
-			opts := ImportOptions{Format: FormatCSV, MinJobs: 1, MaxJobs: 100, SkipInvalid: skip}
-			exs, rep, err := Import([]string{p}, opts)
-			if err != nil {
-				var ie *InputError
-				if !errors.As(err, &ie) || ie.File != p || ie.Line < 1 {
-					t.Fatalf("error without a file and line: %v", err)
-				}
-				continue
-			}
-			checkImported(t, exs, rep)
-		}
+		checkFuzzImport(t, p, FormatCSV)
 	})
 }
 
@@ -276,17 +265,7 @@ func FuzzImportJSONL(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		p := filepath.Join(dir, "f.jsonl")
 		fixture.Write(t, p, in)
-		for _, skip := range []bool{false, true} {
-			exs, rep, err := Import([]string{p}, ImportOptions{Format: FormatJSONL, MinJobs: 1, MaxJobs: 100, SkipInvalid: skip})
-			if err != nil {
-				var ie *InputError
-				if !errors.As(err, &ie) || ie.File != p || ie.Line < 1 {
-					t.Fatalf("error without a file and line: %v", err)
-				}
-				continue
-			}
-			checkImported(t, exs, rep)
-		}
+		checkFuzzImport(t, p, FormatJSONL)
 	})
 }
 
@@ -311,5 +290,22 @@ func checkImported(t *testing.T, exs []*Example, rep *ImportReport) {
 				prev = k
 			}
 		}
+	}
+}
+
+// checkFuzzImport imports a fuzzed file with and without --skip-invalid:
+// either it fails with an error that names the file and a line, or what it
+// imported holds the importer's promises.
+func checkFuzzImport(t *testing.T, p, format string) {
+	for _, skip := range []bool{false, true} {
+		exs, rep, err := Import([]string{p}, ImportOptions{Format: format, MinJobs: 1, MaxJobs: 100, SkipInvalid: skip})
+		if err != nil {
+			var ie *InputError
+			if !errors.As(err, &ie) || ie.File != p || ie.Line < 1 {
+				t.Fatalf("error without a file and line: %v", err)
+			}
+			continue
+		}
+		checkImported(t, exs, rep)
 	}
 }

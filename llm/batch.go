@@ -195,27 +195,31 @@ func (p *BatchPass) commit() (*batchEntry, error) {
 // state after each step so that a killed run picks up where it stopped.
 func (b *Batch) finish(ctx context.Context, e *batchEntry) error {
 	client := b.c.api
-	save := b.saveState
+	// step runs a Batch API call with retries and saves the state it
+	// learnt.
+	step := func(what string, op func(context.Context) error) error {
+		if err := b.batchOp(ctx, what, op); err != nil {
+			return err
+		}
+		return b.saveState()
+	}
 	if e.InputFileID == "" {
 		data, err := os.ReadFile(filepath.Join(b.dir, e.Input))
 		if err != nil {
 			return fmt.Errorf("batch input: %w", err)
 		}
-		if err := b.batchOp(ctx, "upload "+e.Input, func(rctx context.Context) error {
+		if err := step("upload "+e.Input, func(rctx context.Context) error {
 			f, err := client.CreateFileBytes(rctx, openai.FileBytesRequest{Name: e.Input, Bytes: data, Purpose: openai.PurposeBatch})
 			e.InputFileID = f.ID
 			return err
 		}); err != nil {
 			return err
 		}
-		if err := save(); err != nil {
-			return err
-		}
 	}
 	if e.BatchID == "" {
 		// A batch may exist already: the previous run, or a create request
 		// whose answer was lost, may have made it.
-		if err := b.batchOp(ctx, "create batch for "+e.InputFileID, func(rctx context.Context) error {
+		if err := step("create batch for "+e.InputFileID, func(rctx context.Context) error {
 			id, err := b.findBatch(rctx, e.InputFileID)
 			if err != nil || id != "" {
 				e.BatchID = id
@@ -232,9 +236,6 @@ func (b *Batch) finish(ctx context.Context, e *batchEntry) error {
 		}); err != nil {
 			return err
 		}
-		if err := save(); err != nil {
-			return err
-		}
 	}
 	batch, err := b.wait(ctx, e)
 	if err != nil {
@@ -244,7 +245,7 @@ func (b *Batch) finish(ctx context.Context, e *batchEntry) error {
 		return err
 	}
 	e.Status, e.Collected = batch.Status, true
-	return save()
+	return b.saveState()
 }
 
 // batchOp runs a Batch API call with the runner's retries; a call that
