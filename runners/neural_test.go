@@ -1,9 +1,7 @@
 package runners
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/occbench/occbench/bench/synth"
+	"github.com/occbench/occbench/internal/jsonl"
 	"github.com/occbench/occbench/rundir"
 )
 
@@ -73,22 +72,18 @@ func TestNeuralRunners(t *testing.T) {
 // epochLines checks each line of an epoch log and counts them.
 func epochLines(t *testing.T, path string) int {
 	t.Helper()
-	f, err := os.Open(path)
+	n := 0
+	err := jsonl.ReadFile(path, func(e *struct {
+		Epoch     int      `json:"epoch"`
+		ValidLoss *float64 `json:"valid_loss"`
+	}) error {
+		if n++; e.Epoch != n || e.ValidLoss == nil {
+			return fmt.Errorf("epoch %d, valid_loss %v", e.Epoch, e.ValidLoss)
+		}
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer f.Close()
-	n := 0
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var e struct {
-			Epoch     int      `json:"epoch"`
-			ValidLoss *float64 `json:"valid_loss"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil || e.Epoch != n+1 || e.ValidLoss == nil {
-			t.Fatalf("%s line %d: %s (%v)", path, n+1, sc.Bytes(), err)
-		}
-		n++
 	}
 	return n
 }
