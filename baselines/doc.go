@@ -18,6 +18,8 @@
 //
 // The networks are trained on the CPU in pure Go with hand-written
 // backward passes, each checked against finite differences in the tests.
+// The package imports nothing of occbench: package runners adapts it to
+// careers and the taxonomy.
 // On amd64 with AVX2 and FMA, matrix products, the softmax and GELU use
 // small assembly kernels; elsewhere gonum's pure-Go BLAS and plain Go
 // loops. Each batch is cut into TrainOptions.Shards parts whose gradients

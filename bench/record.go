@@ -1,6 +1,8 @@
 // Package bench holds occbench's domain types — career records, histories
 // and examples — and their Arrow and Parquet encodings, the importers that
-// build them from outside data, and the train/test split.
+// build them from outside data, the train/test split and data-set
+// summaries. Of occbench it imports only the taxonomy (bench/onet) and
+// internal/safefile; the packages that handle careers build on it.
 package bench
 
 import (

@@ -4,7 +4,8 @@
 // resumes interrupted runs and scores the result, and the runner kinds as
 // small adapters: the baselines (package baselines), the Bayes ceiling,
 // replayed outputs, and the LLM modes over package llm with the prompts of
-// package prompt.
+// package prompt. Commands call it; nothing that scores or reports imports
+// it.
 package runners
 
 import (

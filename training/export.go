@@ -2,9 +2,10 @@
 // (dataset files, dataset_info.json and YAML configs with the paper's
 // settings) and launches the training, recording its provenance.
 //
-// It is its own package, not part of runners: runners calls models, this
-// package writes files for another tool and runs it. It shares the
-// runners' prompts so that training and inference see the same text.
+// It writes files for another tool and runs it; it never calls a model.
+// It imports bench (the oracle set), prompt (the very prompts the runners
+// send, so that training and inference see the same text) and reasons (the
+// judge's verdicts that filter the oracle reasons).
 package training
 
 import (
