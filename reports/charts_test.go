@@ -53,8 +53,8 @@ func TestChartsRender(t *testing.T) {
 				golden(t, "charts/"+ch.Name+".png.sha256", []byte(hex.EncodeToString(sum[:])+"\n"))
 			}
 			if out != "" {
-				fixture.Write(t, filepath.Join(out, ch.Name+".png"), string(p1.Bytes()))
-				fixture.Write(t, filepath.Join(out, ch.Name+".svg"), string(s1.Bytes()))
+				fixture.Write(t, filepath.Join(out, ch.Name+".png"), p1.String())
+				fixture.Write(t, filepath.Join(out, ch.Name+".svg"), s1.String())
 			}
 		})
 	}
