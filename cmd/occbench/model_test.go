@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/internal/fixture"
@@ -77,6 +78,7 @@ func TestModelConfigYAML(t *testing.T) {
 	}{
 		{"nested", "endpoint: {base_url: http://h/v1, model: m, api_key_env: K}\nattempts: 3\nn: false\ntemperature: 0.7\n", false},
 		{"flat", "endpoint: http://h/v1\nmodel: m\napi_key_env: K\nattempts: 3\nn: false\ntemperature: 0.7\n", false},
+		{"decoding and handling keys", "endpoint: http://h/v1\nmodel: m\napi_key_env: K\nattempts: 3\nn: false\ntemperature: 0.7\ntop_p: 0.9\nseed: 4\nbackoff: {base: 2s, max: 10s}\n", false},
 		{"unknown key", "endpoint: http://h/v1\nmodel: m\nattempt: 3\n", true},
 	}
 	for _, tc := range cases {
@@ -97,6 +99,9 @@ func TestModelConfigYAML(t *testing.T) {
 			}
 			if mc.Endpoint != (llm.Endpoint{BaseURL: "http://h/v1", Model: "m", APIKeyEnv: "K"}) || mc.Attempts != 3 || mc.N || *mc.Temperature != 0.7 || mc.Concurrency != 16 {
 				t.Errorf("config %+v", mc)
+			}
+			if strings.Contains(tc.yaml, "top_p") && (*mc.TopP != 0.9 || *mc.Seed != 4 || mc.Backoff.Max.D() != 10*time.Second) {
+				t.Errorf("decoding %+v, backoff %+v", mc.Decoding, mc.Backoff)
 			}
 		})
 	}
