@@ -39,9 +39,15 @@ type PerturbationTable struct {
 // PerturbationRow is a reason type's mean scores; a mean with no score is
 // null (missing).
 type PerturbationRow struct {
-	Type       string         `json:"type"`
-	Label      string         `json:"label"`
-	N          int            `json:"n"`
+	Type  string `json:"type"`
+	Label string `json:"label"`
+	N     int    `json:"n"`
+	JudgeMeans
+}
+
+// JudgeMeans are the judge's mean scores (1–5) on each dimension over a
+// set of reasons; missing where it scored none.
+type JudgeMeans struct {
 	Factuality metrics.Number `json:"factuality"`
 	Coherence  metrics.Number `json:"coherence"`
 	Utility    metrics.Number `json:"utility"`
@@ -75,15 +81,15 @@ func NewPerturbationTable(recs []JudgeRecord, judge string, users int) *Perturba
 		}
 		return metrics.Num(math.Round(a.sum/float64(a.n)*1e4) / 1e4)
 	}
+	// The oracle row averages the reasons as they are; a perturbed row
+	// averages each dimension over the versions that attack it.
 	t := &PerturbationTable{Judge: judge, Users: users}
 	t.Rows = append(t.Rows, PerturbationRow{Type: "oracle", Label: "Oracle Reason", N: users,
-		Factuality: mean("oracle", "factuality"), Coherence: mean("oracle", "coherence"), Utility: mean("oracle", "utility")})
+		JudgeMeans: JudgeMeans{mean("oracle", "factuality"), mean("oracle", "coherence"), mean("oracle", "utility")}})
 	for _, typ := range []string{"minor", "major"} {
 		label := map[string]string{"minor": "Minor Perturbation", "major": "Major Perturbation"}[typ]
 		t.Rows = append(t.Rows, PerturbationRow{Type: typ, Label: label, N: users,
-			Factuality: mean(typ+"-factuality", "factuality"),
-			Coherence:  mean(typ+"-coherence", "coherence"),
-			Utility:    mean(typ+"-utility", "utility")})
+			JudgeMeans: JudgeMeans{mean(typ+"-factuality", "factuality"), mean(typ+"-coherence", "coherence"), mean(typ+"-utility", "utility")}})
 	}
 	return t
 }
@@ -113,19 +119,17 @@ type QualityTable struct {
 
 // QualityRow is one reason source's quality.
 type QualityRow struct {
-	Runner     string         `json:"runner"`
-	Label      string         `json:"label"`
-	Paper      string         `json:"paper"`
-	N          int            `json:"n"`
-	Factuality metrics.Number `json:"factuality"`
-	Coherence  metrics.Number `json:"coherence"`
-	Utility    metrics.Number `json:"utility"`
-	Overall    metrics.Number `json:"overall"`
-	PassRate   metrics.Number `json:"pass_rate"`
-	BLEU       metrics.Number `json:"bleu"`
-	ROUGE1     metrics.Number `json:"rouge1"`
-	ROUGE2     metrics.Number `json:"rouge2"`
-	ROUGEL     metrics.Number `json:"rougeL"`
+	Runner string `json:"runner"`
+	Label  string `json:"label"`
+	Paper  string `json:"paper"`
+	N      int    `json:"n"`
+	JudgeMeans
+	Overall  metrics.Number `json:"overall"`
+	PassRate metrics.Number `json:"pass_rate"`
+	BLEU     metrics.Number `json:"bleu"`
+	ROUGE1   metrics.Number `json:"rouge1"`
+	ROUGE2   metrics.Number `json:"rouge2"`
+	ROUGEL   metrics.Number `json:"rougeL"`
 }
 
 // SourcesTable is reason_sources.json, Table 4, written by occbench
@@ -165,14 +169,8 @@ type Accuracy struct {
 
 // QualityRowOf is a judge summary as the row of system in Table 3.
 func QualityRowOf(system string, sum *JudgeSummary) QualityRow {
-	row := QualityRow{
-		Runner:     system,
-		N:          sum.Reasons,
-		Factuality: metrics.Num(sum.Means["factuality"]),
-		Coherence:  metrics.Num(sum.Means["coherence"]),
-		Utility:    metrics.Num(sum.Means["utility"]),
-		Overall:    metrics.Num(sum.Overall),
-	}
+	row := QualityRow{Runner: system, N: sum.Reasons, Overall: metrics.Num(sum.Overall),
+		JudgeMeans: JudgeMeans{metrics.Num(sum.Means["factuality"]), metrics.Num(sum.Means["coherence"]), metrics.Num(sum.Means["utility"])}}
 	if sum.Reasons > 0 {
 		row.PassRate = metrics.Num(float64(sum.Kept) / float64(sum.Reasons))
 	}
