@@ -41,15 +41,11 @@ stopped and a rerun is free. RUN/oracle.json holds the counts.`,
 			"  occbench oracle --config oracle.yaml --train train.arrow -o oracle.arrow --limit 100",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if train == "" || out == "" {
-				return errors.New("oracle: --train and -o are required")
-			}
 			mc, err := mf.resolve(cmd, method.DefaultOracle)
 			if err != nil {
 				return err
 			}
-			opts.Model = mc
-			opts.Stderr = cmd.ErrOrStderr()
+			opts.Model, opts.Stderr = mc, cmd.ErrOrStderr()
 			if mc.Attempts > 1 && mc.Temperature != nil && *mc.Temperature == 0 {
 				fmt.Fprintln(cmd.ErrOrStderr(), "oracle: warning: several attempts at temperature 0 are likely to be the same answer")
 			}
@@ -81,6 +77,7 @@ stopped and a rerun is free. RUN/oracle.json holds the counts.`,
 	f.StringVar(&runDir, "run", "", "run directory: attempts log and summary (default: next to -o)")
 	f.IntVar(&opts.Limit, "limit", 0, "only the first N users")
 	f.Uint64Var(&opts.Seed, "seed", opts.Seed, "seed of the oracle reason draw")
+	markRequired(cmd, "train", "out")
 	return cmd
 }
 
@@ -109,15 +106,11 @@ users whose reason passed are also written as a data set.`,
 			"  occbench judge --reasons run/predictions/qwen-joint.jsonl --data test.arrow -o judge-qwen.jsonl --config judge.yaml",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if reasonsPath == "" || out == "" {
-				return errors.New("judge: --reasons and -o are required")
-			}
 			mc, err := mf.resolve(cmd, method.DefaultJudge)
 			if err != nil {
 				return err
 			}
-			opts.Model = mc
-			opts.Stderr = cmd.ErrOrStderr()
+			opts.Model, opts.Stderr = mc, cmd.ErrOrStderr()
 			var items []method.JudgeItem
 			var oracle []*bench.Example
 			if strings.HasSuffix(reasonsPath, ".jsonl") {
@@ -195,6 +188,7 @@ users whose reason passed are also written as a data set.`,
 	f.StringVar(&table3, "table3", "", "also record the means as a row of RUN_DIR/reason_quality.json, which occbench report shows as Table 3")
 	f.StringVar(&system, "system", "", "with --table3: the row's runner name (default: oracle for an oracle set, else the predictions file's name)")
 	f.StringVar(&opts.RunDir, "run", "", "directory the request cache goes beside (default: the directory of -o)")
+	markRequired(cmd, "reasons", "out")
 	return cmd
 }
 
@@ -219,15 +213,11 @@ versions that perturb it). Resumable: a rerun judges only what is missing.`,
 		Example: "  occbench perturb --reasons oracle.arrow --run runs/paper --endpoint https://api.openai.com/v1 --model gpt-4.1 --api-key-env OPENAI_API_KEY",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if reasonsPath == "" || opts.RunDir == "" {
-				return errors.New("perturb: --reasons and --run are required")
-			}
 			mc, err := mf.resolve(cmd, method.DefaultJudge)
 			if err != nil {
 				return err
 			}
-			opts.Judge.Model = mc
-			opts.Judge.Stderr = cmd.ErrOrStderr()
+			opts.Judge.Model, opts.Judge.Stderr = mc, cmd.ErrOrStderr()
 			exs, _, err := bench.ReadAll(reasonsPath)
 			if err != nil {
 				return fmt.Errorf("perturb: %w", err)
@@ -257,6 +247,7 @@ versions that perturb it). Resumable: a rerun judges only what is missing.`,
 	f.StringVar(&opts.RunDir, "run", "", "run directory for the outputs")
 	f.IntVar(&opts.Sample, "sample", opts.Sample, "reasons to perturb (seeded sample)")
 	f.Uint64Var(&opts.Seed, "seed", opts.Seed, "seed of the sample and the perturbations")
+	markRequired(cmd, "reasons", "run")
 	return cmd
 }
 
@@ -284,9 +275,6 @@ max_tokens, concurrency, timeout, max_retries}.`,
 			"    --reasons 'Oracle Reason=oracle' --reasons Qwen3-8B-SFT-R=runs/paper/predictions/reasoner-sft.jsonl",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if test == "" || opts.RunDir == "" || len(predictors) == 0 || len(sourceSpecs) == 0 {
-				return errors.New("sources: --test, --run, --predictor and --reasons are required")
-			}
 			opts.Stderr = cmd.ErrOrStderr()
 			var preds []method.SourcePredictor
 			for _, p := range predictors {
@@ -336,5 +324,6 @@ max_tokens, concurrency, timeout, max_retries}.`,
 	f.IntVar(&opts.Bootstrap, "bootstrap", 1000, "bootstrap resamples of the intervals")
 	f.IntVar(&opts.Related, "related", 20, "related occupations RM counts")
 	f.Uint64Var(&opts.Seed, "seed", opts.Seed, "bootstrap seed")
+	markRequired(cmd, "test", "run", "predictor", "reasons")
 	return cmd
 }

@@ -75,7 +75,7 @@ sacrebleu 2.x, NLTK's bleu_score and Google's rouge-score.`,
 	f.StringVar(&nltkTok, "nltk-tokenize", "13a", "tokens for NLTK BLEU: 13a (as sacrebleu) or whitespace (str.split)")
 	f.BoolVar(&lowercase, "lowercase", false, "lowercase before BLEU (both families); ROUGE always lowercases")
 	f.StringVar(&format, "format", "json", "output format: json or table")
-	_ = cmd.MarkFlagRequired("input")
+	markRequired(cmd, "input")
 	return cmd
 }
 

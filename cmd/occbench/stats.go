@@ -50,7 +50,6 @@ of m comparisons. Non-finite values (b = c = 0) are written as null.`,
 	f.IntVar(&b, "b", 0, "pairs the first runner got right and the second wrong")
 	f.IntVar(&c, "c", 0, "pairs the second runner got right and the first wrong")
 	f.IntVar(&m, "m", 1, "number of comparisons in the family (Bonferroni)")
-	_ = cmd.MarkFlagRequired("b")
-	_ = cmd.MarkFlagRequired("c")
+	markRequired(cmd, "b", "c")
 	return cmd
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -37,9 +36,6 @@ Each instruction is the prompt the llm runner sends at inference. With
 			"  occbench train export --oracle oracle.arrow --judged judge.jsonl --backbone qwen3-1.7b,qwen3-4b,qwen3-8b,llama3.1-8b --train-sizes 100,1000,all -o lf",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if oracle == "" || out == "" {
-				return errors.New("train export: --oracle and -o are required")
-			}
 			var err error
 			if cfg.TrainSizes, err = training.ParseTrainSizes(sizes); err != nil {
 				return fmt.Errorf("train export: %w", err)
@@ -86,6 +82,7 @@ Each instruction is the prompt the llm runner sends at inference. With
 	f.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "seed of the subsets and the DPO pairs")
 	f.StringVar(&cfg.DatasetDir, "dataset-dir", "", "dataset_dir written in the configs (default: the absolute path of -o)")
 	f.StringVar(&cfg.SavesDir, "saves", cfg.SavesDir, "root of the configs' output_dir")
+	markRequired(cmd, "oracle", "out")
 	return cmd
 }
 

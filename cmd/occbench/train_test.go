@@ -76,7 +76,7 @@ func TestTrainExportErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no oracle", []string{"train", "export", "-o", "x"}, "--oracle"},
+		{"no oracle", []string{"train", "export", "-o", "x"}, `required flag(s) "oracle" not set`},
 		{"sizes", []string{"train", "export", "--oracle", "o.arrow", "-o", "x", "--train-sizes", "ten"}, "--train-sizes"},
 	}
 	for _, tc := range cases {
