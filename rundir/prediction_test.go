@@ -1,6 +1,8 @@
 package rundir
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -47,5 +49,36 @@ func TestPredictionsFile(t *testing.T) {
 	fixture.Write(t, path, "{\"runner\":\"r\"}\n")
 	if _, err := ReadPredictions(path); err == nil || !strings.Contains(err.Error(), `r.jsonl:1: field "user_id": missing`) {
 		t.Errorf("a record without user_id: %v", err)
+	}
+}
+
+// BenchmarkEachPrediction streams 10,000 baseline-shaped records (a ranked
+// top 10 with scores), the report's hot path.
+func BenchmarkEachPrediction(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "r.jsonl")
+	w, err := AppendPredictions(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range 10000 {
+		p := Prediction{UserID: fmt.Sprintf("u%06d", i), Runner: "sasrec", Code: "15-1252.00", Title: "Software Developers", Mapping: "exact"}
+		for k := range 10 {
+			p.Ranked = append(p.Ranked, fmt.Sprintf("15-12%02d.00", k))
+			p.Scores = append(p.Scores, 1/float64(k+2))
+		}
+		if err := w.Write(&p); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		b.Fatal(err)
+	}
+	st, _ := os.Stat(path)
+	b.SetBytes(st.Size())
+	for b.Loop() {
+		n := 0
+		if err := EachPrediction(path, func(*Prediction) error { n++; return nil }); err != nil || n != 10000 {
+			b.Fatal(n, err)
+		}
 	}
 }
