@@ -1,8 +1,6 @@
 package runners
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -15,6 +13,7 @@ import (
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
+	"github.com/occbench/occbench/internal/jsonl"
 	"github.com/occbench/occbench/prompt"
 	"github.com/occbench/occbench/rundir"
 )
@@ -114,18 +113,12 @@ func (r *replayRunner) Prepare(_ context.Context, env *Env) error {
 	return nil
 }
 
+// readJSONL reads a file made elsewhere: unlike occbench's own records, a
+// last line cut short is an error, not a write to drop.
 func (r *replayRunner) readJSONL(f io.Reader, add func(int, string, replayLine) error) error {
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 64<<20)
-	for n := 1; sc.Scan(); n++ {
-		b := bytes.TrimSpace(sc.Bytes())
-		if len(b) == 0 {
-			continue
-		}
-		var obj map[string]json.RawMessage
-		if err := json.Unmarshal(b, &obj); err != nil {
-			return fmt.Errorf("%s:%d: %w", r.s.File, n, err)
-		}
+	jr := jsonl.NewReader[map[string]json.RawMessage](f, r.s.File)
+	for jr.Scan() {
+		obj, n := *jr.Record(), jr.Line()
 		var l replayLine
 		var id string
 		for _, f := range []struct {
@@ -149,10 +142,10 @@ func (r *replayRunner) readJSONL(f io.Reader, add func(int, string, replayLine) 
 			return err
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("%s: %w", r.s.File, err)
+	if jr.Cut() {
+		return fmt.Errorf("%s:%d: the last line is cut short: want a whole JSON object ending in a newline", r.s.File, jr.Line())
 	}
-	return nil
+	return jr.Err()
 }
 
 func (r *replayRunner) readCSV(f io.Reader, add func(int, string, replayLine) error) error {

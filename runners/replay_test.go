@@ -64,6 +64,7 @@ runners:
 	for name, tc := range map[string]struct{ file, text, extra, want string }{
 		"duplicate":  {"d.jsonl", "{\"user_id\":\"u1\",\"answer\":\"a\"}\n{\"user_id\":\"u1\",\"answer\":\"b\"}\n", "", "already given on line 1"},
 		"bad json":   {"b.jsonl", "{\"user_id\":\"u1\"\n", "", "b.jsonl:1"},
+		"cut line":   {"t.jsonl", "{\"user_id\":\"u1\",\"answer\":\"a\"}\n{\"user_id\":\"u2\",\"ans", "", "t.jsonl:2: the last line is cut short"},
 		"not string": {"n.jsonl", "{\"user_id\":\"u1\",\"answer\":3}\n", "", `field "answer": want a string`},
 		"no column":  {"c.csv", "user,answer\nu1,a\n", "", `no column "user_id"`},
 		"no answer":  {"a.csv", "user_id,text\nu1,a\n", "", `no column "answer" or "raw"`},

@@ -34,6 +34,7 @@ type Reader[T any] struct {
 	buf  []byte
 	rec  T
 	err  error
+	cut  bool
 }
 
 // NewReader reads records from r; name is used in errors.
@@ -62,7 +63,8 @@ func (r *Reader[T]) Scan() bool {
 		r.rec = zero
 		if jerr := json.Unmarshal(b, &r.rec); jerr != nil {
 			if !whole {
-				return false // a write cut short
+				r.cut = true // a write cut short
+				return false
 			}
 			r.err = fmt.Errorf("%s:%d: %w", r.name, r.line, jerr)
 			return false
@@ -91,6 +93,10 @@ func (r *Reader[T]) readLine() ([]byte, error) {
 
 // Record is the record Scan decoded; it is overwritten by the next Scan.
 func (r *Reader[T]) Record() *T { return &r.rec }
+
+// Cut reports that the input ended in a line cut short, which Scan
+// skipped. A reader of a file occbench did not write may call it an error.
+func (r *Reader[T]) Cut() bool { return r.cut }
 
 // Line is the line number of the current record.
 func (r *Reader[T]) Line() int { return r.line }

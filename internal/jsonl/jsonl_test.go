@@ -60,6 +60,21 @@ func TestReader(t *testing.T) {
 	}
 }
 
+func TestReaderCut(t *testing.T) {
+	for in, cut := range map[string]bool{
+		`{"id":"a"}` + "\n" + `{"id":"b`:   true,
+		`{"id":"a"}` + "\n" + `{"id":"b"}`: false,
+		`{"id":"a"}` + "\n":                false,
+	} {
+		r := NewReader[rec](strings.NewReader(in), "f")
+		for r.Scan() {
+		}
+		if r.Cut() != cut || r.Err() != nil {
+			t.Errorf("%q: Cut() = %v, err %v; want %v", in, r.Cut(), r.Err(), cut)
+		}
+	}
+}
+
 func TestReaderLongLine(t *testing.T) {
 	long := strings.Repeat("x", 200<<10) // longer than the read buffer
 	in := fmt.Sprintf("{\"id\":%q}\n{\"id\":\"b\"}\n", long)
