@@ -25,6 +25,9 @@ type Manifest struct {
 	Started   time.Time                  `json:"started"`
 	Finished  *time.Time                 `json:"finished,omitempty"`
 	Limit     int                        `json:"limit,omitempty"`
+	// Selected are the runners the run was started with, in suite order:
+	// --resume continues exactly these.
+	Selected []string `json:"selected,omitempty"`
 }
 
 // Dataset identifies a data set file by content.

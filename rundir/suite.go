@@ -2,6 +2,7 @@ package rundir
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -57,6 +58,7 @@ type RunnerSpec struct {
 	// (prompt templates, replay files) are taken from it. Empty for a suite
 	// parsed from bytes, meaning the working directory.
 	Dir  string `json:"-"`
+	file string // the suite file, for errors
 	line int
 }
 
@@ -71,6 +73,15 @@ func (r *RunnerSpec) Path(p string) string {
 
 // Line is the suite file line the entry starts on.
 func (r *RunnerSpec) Line() int { return r.line }
+
+// Errorf is an error about the runner that says where it is: the suite
+// file and line when the suite was loaded from a file.
+func (r *RunnerSpec) Errorf(format string, args ...any) error {
+	if r.file != "" {
+		return fmt.Errorf("%s:%d: runner %q: %w", r.file, r.line, r.Name, fmt.Errorf(format, args...))
+	}
+	return fmt.Errorf("runner %q (line %d): %w", r.Name, r.line, fmt.Errorf(format, args...))
+}
 
 // UnmarshalYAML keeps the whole mapping so the kind can decode its own
 // settings strictly.
@@ -119,20 +130,120 @@ func (r *RunnerSpec) MissingEnv() string {
 // not have, so a misspelt setting is an error instead of a silent default.
 // ${VAR} in a string setting is replaced by the environment variable VAR.
 func (r *RunnerSpec) DecodeSettings(v any) error {
-	if len(r.Settings.Content) == 0 {
+	return r.decode(&r.Settings, "", v)
+}
+
+// DecodeSetting decodes the mapping under key (such as "reasoner") into v,
+// as DecodeSettings does; a missing key leaves v as it is.
+func (r *RunnerSpec) DecodeSetting(key string, v any) error {
+	c := r.Settings.Content
+	for i := 0; i+1 < len(c); i += 2 {
+		if c[i].Value == key {
+			return r.decode(c[i+1], key+".", v)
+		}
+	}
+	return nil
+}
+
+// UnknownSetting is the error of a setting the kind does not have.
+func (r *RunnerSpec) UnknownSetting(key string) error {
+	if l := keyLine(&r.Settings, key); l > 0 {
+		return r.Errorf("unknown setting %q on line %d", key, l)
+	}
+	return r.Errorf("unknown setting %q", key)
+}
+
+func (r *RunnerSpec) decode(n *yaml.Node, prefix string, v any) error {
+	if len(n.Content) == 0 {
 		return nil
 	}
-	settings := expandEnv(&r.Settings)
-	b, err := yaml.Marshal(settings)
+	b, err := yaml.Marshal(expandEnv(n))
 	if err != nil {
 		return err
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("runner %q (line %d): %w", r.Name, r.line, err)
+		return r.settingsError(n, prefix, err)
 	}
 	return nil
+}
+
+var (
+	yamlUnknown  = regexp.MustCompile(`field (\S+) not found in type`)
+	yamlMismatch = regexp.MustCompile("cannot unmarshal !!(\\w+) (`[^`]*` )?into (\\S+)")
+)
+
+// settingsError says what yaml found wrong in the suite's words: the key as
+// written and its line in the file, no Go type names.
+func (r *RunnerSpec) settingsError(n *yaml.Node, prefix string, err error) error {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return r.Errorf("%s", strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	var msgs []string
+	for _, e := range te.Errors {
+		if m := yamlUnknown.FindStringSubmatch(e); m != nil {
+			key, line := findKey(n, m[1], prefix)
+			msg := fmt.Sprintf("unknown setting %q", key)
+			if line > 0 {
+				msg += fmt.Sprintf(" on line %d", line)
+			}
+			msgs = append(msgs, msg)
+		} else if m := yamlMismatch.FindStringSubmatch(e); m != nil {
+			msgs = append(msgs, fmt.Sprintf("the value %s(a YAML %s) where %s is wanted", m[2], m[1], goKind(m[3])))
+		} else {
+			msgs = append(msgs, e)
+		}
+	}
+	return r.Errorf("%s", strings.Join(msgs, "; "))
+}
+
+// findKey finds key in n or the mappings below it, depth first: its path
+// from n (after prefix) and its line, or key and 0.
+func findKey(n *yaml.Node, key, prefix string) (string, int) {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return prefix + key, n.Content[i].Line
+		}
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if v := n.Content[i+1]; v.Kind == yaml.MappingNode {
+			if path, line := findKey(v, key, prefix+n.Content[i].Value+"."); line > 0 {
+				return path, line
+			}
+		}
+	}
+	return prefix + key, 0
+}
+
+// keyLine is the line of key in mapping n, 0 when absent.
+func keyLine(n *yaml.Node, key string) int {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i].Line
+		}
+	}
+	return 0
+}
+
+// goKind names a Go type as a suite writer knows it.
+func goKind(t string) string {
+	switch {
+	case strings.HasPrefix(t, "[]"):
+		return "a list"
+	case strings.HasPrefix(t, "map["):
+		return "a mapping"
+	case t == "string":
+		return "text"
+	case t == "bool":
+		return "true or false"
+	case strings.HasPrefix(t, "int") || strings.HasPrefix(t, "uint"):
+		return "a whole number"
+	case strings.HasPrefix(t, "float"):
+		return "a number"
+	}
+	return "a mapping of settings"
 }
 
 // expandEnv returns a copy of n with ${VAR} replaced in every scalar.
@@ -171,7 +282,7 @@ func LoadSuite(path string) (*Suite, error) {
 		}
 	}
 	for i := range s.Runners {
-		s.Runners[i].Dir = dir
+		s.Runners[i].Dir, s.Runners[i].file = dir, path
 	}
 	return s, nil
 }
@@ -226,11 +337,11 @@ func ParseSuite(b []byte) (*Suite, error) {
 		case r.Name == "":
 			return nil, fmt.Errorf("runners[%d] (line %d): no name", i, r.line)
 		case !runnerName.MatchString(r.Name):
-			return nil, fmt.Errorf("runner %q (line %d): a name is letters, digits, '.', '_' and '-'", r.Name, r.line)
+			return nil, r.Errorf("a name is letters, digits, '.', '_' and '-'")
 		case r.Kind == "":
-			return nil, fmt.Errorf("runner %q (line %d): no kind", r.Name, r.line)
+			return nil, r.Errorf("no kind")
 		case seen[r.Name]:
-			return nil, fmt.Errorf("runner %q (line %d): name used twice", r.Name, r.line)
+			return nil, r.Errorf("name used twice")
 		}
 		seen[r.Name] = true
 	}

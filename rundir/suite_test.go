@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/occbench/occbench/internal/fixture"
 )
 
 func TestParseSuite(t *testing.T) {
@@ -95,4 +97,36 @@ func FuzzParseSuite(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Settings errors name the key as written and its line, and no Go type.
+func TestSettingsErrors(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "s.yaml")
+	fixture.Write(t, path, "name: s\ntest: t.arrow\nrunners:\n  - name: m\n    kind: markov\n    order: two\n    reasoner: {modle: x}\n    ordr: 2\n")
+	s, err := LoadSuite(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &s.Runners[0]
+	var v struct {
+		Order    int `yaml:"order"`
+		Reasoner struct {
+			Model string `yaml:"model"`
+		} `yaml:"reasoner"`
+	}
+	err = r.DecodeSettings(&v)
+	want := path + `:4: runner "m": the value ` + "`two` " + `(a YAML str) where a whole number is wanted; unknown setting "reasoner.modle" on line 7; unknown setting "ordr" on line 8`
+	if err == nil || err.Error() != want {
+		t.Errorf("err  %v\nwant %s", err, want)
+	}
+	var rs struct {
+		Model string `yaml:"model"`
+	}
+	if err := r.DecodeSetting("reasoner", &rs); err == nil || !strings.Contains(err.Error(), `unknown setting "reasoner.modle" on line 7`) {
+		t.Errorf("reasoner: %v", err)
+	}
+	if err := r.UnknownSetting("ordr"); err.Error() != path+`:4: runner "m": unknown setting "ordr" on line 8` {
+		t.Errorf("UnknownSetting: %v", err)
+	}
 }

@@ -3,6 +3,7 @@ package runners
 import (
 	"context"
 	"fmt"
+	"os"
 	"runtime"
 	"time"
 
@@ -60,7 +61,7 @@ func newBaseline[S any](fit fitFunc, defaults *S) Factory {
 		if err := spec.DecodeSettings(settings); err != nil {
 			return nil, nil, err
 		}
-		return &baselineRunner{name: spec.Name, fit: fit, settings: settings}, settings, nil
+		return &baselineRunner{name: spec.Name, kind: spec.Kind, fit: fit, settings: settings}, settings, nil
 	}
 }
 
@@ -68,6 +69,7 @@ func newBaseline[S any](fit fitFunc, defaults *S) Factory {
 // indexes in code order, to a Runner over examples.
 type baselineRunner struct {
 	name     string
+	kind     string
 	fit      fitFunc
 	settings any
 	tax      *onet.Taxonomy
@@ -75,9 +77,20 @@ type baselineRunner struct {
 	info     map[string]any
 }
 
-func (b *baselineRunner) Prepare(ctx context.Context, env *Env) error {
+// Check finds the training set.
+func (b *baselineRunner) Check(env *Env) error {
 	if env.TrainPath == "" {
-		return fmt.Errorf("the suite names no train set")
+		return fmt.Errorf("the suite names no train set (key \"train\"), which a %s runner learns from", b.kind)
+	}
+	if _, err := os.Stat(env.TrainPath); err != nil {
+		return fmt.Errorf("train set: %w", err)
+	}
+	return nil
+}
+
+func (b *baselineRunner) Prepare(ctx context.Context, env *Env) error {
+	if err := b.Check(env); err != nil {
+		return err
 	}
 	b.tax = env.Taxonomy
 	train, err := TrainSequences(env.TrainPath, b.tax)

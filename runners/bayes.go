@@ -2,6 +2,7 @@ package runners
 
 import (
 	"context"
+	"errors"
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
@@ -21,6 +22,16 @@ func init() {
 // bayesRunner answers with the test set's Bayes-optimal occupation, which
 // synthetic data sets carry: the ceiling, scored like any other system.
 type bayesRunner struct{}
+
+// Check finds Bayes-optimal answers in the test set.
+func (bayesRunner) Check(env *Env) error {
+	for _, ex := range env.Test {
+		if ex.BayesCode != "" {
+			return nil
+		}
+	}
+	return errors.New("the test set has no Bayes-optimal answers (column bayes_code): the bayes kind scores synthetic test sets")
+}
 
 func (bayesRunner) Predict(_ context.Context, ex *bench.Example) (rundir.Prediction, error) {
 	if ex.BayesCode == "" {

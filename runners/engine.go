@@ -1,14 +1,19 @@
 package runners
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/occbench/occbench/bench"
@@ -37,12 +42,21 @@ type Options struct {
 
 // Run runs the suite's runners over its test set and writes the run
 // directory: manifest.json, predictions/<runner>.jsonl, scores.json.
+//
+// Everything that can be checked is checked before anything is written:
+// the options, every runner's settings and inputs, the data sets. The run
+// directory is locked for the whole run. When every user a runner tried
+// failed, Run still writes the scores and returns them, with an error that
+// gives the first failure's cause.
 func Run(ctx context.Context, s *rundir.Suite, opts Options) (*rundir.Scores, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
 	if opts.Stderr == nil {
 		opts.Stderr = io.Discard
+	}
+	if err := opts.Check(); err != nil {
+		return nil, err
 	}
 	dir := opts.Out
 	if dir == "" {
@@ -51,11 +65,15 @@ func Run(ctx context.Context, s *rundir.Suite, opts Options) (*rundir.Scores, er
 	if dir == "" {
 		return nil, fmt.Errorf("no run directory: give --out or set out in the suite")
 	}
-	specs, err := selectRunners(s.Runners, opts.Only)
-	if err != nil {
-		return nil, err
+	var prev *rundir.Manifest
+	if opts.Resume {
+		var err error
+		if prev, err = resumed(dir, &opts); err != nil {
+			return nil, err
+		}
 	}
-	if err := prepareDir(dir, opts); err != nil {
+	specs, err := selected(s, prev, opts.Only)
+	if err != nil {
 		return nil, err
 	}
 	test, _, err := bench.ReadAll(s.Test)
@@ -64,16 +82,6 @@ func Run(ctx context.Context, s *rundir.Suite, opts Options) (*rundir.Scores, er
 	}
 	if opts.Limit > 0 && opts.Limit < len(test) {
 		test = test[:opts.Limit]
-	}
-	man, err := openManifest(dir, s, opts, len(test))
-	if err != nil {
-		return nil, err
-	}
-	if opts.Resume && len(opts.Only) == 0 {
-		// Resuming continues the runners the run had, not the whole suite.
-		if specs, err = selectRunners(s.Runners, runnersOf(s, man)); err != nil {
-			return nil, err
-		}
 	}
 	env := &Env{
 		TrainPath: s.Train,
@@ -90,19 +98,41 @@ func Run(ctx context.Context, s *rundir.Suite, opts Options) (*rundir.Scores, er
 	if env.CacheDir == "" {
 		env.CacheDir = rundir.DefaultCacheDir(dir)
 	}
-	for i := range specs {
-		if v := specs[i].MissingEnv(); v != "" {
-			why := v + " is not set"
-			fmt.Fprintf(opts.Stderr, "%s: skipped: %s\n", specs[i].Name, why)
+	plan, err := planRunners(specs, env)
+	if err != nil {
+		return nil, err
+	}
+
+	unlock, err := rundir.Lock(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if err := prepareDir(dir, opts); err != nil {
+		return nil, err
+	}
+	man, err := openManifest(dir, s, prev, opts, specs, len(test))
+	if err != nil {
+		return nil, err
+	}
+	var failed []error
+	for _, p := range plan {
+		name := p.spec.Name
+		if p.skip != "" {
+			fmt.Fprintf(opts.Stderr, "%s: skipped: %s\n", name, p.skip)
 			if man.Skipped == nil {
 				man.Skipped = map[string]string{}
 			}
-			man.Skipped[specs[i].Name] = why
+			man.Skipped[name] = p.skip
 			continue
 		}
-		delete(man.Skipped, specs[i].Name)
-		if err := runOne(ctx, &specs[i], env, man, dir, opts); err != nil {
+		delete(man.Skipped, name)
+		rec, err := runOne(ctx, p, env, man, dir, opts)
+		if err != nil {
 			return nil, err
+		}
+		if rec.n > 0 && rec.failed == rec.n {
+			failed = append(failed, fmt.Errorf("runner %s: every one of the %d users it predicted failed, the first with: %s", name, rec.n, rec.first))
 		}
 	}
 	// Score every runner the run has predictions for, in suite order.
@@ -125,7 +155,94 @@ func Run(ctx context.Context, s *rundir.Suite, opts Options) (*rundir.Scores, er
 	if err := rundir.WriteManifest(filepath.Join(dir, rundir.ManifestFile), man); err != nil {
 		return nil, err
 	}
-	return scores, nil
+	return scores, errors.Join(failed...)
+}
+
+// Check rejects options that contradict each other or are out of range.
+func (o *Options) Check() error {
+	switch {
+	case o.Resume && o.Fresh:
+		return errors.New("--resume and --fresh: choose one (--resume continues the run, --fresh starts it over)")
+	case o.RetryErrors && !o.Resume:
+		return errors.New("--retry-errors needs --resume DIR")
+	case o.Limit < 0:
+		return fmt.Errorf("--limit %d: want a positive number of test users (0 or no flag: all)", o.Limit)
+	}
+	for _, n := range o.Only {
+		if n == "" {
+			return errors.New("--only: an empty runner name")
+		}
+	}
+	return nil
+}
+
+// resumed reads the manifest of the run to continue and takes its limit
+// when none is given.
+func resumed(dir string, opts *Options) (*rundir.Manifest, error) {
+	m, err := rundir.ReadManifest(filepath.Join(dir, rundir.ManifestFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("--resume %s: no run there (no %s)", dir, rundir.ManifestFile)
+	}
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case opts.Limit == 0:
+		opts.Limit = m.Limit
+	case opts.Limit != m.Limit:
+		return nil, fmt.Errorf("--resume %s: that run used --limit %d, not %d (leave --limit out to continue it)", dir, m.Limit, opts.Limit)
+	}
+	return m, nil
+}
+
+// selected are the suite's runners to run: those a resumed run was started
+// with, else those named in only, else all.
+func selected(s *rundir.Suite, prev *rundir.Manifest, only []string) ([]rundir.RunnerSpec, error) {
+	if prev == nil || len(only) > 0 {
+		return selectRunners(s.Runners, only)
+	}
+	names := prev.Selected
+	if names == nil { // a manifest from before the selection was recorded
+		names = runnersOf(s, prev)
+	}
+	return selectRunners(s.Runners, names)
+}
+
+// planned is a runner built from its suite entry and checked, or the
+// reason it is skipped.
+type planned struct {
+	spec     *rundir.RunnerSpec
+	r        Runner
+	settings any
+	skip     string
+}
+
+// planRunners builds and checks every runner before the run writes
+// anything, so that a mistake in the suite costs nothing.
+func planRunners(specs []rundir.RunnerSpec, env *Env) ([]planned, error) {
+	var plan []planned
+	var errs []error
+	for i := range specs {
+		p := planned{spec: &specs[i]}
+		if v := specs[i].MissingEnv(); v != "" {
+			p.skip = v + " is not set"
+			plan = append(plan, p)
+			continue
+		}
+		var err error
+		if p.r, p.settings, err = New(p.spec); err == nil {
+			if c, ok := p.r.(Checker); ok {
+				if err = c.Check(env); err != nil {
+					err = p.spec.Errorf("%w", err)
+				}
+			}
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+		plan = append(plan, p)
+	}
+	return plan, errors.Join(errs...)
 }
 
 // prepareDir makes the run directory, refusing to mix a new run into an old
@@ -134,8 +251,6 @@ func prepareDir(dir string, opts Options) error {
 	_, err := os.Stat(filepath.Join(dir, rundir.ManifestFile))
 	exists := err == nil
 	switch {
-	case opts.Resume && !exists:
-		return fmt.Errorf("--resume %s: no run there (no %s)", dir, rundir.ManifestFile)
 	case !opts.Resume && exists && !opts.Fresh:
 		return fmt.Errorf("%s already holds a run: --resume %s continues it, --fresh starts it over", dir, dir)
 	case opts.Fresh && exists:
@@ -150,24 +265,17 @@ func prepareDir(dir string, opts Options) error {
 
 // openManifest starts a new manifest, or continues the one of a resumed run
 // after checking it ran over the same test set.
-func openManifest(dir string, s *rundir.Suite, opts Options, users int) (*rundir.Manifest, error) {
+func openManifest(dir string, s *rundir.Suite, prev *rundir.Manifest, opts Options, specs []rundir.RunnerSpec, users int) (*rundir.Manifest, error) {
 	testSum, err := bench.FileSHA256(s.Test)
 	if err != nil {
 		return nil, err
 	}
-	if opts.Resume {
-		m, err := rundir.ReadManifest(filepath.Join(dir, rundir.ManifestFile))
-		if err != nil {
-			return nil, err
-		}
-		if got := m.Datasets["test"].SHA256; got != testSum {
+	if prev != nil {
+		if got := prev.Datasets["test"].SHA256; got != testSum {
 			return nil, fmt.Errorf("--resume %s: that run used a test set with digest %.12s, %s has %.12s", dir, got, s.Test, testSum)
 		}
-		if m.Limit != opts.Limit {
-			return nil, fmt.Errorf("--resume %s: that run used --limit %d, not %d", dir, m.Limit, opts.Limit)
-		}
-		m.Finished = nil
-		return m, nil
+		prev.Finished = nil
+		return prev, nil
 	}
 	m := &rundir.Manifest{
 		Occbench:  opts.Version,
@@ -181,6 +289,9 @@ func openManifest(dir string, s *rundir.Suite, opts Options, users int) (*rundir
 		Runners:   map[string]*rundir.RunnerManifest{},
 		Started:   opts.Now().UTC(),
 		Limit:     opts.Limit,
+	}
+	for _, sp := range specs {
+		m.Selected = append(m.Selected, sp.Name)
 	}
 	if m.Occbench == "" {
 		m.Occbench = moduleVersion()
@@ -220,14 +331,12 @@ func runnersOf(s *rundir.Suite, m *rundir.Manifest) []string {
 type concurrent interface{ Concurrency() int }
 
 // runOne prepares one runner and predicts every test user it has not
-// recorded yet, appending each prediction to its file as soon as it is done.
-func runOne(ctx context.Context, spec *rundir.RunnerSpec, env *Env, man *rundir.Manifest, dir string, opts Options) error {
-	r, settings, err := New(spec)
-	if err != nil {
-		return err
-	}
+// recorded yet, appending each prediction to its file as soon as it is
+// done. It reports how the users it predicted fared.
+func runOne(ctx context.Context, p planned, env *Env, man *rundir.Manifest, dir string, opts Options) (*recorder, error) {
+	spec, r := p.spec, p.r
 	start := opts.Now().UTC()
-	rm := &rundir.RunnerManifest{Kind: spec.Kind, Display: spec.Display, Category: spec.Category, Paper: spec.Paper, Settings: settings, Started: &start}
+	rm := &rundir.RunnerManifest{Kind: spec.Kind, Display: spec.Display, Category: spec.Category, Paper: spec.Paper, Settings: p.settings, Started: &start}
 	if old, ok := man.Runners[spec.Name]; ok && opts.Resume {
 		rm.Info, rm.Started, rm.Finished = old.Info, old.Started, old.Finished
 	}
@@ -235,12 +344,12 @@ func runOne(ctx context.Context, spec *rundir.RunnerSpec, env *Env, man *rundir.
 	path := rundir.PredictionsPath(dir, spec.Name)
 	if opts.RetryErrors {
 		if err := dropErrors(path); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	done, err := rundir.ReadPredictions(path)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var todo []*bench.Example
 	for _, ex := range env.Test {
@@ -248,65 +357,121 @@ func runOne(ctx context.Context, spec *rundir.RunnerSpec, env *Env, man *rundir.
 			todo = append(todo, ex)
 		}
 	}
+	rec := &recorder{}
 	if len(todo) == 0 {
 		fmt.Fprintf(opts.Stderr, "%s: all %d users already recorded\n", spec.Name, len(env.Test))
 		if rm.Finished == nil {
 			end := opts.Now().UTC()
 			rm.Finished = &end
 		}
-		return nil
+		return rec, nil
 	}
 	if p, ok := r.(Preparer); ok {
 		fmt.Fprintf(opts.Stderr, "%s: preparing\n", spec.Name)
 		if err := p.Prepare(ctx, env); err != nil {
-			return fmt.Errorf("runner %s: %w", spec.Name, err)
+			return nil, fmt.Errorf("runner %s: %w", spec.Name, err)
 		}
 	}
 	if d, ok := r.(Describer); ok {
 		rm.Info = d.Describe()
 	}
-	w, err := rundir.AppendPredictions(path)
-	if err != nil {
-		return err
+	if rec.w, err = rundir.AppendPredictions(path); err != nil {
+		return nil, err
 	}
-	prog := progress.New(opts.Stderr, spec.Name, len(todo), opts.Now)
+	rec.name = spec.Name
+	rec.prog = progress.New(opts.Stderr, spec.Name, len(todo), opts.Now)
 	// Model clients report retries and tokens to the display.
-	ctx = llm.WithObserver(ctx, prog)
+	ctx = llm.WithObserver(ctx, rec.prog)
 	if br, ok := r.(BatchRunner); ok {
 		chunk := 256
 		if bs, ok := r.(BatchSizer); ok && bs.BatchSize() > 0 {
 			chunk = bs.BatchSize()
 		}
-		err = predictBatch(ctx, br, spec.Name, todo, chunk, w, prog)
+		err = predictBatch(ctx, br, todo, chunk, rec)
 	} else {
 		n := defaultConcurrency(spec.Kind)
 		if c, ok := r.(concurrent); ok && c.Concurrency() > 0 {
 			n = c.Concurrency()
 		}
-		err = predictPool(ctx, r, spec.Name, todo, n, w, prog)
+		err = predictPool(ctx, r, todo, n, rec)
 	}
-	prog.Close()
-	if cerr := w.Close(); err == nil {
+	rec.prog.Close()
+	if cerr := rec.w.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("runner %s: %w", spec.Name, err)
+		return nil, fmt.Errorf("runner %s: %w", spec.Name, err)
+	}
+	if rec.failed > 0 {
+		fmt.Fprintln(opts.Stderr, rec.summary())
 	}
 	end := opts.Now().UTC()
 	rm.Finished = &end
-	return rundir.WriteManifest(filepath.Join(dir, rundir.ManifestFile), man)
+	return rec, rundir.WriteManifest(filepath.Join(dir, rundir.ManifestFile), man)
+}
+
+// recorder writes a runner's predictions as they finish, shows them on the
+// progress display and counts the failures by cause. It is safe for
+// concurrent use.
+type recorder struct {
+	name string
+	w    *rundir.PredictionWriter
+	prog *progress.Display
+
+	mu        sync.Mutex
+	n, failed int
+	first     string
+	causes    map[string]int
+}
+
+// record appends one prediction of user ex.
+func (r *recorder) record(p *rundir.Prediction, ex *bench.Example) error {
+	p.Runner, p.UserID = r.name, ex.UserID
+	if err := r.w.Write(p); err != nil {
+		return err
+	}
+	r.prog.Finished(p.Error != "")
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.n++
+	if p.Error != "" {
+		r.failed++
+		if r.first == "" {
+			r.first = p.Error
+		}
+		if r.causes == nil {
+			r.causes = map[string]int{}
+		}
+		r.causes[p.Error]++
+	}
+	return nil
+}
+
+// summary says how many users failed and why, the commonest causes first.
+func (r *recorder) summary() string {
+	causes := slices.Collect(maps.Keys(r.causes))
+	slices.SortFunc(causes, func(a, b string) int { return cmp.Or(r.causes[b]-r.causes[a], strings.Compare(a, b)) })
+	var parts []string
+	for i, c := range causes {
+		if i == 3 {
+			parts = append(parts, fmt.Sprintf("and %d other causes", len(causes)-3))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%d × %s", r.causes[c], c))
+	}
+	return fmt.Sprintf("%s: %d of %d users failed: %s", r.name, r.failed, r.n, strings.Join(parts, "; "))
 }
 
 // predictBatch predicts in chunks so that progress moves and a killed run
 // keeps the chunks already written.
-func predictBatch(ctx context.Context, r BatchRunner, name string, todo []*bench.Example, chunk int, w *rundir.PredictionWriter, prog *progress.Display) error {
+func predictBatch(ctx context.Context, r BatchRunner, todo []*bench.Example, chunk int, rec *recorder) error {
 	for lo := 0; lo < len(todo); lo += chunk {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		part := todo[lo:min(lo+chunk, len(todo))]
 		for range part {
-			prog.Started()
+			rec.prog.Started()
 		}
 		preds, err := r.PredictBatch(ctx, part)
 		if err != nil {
@@ -316,12 +481,9 @@ func predictBatch(ctx context.Context, r BatchRunner, name string, todo []*bench
 			return fmt.Errorf("batch of %d users gave %d predictions", len(part), len(preds))
 		}
 		for i := range preds {
-			preds[i].Runner = name
-			preds[i].UserID = part[i].UserID
-			if err := w.Write(&preds[i]); err != nil {
+			if err := rec.record(&preds[i], part[i]); err != nil {
 				return err
 			}
-			prog.Finished(preds[i].Error != "")
 		}
 	}
 	return nil
@@ -329,20 +491,15 @@ func predictBatch(ctx context.Context, r BatchRunner, name string, todo []*bench
 
 // predictPool runs Predict on n workers. The first fatal error cancels the
 // others; per-sample failures are recorded and the run goes on.
-func predictPool(ctx context.Context, r Runner, name string, todo []*bench.Example, n int, w *rundir.PredictionWriter, prog *progress.Display) error {
+func predictPool(ctx context.Context, r Runner, todo []*bench.Example, n int, rec *recorder) error {
 	return pool.Each(ctx, todo, n, func(ctx context.Context, ex *bench.Example) error {
-		prog.Started()
+		rec.prog.Started()
 		p, err := r.Predict(ctx, ex)
 		if err != nil {
-			prog.Finished(true)
+			rec.prog.Dropped() // stopped, not failed: the user is redone on --resume
 			return err
 		}
-		p.Runner, p.UserID = name, ex.UserID
-		if err := w.Write(&p); err != nil {
-			return err
-		}
-		prog.Finished(p.Error != "")
-		return nil
+		return rec.record(&p, ex)
 	})
 }
 

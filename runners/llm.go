@@ -1,12 +1,10 @@
 package runners
 
 import (
-	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"time"
-
-	"go.yaml.in/yaml/v3"
 
 	"github.com/occbench/occbench/bench/onet"
 	"github.com/occbench/occbench/llm"
@@ -86,7 +84,7 @@ func NewLLMFactory(opts llm.Options) Factory {
 		}
 		r, err := newLLMRunner(spec, s, opts)
 		if err != nil {
-			return nil, nil, fmt.Errorf("runner %q (line %d): %w", spec.Name, spec.Line(), err)
+			return nil, nil, spec.Errorf("%w", err)
 		}
 		if s.Batch {
 			return &llmBatchRunner{llmRunner: r}, s, nil
@@ -104,17 +102,16 @@ func decodeLLM(spec *rundir.RunnerSpec) (*LLMSettings, error) {
 	if err := spec.DecodeSettings(&s); err != nil {
 		return nil, err
 	}
-	where := fmt.Sprintf("runner %q (line %d)", spec.Name, spec.Line())
 	s.Config = s.Config.WithDefaults()
 	if s.Reasoner != nil || s.Mode == ModeTwoModel {
 		r := ReasonerSettings{Endpoint: s.Endpoint, Decoding: s.Decoding.Clone(), N: 1}
-		if err := decodeNode(settingsNode(spec, "reasoner"), &r); err != nil {
-			return nil, fmt.Errorf("%s: reasoner: %w", where, err)
+		if err := spec.DecodeSetting("reasoner", &r); err != nil {
+			return nil, err
 		}
 		s.Reasoner = &r
 	}
 	if err := s.check(); err != nil {
-		return nil, fmt.Errorf("%s: %w", where, err)
+		return nil, spec.Errorf("%w", err)
 	}
 	if !s.Batch { // keep the manifest to the settings that apply
 		s.BatchPoll, s.BatchSize, s.CompletionWindow = 0, 0, ""
@@ -124,31 +121,6 @@ func decodeLLM(spec *rundir.RunnerSpec) (*LLMSettings, error) {
 		s.Reasoner.Prompt = spec.Path(s.Reasoner.Prompt)
 	}
 	return &s, nil
-}
-
-// settingsNode is the value of key in a runner's settings.
-func settingsNode(spec *rundir.RunnerSpec, key string) *yaml.Node {
-	c := spec.Settings.Content
-	for i := 0; i+1 < len(c); i += 2 {
-		if c[i].Value == key {
-			return c[i+1]
-		}
-	}
-	return nil
-}
-
-// decodeNode decodes n into v strictly (unknown keys are errors).
-func decodeNode(n *yaml.Node, v any) error {
-	if n == nil {
-		return nil
-	}
-	b, err := yaml.Marshal(n)
-	if err != nil {
-		return err
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	return dec.Decode(v)
 }
 
 func (s *LLMSettings) check() error {
@@ -227,6 +199,28 @@ func newLLMRunner(spec *rundir.RunnerSpec, s *LLMSettings, opts llm.Options) (*l
 }
 
 func (r *llmRunner) Concurrency() int { return r.s.Concurrency }
+
+// Check finds the API keys the endpoints name.
+func (r *llmRunner) Check(*Env) error {
+	getenv := r.opts.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	for _, ep := range []*llm.Endpoint{&r.s.Endpoint, r.reasonerEndpoint()} {
+		if ep != nil && ep.APIKeyEnv != "" && getenv(ep.APIKeyEnv) == "" {
+			return fmt.Errorf("endpoint.api_key_env: the environment variable %s is not set", ep.APIKeyEnv)
+		}
+	}
+	return nil
+}
+
+// reasonerEndpoint is the two-model reasoner's endpoint, or nil.
+func (r *llmRunner) reasonerEndpoint() *llm.Endpoint {
+	if r.s.Reasoner == nil {
+		return nil
+	}
+	return &r.s.Reasoner.Endpoint
+}
 
 // Prepare reads the API keys, opens the cache and makes the clients.
 func (r *llmRunner) Prepare(_ context.Context, env *Env) error {

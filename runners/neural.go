@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/occbench/occbench/baselines"
@@ -85,7 +86,7 @@ func newNeural[C any](kind string, defaults C, train trainFunc[C]) Factory {
 		}
 		data := NeuralData{ValidFrac: baselines.DefaultData.ValidFrac, Transductive: baselines.DefaultData.Transductive}
 		if err := takeJSON(raw, &data, "valid_frac", "transductive"); err != nil {
-			return nil, nil, fmt.Errorf("runner %q (line %d): %w", spec.Name, spec.Line(), err)
+			return nil, nil, spec.Errorf("%w", err)
 		}
 		cfg := defaults
 		b, err := json.Marshal(raw)
@@ -95,16 +96,19 @@ func newNeural[C any](kind string, defaults C, train trainFunc[C]) Factory {
 		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&cfg); err != nil {
-			return nil, nil, fmt.Errorf("runner %q (line %d): %s settings: %w", spec.Name, spec.Line(), kind, err)
+			if key, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+				return nil, nil, spec.UnknownSetting(strings.Trim(key, `"`))
+			}
+			return nil, nil, spec.Errorf("%s settings: %w", kind, err)
 		}
 		if data.ValidFrac <= 0 || data.ValidFrac >= 1 {
-			return nil, nil, fmt.Errorf("runner %q (line %d): valid_frac %v: want a fraction in (0, 1) for early stopping", spec.Name, spec.Line(), data.ValidFrac)
+			return nil, nil, spec.Errorf("valid_frac %v: want a fraction in (0, 1) for early stopping", data.ValidFrac)
 		}
 		settings := &neuralSettings[C]{Model: cfg, Data: data}
 		fit := func(ctx context.Context, env *Env, seqs []baselines.Sequence, _ any) (baselines.Predictor, map[string]any, error) {
 			return fitNeural(ctx, env, spec.Name, kind, seqs, settings, train)
 		}
-		return &baselineRunner{name: spec.Name, fit: fit, settings: settings}, settings, nil
+		return &baselineRunner{name: spec.Name, kind: spec.Kind, fit: fit, settings: settings}, settings, nil
 	}
 }
 

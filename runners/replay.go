@@ -43,9 +43,8 @@ func newReplay(spec *rundir.RunnerSpec) (Runner, any, error) {
 	if err := spec.DecodeSettings(&s); err != nil {
 		return nil, nil, err
 	}
-	where := fmt.Sprintf("runner %q (line %d)", spec.Name, spec.Line())
 	if s.File == "" {
-		return nil, nil, fmt.Errorf("%s: file: missing (a JSONL or CSV file of user ids and answers)", where)
+		return nil, nil, spec.Errorf("file: missing (a JSONL or CSV file of user ids and answers)")
 	}
 	s.File = spec.Path(s.File)
 	if s.Format == "" {
@@ -57,7 +56,7 @@ func newReplay(spec *rundir.RunnerSpec) (Runner, any, error) {
 		}
 	}
 	if s.Format != "jsonl" && s.Format != "csv" {
-		return nil, nil, fmt.Errorf("%s: format %q: want jsonl or csv", where, s.Format)
+		return nil, nil, spec.Errorf("format %q: want jsonl or csv", s.Format)
 	}
 	return &replayRunner{s: &s}, &s, nil
 }
@@ -75,13 +74,46 @@ type replayRunner struct {
 	sha256 string
 }
 
-// Prepare reads the whole file: a duplicate user or a missing column is a
-// setup error, found before anything is recorded.
+// Check reads the whole file before the run writes anything: a duplicate
+// user, a missing column, an empty file or one with no line for a test
+// user is a setup error. Lines for users outside the test set are counted
+// on the log.
+func (r *replayRunner) Check(env *Env) error {
+	if err := r.load(); err != nil {
+		return err
+	}
+	if len(r.lines) == 0 {
+		return fmt.Errorf("%s: no lines: want one answer per test user", r.s.File)
+	}
+	tested := 0
+	for _, ex := range env.Test {
+		if _, ok := r.lines[ex.UserID]; ok {
+			tested++
+		}
+	}
+	if tested == 0 {
+		return fmt.Errorf("%s: none of its %d lines is for a user of the test set (field %q)", r.s.File, len(r.lines), r.s.IDField)
+	}
+	if other := len(r.lines) - tested; other > 0 && env.Log != nil {
+		fmt.Fprintf(env.Log, "replay %s: %d of %d lines are for users outside the test set and are not scored\n", r.s.File, other, len(r.lines))
+	}
+	return nil
+}
+
+// Prepare reads the file, when Check has not.
 func (r *replayRunner) Prepare(_ context.Context, env *Env) error {
 	r.tax = env.Taxonomy
 	if r.tax == nil {
 		r.tax = onet.Default()
 	}
+	if r.lines != nil {
+		return nil
+	}
+	return r.load()
+}
+
+// load reads the whole file.
+func (r *replayRunner) load() error {
 	f, err := os.Open(r.s.File)
 	if err != nil {
 		return err

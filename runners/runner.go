@@ -14,6 +14,7 @@ import (
 	"io"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/occbench/occbench/bench"
@@ -31,6 +32,13 @@ type Runner interface {
 // Preparer is a Runner that must train or load something before predicting.
 type Preparer interface {
 	Prepare(ctx context.Context, env *Env) error
+}
+
+// Checker is a Runner that can find a setup mistake before the run writes
+// anything: a missing training set, an unreadable replay file, an unset
+// API key. Check must be cheap and must not write.
+type Checker interface {
+	Check(env *Env) error
 }
 
 // BatchRunner is a Runner that predicts many users at once more cheaply
@@ -104,7 +112,7 @@ func Kinds() []string {
 func New(spec *rundir.RunnerSpec) (Runner, any, error) {
 	k, ok := kinds[spec.Kind]
 	if !ok {
-		return nil, nil, fmt.Errorf("runner %q (line %d): kind %q: want one of %v", spec.Name, spec.Line(), spec.Kind, Kinds())
+		return nil, nil, spec.Errorf("kind %q: want one of %s", spec.Kind, strings.Join(Kinds(), ", "))
 	}
 	return k.factory(spec)
 }

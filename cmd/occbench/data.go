@@ -52,6 +52,7 @@ func newDataInspectCmd() *cobra.Command {
 	}
 	inspect.Flags().StringVar(&format, "format", "text", "output format: text or json")
 	inspect.Flags().IntVar(&top, "top", 10, "how many of the most common targets to list")
+	atLeast(inspect, map[string]int{"top": 0})
 	return inspect
 }
 

@@ -80,5 +80,6 @@ test.arrow (train.parquet and test.parquet with --parquet).`,
 	f.IntVar(&testUsers, "test-users", 0, "hold out this many users as the test set (deterministic in --seed)")
 	f.Uint64Var(&seed, "seed", 1, "seed of the train/test split")
 	f.BoolVar(&parquet, "parquet", false, "with --test-users, write Parquet instead of Arrow")
+	atLeast(cmd, map[string]int{"test-users": 0, "min-jobs": 1, "max-jobs": 1})
 	return cmd
 }

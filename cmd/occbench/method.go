@@ -78,6 +78,7 @@ stopped and a rerun is free. RUN/oracle.json holds the counts.`,
 	f.IntVar(&opts.Limit, "limit", 0, "only the first N users")
 	f.Uint64Var(&opts.Seed, "seed", opts.Seed, "seed of the oracle reason draw")
 	markRequired(cmd, "train", "out")
+	atLeast(cmd, map[string]int{"limit": 0, "attempts": 1, "concurrency": 1, "max-retries": 0, "max-tokens": 0})
 	return cmd
 }
 
@@ -189,6 +190,7 @@ users whose reason passed are also written as a data set.`,
 	f.StringVar(&system, "system", "", "with --table3: the row's runner name (default: oracle for an oracle set, else the predictions file's name)")
 	f.StringVar(&opts.RunDir, "run", "", "directory the request cache goes beside (default: the directory of -o)")
 	markRequired(cmd, "reasons", "out")
+	atLeast(cmd, map[string]int{"threshold": 1, "concurrency": 1, "max-retries": 0, "max-tokens": 0})
 	return cmd
 }
 
@@ -248,6 +250,7 @@ versions that perturb it). Resumable: a rerun judges only what is missing.`,
 	f.IntVar(&opts.Sample, "sample", opts.Sample, "reasons to perturb (seeded sample)")
 	f.Uint64Var(&opts.Seed, "seed", opts.Seed, "seed of the sample and the perturbations")
 	markRequired(cmd, "reasons", "run")
+	atLeast(cmd, map[string]int{"sample": 0, "concurrency": 1, "max-retries": 0, "max-tokens": 0})
 	return cmd
 }
 
@@ -325,5 +328,6 @@ max_tokens, concurrency, timeout, max_retries}.`,
 	f.IntVar(&opts.Related, "related", 20, "related occupations RM counts")
 	f.Uint64Var(&opts.Seed, "seed", opts.Seed, "bootstrap seed")
 	markRequired(cmd, "test", "run", "predictor", "reasons")
+	atLeast(cmd, map[string]int{"limit": 0, "bootstrap": 1, "related": 1})
 	return cmd
 }

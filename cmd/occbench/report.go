@@ -101,6 +101,7 @@ has oracle reasons.`,
 	fl.StringVar(&inputs.Reasons, "reasons", "", "Table 3 input (default RUN_DIR/"+reasons.QualityFile+" if present)")
 	fl.StringVar(&inputs.Sources, "sources", "", "Table 4 input (default RUN_DIR/"+reasons.SourcesFile+" if present)")
 	fl.StringVar(&inputs.Scaling, "scaling", "", "scaling input (default RUN_DIR/"+reports.ScalingFile+" if present)")
+	atLeast(cmd, map[string]int{"examples": 0})
 	return cmd
 }
 

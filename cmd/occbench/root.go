@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"runtime/debug"
+	"slices"
 
 	"github.com/spf13/cobra"
 )
@@ -60,6 +62,23 @@ func markRequired(cmd *cobra.Command, names ...string) {
 		if err := cmd.MarkFlagRequired(n); err != nil {
 			panic(err) // a flag that does not exist: a programming error
 		}
+	}
+}
+
+// atLeast makes cmd refuse a whole-number flag below its minimum before it
+// runs: "--top -1: want 0 or more".
+func atLeast(cmd *cobra.Command, min map[string]int) {
+	cmd.PreRunE = func(cmd *cobra.Command, _ []string) error {
+		for _, name := range slices.Sorted(maps.Keys(min)) {
+			v, err := cmd.Flags().GetInt(name)
+			if err != nil {
+				panic(err) // not an int flag: a programming error
+			}
+			if v < min[name] {
+				return fmt.Errorf("--%s %d: want %d or more", name, v, min[name])
+			}
+		}
+		return nil
 	}
 }
 

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 
@@ -35,6 +37,11 @@ are written nowhere.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if resume != "" {
 				opts.Resume, opts.Out = true, resume
+			}
+			if err := opts.Check(); err != nil {
+				return err
+			}
+			if resume != "" {
 				if suitePath == "" {
 					m, err := rundir.ReadManifest(filepath.Join(resume, rundir.ManifestFile))
 					if err != nil {
@@ -46,9 +53,6 @@ are written nowhere.`,
 			if suitePath == "" {
 				return fmt.Errorf("--suite is required")
 			}
-			if opts.RetryErrors && !opts.Resume {
-				return fmt.Errorf("--retry-errors needs --resume DIR")
-			}
 			s, err := rundir.LoadSuite(suitePath)
 			if err != nil {
 				return err
@@ -58,15 +62,20 @@ are written nowhere.`,
 			}
 			opts.Stderr = cmd.ErrOrStderr()
 			opts.Version = version()
-			scores, err := runners.Run(cmd.Context(), s, opts)
-			if err != nil {
-				return err
-			}
 			dir := opts.Out
 			if dir == "" {
 				dir = s.Out
 			}
-			return writeRunScores(cmd.OutOrStdout(), dir, scores)
+			scores, err := runners.Run(cmd.Context(), s, opts)
+			if cmd.Context().Err() != nil && errors.Is(err, context.Canceled) {
+				return &exitError{130, fmt.Errorf("interrupted: continue with occbench run --resume %s", dir)}
+			}
+			if scores != nil {
+				if werr := writeRunScores(cmd.OutOrStdout(), dir, scores); werr != nil {
+					return werr
+				}
+			}
+			return err
 		},
 	}
 	f := cmd.Flags()

@@ -93,6 +93,14 @@ func (p *Display) Finished(failed bool) {
 	}
 }
 
+// Dropped marks an item no longer in flight that neither finished nor
+// failed: its work was stopped (a cancelled run) and will be redone.
+func (p *Display) Dropped() {
+	if p != nil {
+		p.inFlight.Add(-1)
+	}
+}
+
 // Retrying is called with +1 when a request waits to be retried and -1 when
 // the retry starts.
 func (p *Display) Retrying(delta int) {

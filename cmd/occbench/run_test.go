@@ -1,0 +1,63 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/occbench/occbench/internal/fixture"
+)
+
+// Ctrl-C stops a run with exit status 130 and says how to continue it.
+func TestRunInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	if _, _, err := runCLI(t, "synth", "--users", "300", "--test-users", "100", "-o", data); err != nil {
+		t.Fatal(err)
+	}
+	suite := filepath.Join(dir, "suite.yaml")
+	fixture.Write(t, suite, "name: s\ntrain: data/train.arrow\ntest: data/test.arrow\nout: run\nrunners:\n  - {name: m, kind: markov}\n")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	err := run(ctx, &stdout, &stderr, []string{"run", "--suite", suite})
+	run := filepath.Join(dir, "run")
+	if err == nil || exitCode(err) != 130 || err.Error() != "interrupted: continue with occbench run --resume "+run {
+		t.Fatalf("err = %v (exit %d)", err, exitCode(err))
+	}
+	if _, _, err := runCLI(t, "run", "--resume", run); err != nil {
+		t.Fatalf("resume: %v", err)
+	}
+}
+
+func TestRunFlagsRefused(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "--suite", "x.yaml", "--resume", "r", "--fresh"}, "--resume and --fresh"},
+		{[]string{"run", "--suite", "../../testdata/suites/default.yaml", "--limit", "-5", "--out", "nowhere"}, "--limit -5"},
+	} {
+		if _, _, err := runCLI(t, tc.args...); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: err = %v, want %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+// Whole-number flags out of range are refused before anything runs.
+func TestFlagRanges(t *testing.T) {
+	for _, args := range [][]string{
+		{"data", "inspect", "--top", "-1", "x.arrow"},
+		{"import", "--format", "csv", "--test-users", "-1", "x.csv", "-o", "y"},
+		{"report", "--examples", "-1", "run"},
+		{"oracle", "--train", "t.arrow", "-o", "o.arrow", "--limit", "-5", "--endpoint", "http://h/v1", "--model", "m"},
+		{"sources", "--test", "t", "--run", "r", "--predictor", "p=x", "--reasons", "o=oracle", "--bootstrap", "0"},
+	} {
+		_, _, err := runCLI(t, args...)
+		if err == nil || !strings.Contains(err.Error(), "or more") {
+			t.Errorf("%v: err = %v", args, err)
+		}
+	}
+}
