@@ -26,8 +26,10 @@ func (im *importer) parseCSV(path string, in io.Reader) error {
 		return csvError(path, err)
 	}
 	col := map[string]int{}
+	names := make([]string, len(header)) // the header's slice is reused for the rows
 	for i, h := range header {
 		name := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		names[i] = name
 		if _, dup := col[name]; dup {
 			return &InputError{File: path, Line: 1, Field: name, Value: h, Want: "column named twice in the header"}
 		}
@@ -68,6 +70,12 @@ func (im *importer) parseCSV(path string, in io.Reader) error {
 		im.report.Rows++
 		if len(row) != width {
 			if e := im.invalid(&InputError{File: path, Line: line, Want: fmt.Sprintf("row has %d fields, the header has %d", len(row), width)}); e != nil {
+				return e
+			}
+			continue
+		}
+		if ie := checkUTF8(path, line, names, row); ie != nil {
+			if e := im.invalid(ie); e != nil {
 				return e
 			}
 			continue

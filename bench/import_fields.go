@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/occbench/occbench/bench/onet"
 )
@@ -14,6 +15,24 @@ import (
 type recordFields struct {
 	kind, start, end, title, occupation, industry, salary string
 	school, degree, major, gradYear                       string
+}
+
+// checkUTF8 is the one rule for text, in every importer and every field,
+// user ids included: a value that is not UTF-8 is an error (or, with
+// SkipInvalid, a dropped row), never silently replaced, so that two ids
+// that differ in their bytes stay two users. names gives each value's
+// field name.
+func checkUTF8(path string, line int, names, values []string) *InputError {
+	for i, v := range values {
+		if !utf8.ValidString(v) {
+			name := ""
+			if i < len(names) {
+				name = names[i]
+			}
+			return &InputError{File: path, Line: line, Field: name, Value: v, Want: "want UTF-8 text: the value has bytes that are not UTF-8"}
+		}
+	}
+	return nil
 }
 
 // fieldError names the offending field and value and says what was wanted.

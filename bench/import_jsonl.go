@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // jsonlUser is one line of the JSONL format.
@@ -68,9 +70,19 @@ func (im *importer) parseJSONL(path string, in io.Reader) error {
 			continue
 		}
 		im.report.Rows++
+		if !utf8.Valid(text) {
+			if e := im.invalid(badUTF8Field(path, line, text)); e != nil {
+				return e
+			}
+			continue
+		}
 		var u jsonlUser
 		dec := json.NewDecoder(bytes.NewReader(text))
-		if err := dec.Decode(&u); err != nil {
+		err := dec.Decode(&u)
+		if err == nil && dec.More() {
+			err = errors.New("more than one JSON value on the line: want one user per line")
+		}
+		if err != nil {
 			if e := im.invalid(&InputError{File: path, Line: line, Field: jsonField(err), Want: "malformed JSON: " + err.Error()}); e != nil {
 				return e
 			}
@@ -124,4 +136,32 @@ func jsonField(err error) string {
 		return te.Field
 	}
 	return ""
+}
+
+// jsonKey is a JSON object key and what follows it up to its value.
+var jsonKey = regexp.MustCompile(`"([^"\\]*)"\s*:\s*$`)
+
+// badUTF8Field is the error of a line with bytes that are not UTF-8, naming
+// the key whose value holds the first of them where it can tell.
+func badUTF8Field(path string, line int, text []byte) *InputError {
+	i := 0
+	for i < len(text) {
+		r, n := utf8.DecodeRune(text[i:])
+		if r == utf8.RuneError && n == 1 {
+			break
+		}
+		i += n
+	}
+	start := bytes.LastIndexByte(text[:i], '"') // the opening quote of the value
+	field := ""
+	if start > 0 {
+		if m := jsonKey.FindSubmatch(text[:start]); m != nil {
+			field = string(m[1])
+		}
+	}
+	end := bytes.IndexByte(text[i:], '"')
+	if end < 0 {
+		end = len(text) - i
+	}
+	return &InputError{File: path, Line: line, Field: field, Value: string(text[start+1 : i+end]), Want: "want UTF-8 text: the value has bytes that are not UTF-8"}
 }

@@ -25,8 +25,10 @@ func (im *importer) parseRecBole(path string, in io.Reader) error {
 	}
 	header := strings.Split(strings.TrimSuffix(strings.TrimPrefix(sc.Text(), "\ufeff"), "\r"), "\t")
 	col := map[string]int{}
+	names := make([]string, len(header))
 	for i, h := range header {
 		name, typ, ok := strings.Cut(strings.TrimSpace(h), ":")
+		names[i] = name
 		if !ok || name == "" {
 			return &InputError{File: path, Line: 1, Field: h, Value: h, Want: "want a RecBole header field name:type, such as user_id:token"}
 		}
@@ -61,6 +63,12 @@ func (im *importer) parseRecBole(path string, in io.Reader) error {
 		row := strings.Split(text, "\t")
 		if len(row) != len(header) {
 			if e := im.invalid(&InputError{File: path, Line: line, Want: fmt.Sprintf("row has %d fields, the header has %d", len(row), len(header))}); e != nil {
+				return e
+			}
+			continue
+		}
+		if ie := checkUTF8(path, line, names, row); ie != nil {
+			if e := im.invalid(ie); e != nil {
 				return e
 			}
 			continue

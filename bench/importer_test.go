@@ -124,6 +124,13 @@ func TestImportErrors(t *testing.T) {
 		{"recbole unknown code", "recbole", "user_id:token\titem_id:token\ttimestamp:float\nu1\t15-1252.00\t1262304000\nu1\t15-9999.00\t1262304000\n", []string{"in.inter:3", `"item_id"`, "15-9999.00"}},
 		{"recbole bad timestamp", "recbole", "user_id:token\titem_id:token\ttimestamp:float\nu1\t15-1252.00\tnoon\n", []string{"in.inter:2", `"timestamp"`, "noon"}},
 		{"recbole short row", "recbole", "user_id:token\titem_id:token\ttimestamp:float\nu1\t15-1252.00\n", []string{"in.inter:2", "2 fields"}},
+		// One rule for text that is not UTF-8, in every format and field.
+		{"csv bad id bytes", "csv", csvHeader + "u\xff,job,2010-01,,Dev,15-1252.00,,,,,,\n", []string{"in.csv:2", `field "user_id"`, `"u\xff"`, "not UTF-8"}},
+		{"csv bad title bytes", "csv", csvHeader + "u1,job,2010-01,,D\xe9v,15-1252.00,,,,,,\n", []string{"in.csv:2", `field "title"`, "not UTF-8"}},
+		{"recbole bad id bytes", "recbole", "user_id:token\titem_id:token\ttimestamp:float\nu\xfe\t15-1252.00\t1262304000\n", []string{"in.inter:2", `field "user_id"`, "not UTF-8"}},
+		{"jsonl bad id bytes", "jsonl", "{\"user_id\": \"u\xff\", \"records\": []}\n", []string{"in.jsonl:1", `field "user_id"`, `"u\xff"`, "not UTF-8"}},
+		{"jsonl bad title bytes", "jsonl", "{\"user_id\": \"a\", \"records\": [{\"kind\": \"job\", \"title\": \"D\xe9v\"}]}\n", []string{"in.jsonl:1", `field "title"`, "not UTF-8"}},
+		{"jsonl two users on a line", "jsonl", `{"user_id": "a", "records": []} {"user_id": "b", "records": []}` + "\n", []string{"in.jsonl:1", "more than one JSON value"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			name := map[string]string{"csv": "in.csv", "jsonl": "in.jsonl", "recbole": "in.inter"}[tc.format]

@@ -130,7 +130,11 @@ func Judge(ctx context.Context, items []JudgeItem, out string, opts JudgeOptions
 	for i, it := range items {
 		recs[i] = done[key(it.Example.UserID, it.Source, reasons.ReasonDigest(it.Reason))]
 	}
-	return recs, reasons.SummarizeJudge(recs, opts.Model.Endpoint.Model, opts.Threshold), nil
+	sum := reasons.SummarizeJudge(recs, opts.Model.Endpoint.Model, opts.Threshold)
+	if sum.Failed == sum.Reasons && sum.Reasons > 0 {
+		return recs, sum, fmt.Errorf("judge: every one of the %d reasons has a dimension the judge did not score, the first with: %s", sum.Reasons, recs[0].FirstError())
+	}
+	return recs, sum, nil
 }
 
 // judgeOne makes the three calls for one reason. A call that fails, or a

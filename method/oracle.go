@@ -212,6 +212,16 @@ func Oracle(ctx context.Context, train []*bench.Example, out string, opts Oracle
 		kept = append(kept, &o)
 	}
 	sum.Kept = len(kept)
+	if err := safefile.WriteJSON(filepath.Join(opts.RunDir, OracleSummaryFile), sum); err != nil {
+		return nil, err
+	}
+	// An oracle set of no user is no result: say why instead of writing it.
+	switch {
+	case sum.Failed == sum.Users:
+		return sum, fmt.Errorf("oracle: every one of the %d users failed, the first with: %s", sum.Users, firstError(train, done))
+	case sum.Kept == 0:
+		return sum, fmt.Errorf("oracle: no attempt of the %d users was correct; nothing to write to %s", sum.Users, out)
+	}
 	meta := map[string]string{
 		"occbench.oracle.model":    mc.Endpoint.Model,
 		"occbench.oracle.attempts": strconv.Itoa(mc.Attempts),
@@ -221,10 +231,18 @@ func Oracle(ctx context.Context, train []*bench.Example, out string, opts Oracle
 	if err := bench.WriteExamples(out, kept, meta); err != nil {
 		return nil, fmt.Errorf("oracle: %w", err)
 	}
-	if err := safefile.WriteJSON(filepath.Join(opts.RunDir, OracleSummaryFile), sum); err != nil {
-		return nil, err
-	}
 	return sum, nil
+}
+
+// firstError is the error of the first user, in data set order, recorded
+// with one.
+func firstError(users []*bench.Example, done map[string]OracleUser) string {
+	for _, ex := range users {
+		if e := done[ex.UserID].Error; e != "" {
+			return e
+		}
+	}
+	return ""
 }
 
 // oracleUser asks for one user's attempts: one request with n choices, and

@@ -273,3 +273,24 @@ func TestOracleAgainstFaultyServer(t *testing.T) {
 		}
 	}
 }
+
+// A dead endpoint is an error that gives the cause, and writes no oracle
+// set; so is a judge that scores nothing.
+func TestNothingProducedIsAnError(t *testing.T) {
+	srv := llmtest.New(t, func(uint32, int) llmtest.Fault { return llmtest.FaultBadRequest })
+	opts := testOracleOpts(t, srv.URL(), true)
+	out := filepath.Join(t.TempDir(), "oracle.arrow")
+	_, err := Oracle(context.Background(), oracleTrain("good", "all"), out, opts)
+	if err == nil || !strings.Contains(err.Error(), "every one of the 2 users failed, the first with: oracle request: HTTP 400") {
+		t.Fatalf("oracle: %v", err)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("an oracle set was written: %v", err)
+	}
+	mc := DefaultJudge
+	mc.Endpoint = llm.Endpoint{BaseURL: srv.URL(), Model: "j"}
+	_, _, err = Judge(context.Background(), JudgeItemsFromOracle(judgeExamples()), filepath.Join(t.TempDir(), "j.jsonl"), JudgeOptions{Model: mc, Env: noWaits})
+	if err == nil || !strings.Contains(err.Error(), "judge: every one of the 4 reasons") || !strings.Contains(err.Error(), "HTTP 400") {
+		t.Fatalf("judge: %v", err)
+	}
+}

@@ -84,6 +84,16 @@ type JudgeSummary struct {
 	Warnings  []string           `json:"warnings,omitempty"`
 }
 
+// FirstError is the error of the record's first unscored dimension.
+func (rec *JudgeRecord) FirstError() string {
+	for _, s := range []JudgeScore{rec.Factuality, rec.Coherence, rec.Utility} {
+		if s.Error != "" {
+			return s.Error
+		}
+	}
+	return "no score"
+}
+
 // Failed says a dimension was left unscored (its call failed or gave no
 // score): the reason is judged again on a rerun.
 func (rec *JudgeRecord) Failed() bool {
