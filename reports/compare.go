@@ -182,7 +182,7 @@ func loadPair(baseDir, newDir, testPath string) (*Run, *Run, error) {
 	}
 	if testPath == "" {
 		for i, dir := range []string{baseDir, newDir} {
-			if p, err := resolveTestPath(dir, mans[i], ""); err == nil {
+			if p, err := rundir.TestSetPath(dir, mans[i], ""); err == nil {
 				testPath = p
 				break
 			}

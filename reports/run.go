@@ -57,7 +57,10 @@ type LoadOptions struct {
 	TestPath string
 }
 
-// LoadRun reads a run directory written by occbench run.
+// LoadRun reads a run directory written by occbench run. The scores come
+// from the prediction records: when scores.json is missing, older than a
+// predictions file, or disagrees with the records, the run is scored again
+// in memory (occbench rescore writes it) and a warning says so.
 func LoadRun(dir string, o LoadOptions) (*Run, error) {
 	man, err := rundir.ReadManifest(filepath.Join(dir, rundir.ManifestFile))
 	if err != nil {
@@ -66,75 +69,78 @@ func LoadRun(dir string, o LoadOptions) (*Run, error) {
 		}
 		return nil, err
 	}
-	scores, err := rundir.ReadScores(filepath.Join(dir, rundir.ScoresFile))
+	r := &Run{Dir: dir, Manifest: man}
+	if r.TestPath, r.Test, err = rundir.ReadTest(dir, man, o.TestPath); err != nil {
+		return nil, err
+	}
+	stale, err := rundir.Stale(dir)
 	if err != nil {
 		return nil, err
 	}
-	r := &Run{Dir: dir, Manifest: man, Scores: scores}
-	if r.TestPath, err = resolveTestPath(dir, man, o.TestPath); err != nil {
-		return nil, err
+	if stale == "" {
+		if r.Scores, err = rundir.ReadScores(filepath.Join(dir, rundir.ScoresFile)); err != nil {
+			return nil, err
+		}
+		if err = r.loadSystems(); err != nil {
+			return nil, err
+		}
+		stale = r.disagreement()
 	}
-	if r.Test, _, err = bench.ReadAll(r.TestPath); err != nil {
-		return nil, err
+	if stale != "" {
+		if r.Scores, err = rundir.Rescore(dir, man, r.Test); err != nil {
+			return nil, err
+		}
+		if err = r.loadSystems(); err != nil {
+			return nil, err
+		}
+		r.Warnings = append(r.Warnings, fmt.Sprintf("scores recomputed from the prediction records because %s (occbench rescore %s writes them)", stale, dir))
 	}
-	if man.Limit > 0 && man.Limit < len(r.Test) {
-		r.Test = r.Test[:man.Limit]
+	for _, s := range r.Systems {
+		if cut, err := rundir.CutLine(rundir.PredictionsPath(dir, s.Name)); err != nil {
+			return nil, err
+		} else if cut {
+			r.Warnings = append(r.Warnings, fmt.Sprintf("runner %s: the last line of its predictions file is cut short (a killed run) and is not counted: occbench run --resume %s redoes that user", s.Name, dir))
+		}
 	}
+	return r, nil
+}
+
+// loadSystems reads every scored runner's outcomes per user.
+func (r *Run) loadSystems() error {
 	index := make(map[string]int, len(r.Test))
 	for i, ex := range r.Test {
 		index[ex.UserID] = i
 	}
-	opts := occupationOptions(man.Protocol.Related)
+	opts := occupationOptions(r.Manifest.Protocol.Related)
 	strict := strictEM(r)
-	for _, name := range scores.Order {
-		rs, ok := scores.Runners[name]
+	r.Systems, r.Warnings = nil, nil
+	for _, name := range r.Scores.Order {
+		rs, ok := r.Scores.Runners[name]
 		if !ok {
 			r.Warnings = append(r.Warnings, fmt.Sprintf("runner %s is in the order of %s but has no scores", name, rundir.ScoresFile))
 			continue
 		}
-		s := newSystem(name, man.Runners[name])
+		s := newSystem(name, r.Manifest.Runners[name])
 		s.Scores = rs
-		if s.Outcomes, err = readOutcomes(rundir.PredictionsPath(dir, name), r.Test, index, opts, strict); err != nil {
-			return nil, err
-		}
-		if em, want := mean(s.Outcomes.EM), headlineEM(r, s); len(r.Test) > 0 && !near(em, want) {
-			r.Warnings = append(r.Warnings, fmt.Sprintf("runner %s: EM from the predictions (%.4f) differs from %s (%.4f); rescore the run", name, em, rundir.ScoresFile, want))
+		var err error
+		if s.Outcomes, err = readOutcomes(rundir.PredictionsPath(r.Dir, name), r.Test, index, opts, strict); err != nil {
+			return err
 		}
 		r.Systems = append(r.Systems, s)
 	}
 	sortSystems(r.Systems)
-	return r, nil
+	return nil
 }
 
-// resolveTestPath finds the run's test set: the override, the manifest's
-// path as written, or that path relative to the run directory, and checks
-// its digest against the manifest.
-func resolveTestPath(dir string, man *rundir.Manifest, override string) (string, error) {
-	ds, ok := man.Datasets["test"]
-	if !ok {
-		return "", fmt.Errorf("%s: the manifest names no test set", filepath.Join(dir, rundir.ManifestFile))
-	}
-	cands := []string{override}
-	if override == "" {
-		cands = []string{ds.Path}
-		if !filepath.IsAbs(ds.Path) {
-			cands = append(cands, filepath.Join(dir, ds.Path))
+// disagreement says which runner's headline EM in scores.json differs from
+// its records, or "".
+func (r *Run) disagreement() string {
+	for _, s := range r.Systems {
+		if em, want := mean(s.Outcomes.EM), headlineEM(r, s); len(r.Test) > 0 && !near(em, want) {
+			return fmt.Sprintf("%s says EM %.4f for runner %s and its records give %.4f", rundir.ScoresFile, want, s.Name, em)
 		}
 	}
-	for _, p := range cands {
-		if _, err := os.Stat(p); err != nil {
-			continue
-		}
-		sum, err := bench.FileSHA256(p)
-		if err != nil {
-			return "", err
-		}
-		if sum != ds.SHA256 {
-			return "", fmt.Errorf("test set %s has digest %.12s, but run %s was scored on %.12s", p, sum, dir, ds.SHA256)
-		}
-		return p, nil
-	}
-	return "", fmt.Errorf("run %s: its test set %s is not there (give its current path with --test)", dir, ds.Path)
+	return ""
 }
 
 func occupationOptions(related int) metrics.OccupationOptions {

@@ -32,9 +32,12 @@ type Manifest struct {
 
 // Dataset identifies a data set file by content.
 type Dataset struct {
-	Path   string `json:"path"`
-	SHA256 string `json:"sha256"`
-	Users  int    `json:"users,omitempty"`
+	Path string `json:"path"` // absolute
+	// SuiteRel is the path relative to the suite file's directory, so that
+	// a run directory moved with its data still finds it.
+	SuiteRel string `json:"suite_rel,omitempty"`
+	SHA256   string `json:"sha256"`
+	Users    int    `json:"users,omitempty"`
 }
 
 // Protocol is how a run is scored; every table prints it.

@@ -266,13 +266,14 @@ func prepareDir(dir string, opts Options) error {
 // openManifest starts a new manifest, or continues the one of a resumed run
 // after checking it ran over the same test set.
 func openManifest(dir string, s *rundir.Suite, prev *rundir.Manifest, opts Options, specs []rundir.RunnerSpec, users int) (*rundir.Manifest, error) {
-	testSum, err := bench.FileSHA256(s.Test)
+	testSet, err := dataset(s.Test, opts.SuiteFile)
 	if err != nil {
 		return nil, err
 	}
+	testSet.Users = users
 	if prev != nil {
-		if got := prev.Datasets["test"].SHA256; got != testSum {
-			return nil, fmt.Errorf("--resume %s: that run used a test set with digest %.12s, %s has %.12s", dir, got, s.Test, testSum)
+		if got := prev.Datasets["test"].SHA256; got != testSet.SHA256 {
+			return nil, fmt.Errorf("--resume %s: that run used a test set with digest %.12s, %s has %.12s", dir, got, s.Test, testSet.SHA256)
 		}
 		prev.Finished = nil
 		return prev, nil
@@ -284,7 +285,7 @@ func openManifest(dir string, s *rundir.Suite, prev *rundir.Manifest, opts Optio
 		Suite:     s.Name,
 		SuiteFile: opts.SuiteFile,
 		Seed:      s.Seed,
-		Datasets:  map[string]rundir.Dataset{"test": {Path: s.Test, SHA256: testSum, Users: users}},
+		Datasets:  map[string]rundir.Dataset{"test": testSet},
 		Protocol:  scoreOptions(s).Protocol(users),
 		Runners:   map[string]*rundir.RunnerManifest{},
 		Started:   opts.Now().UTC(),
@@ -297,13 +298,30 @@ func openManifest(dir string, s *rundir.Suite, prev *rundir.Manifest, opts Optio
 		m.Occbench = moduleVersion()
 	}
 	if s.Train != "" {
-		sum, err := bench.FileSHA256(s.Train)
-		if err != nil {
+		if m.Datasets["train"], err = dataset(s.Train, opts.SuiteFile); err != nil {
 			return nil, err
 		}
-		m.Datasets["train"] = rundir.Dataset{Path: s.Train, SHA256: sum}
 	}
 	return m, rundir.WriteManifest(filepath.Join(dir, rundir.ManifestFile), m)
+}
+
+// dataset identifies a data set file for the manifest: its absolute path,
+// its path relative to the suite file, and its digest.
+func dataset(path, suiteFile string) (rundir.Dataset, error) {
+	sum, err := bench.FileSHA256(path)
+	if err != nil {
+		return rundir.Dataset{}, err
+	}
+	ds := rundir.Dataset{Path: path, SHA256: sum}
+	if abs, err := filepath.Abs(path); err == nil {
+		ds.Path = abs
+	}
+	if suiteFile != "" {
+		if rel, err := filepath.Rel(filepath.Dir(suiteFile), ds.Path); err == nil {
+			ds.SuiteRel = rel
+		}
+	}
+	return ds, nil
 }
 
 func moduleVersion() string {

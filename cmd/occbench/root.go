@@ -34,6 +34,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		newDataCmd(),
 		newImportCmd(),
 		newRunCmd(),
+		newRescoreCmd(),
 		newScoreCmd(),
 		newStatsCmd(),
 		newSynthCmd(),

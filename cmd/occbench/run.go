@@ -89,3 +89,42 @@ are written nowhere.`,
 	f.BoolVar(&opts.Retrain, "retrain", false, "train models even when a cached one matches")
 	return cmd
 }
+
+func newRescoreCmd() *cobra.Command {
+	var testPath string
+	cmd := &cobra.Command{
+		Use:   "rescore RUN_DIR",
+		Short: "Score a run again from its prediction records and rewrite scores.json",
+		Long: `Rescore reads the run's manifest, its test set and every runner's
+predictions/<runner>.jsonl, scores them with the run's protocol and seed,
+writes DIR/scores.json and prints the scores. occbench report does the same
+in memory whenever scores.json is missing or older than a predictions file.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir := args[0]
+			man, err := rundir.ReadManifest(filepath.Join(dir, rundir.ManifestFile))
+			if err != nil {
+				return err
+			}
+			_, test, err := rundir.ReadTest(dir, man, testPath)
+			if err != nil {
+				return err
+			}
+			unlock, err := rundir.Lock(dir)
+			if err != nil {
+				return err
+			}
+			defer unlock()
+			scores, err := rundir.Rescore(dir, man, test)
+			if err != nil {
+				return err
+			}
+			if err := scores.Write(filepath.Join(dir, rundir.ScoresFile)); err != nil {
+				return err
+			}
+			return writeRunScores(cmd.OutOrStdout(), dir, scores)
+		},
+	}
+	cmd.Flags().StringVar(&testPath, "test", "", "the run's test set, if it has moved since the run (its digest must match)")
+	return cmd
+}

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -59,5 +61,56 @@ func TestFlagRanges(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "or more") {
 			t.Errorf("%v: err = %v", args, err)
 		}
+	}
+}
+
+// A predictions file cut after the run: report recomputes the scores from
+// the records and says so; rescore rewrites scores.json to match.
+func TestReportAfterCutPredictions(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	if _, _, err := runCLI(t, "synth", "--users", "300", "--test-users", "100", "-o", data); err != nil {
+		t.Fatal(err)
+	}
+	suite := filepath.Join(dir, "suite.yaml")
+	fixture.Write(t, suite, "name: s\ntrain: data/train.arrow\ntest: data/test.arrow\nout: run\nmetrics: {bootstrap: 50}\nrunners:\n  - {name: m, kind: markov}\n  - {name: p, kind: mostpop}\n")
+	if _, _, err := runCLI(t, "run", "--suite", suite); err != nil {
+		t.Fatal(err)
+	}
+	run := filepath.Join(dir, "run")
+	preds := filepath.Join(run, "predictions", "m.jsonl")
+	b, err := os.ReadFile(preds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Keep 40 whole lines and half of the 41st, as a kill mid-write would.
+	lines := bytes.SplitAfter(b, []byte("\n"))
+	cut := append(bytes.Join(lines[:40], nil), lines[40][:len(lines[40])/2]...)
+	fixture.Write(t, preds, string(cut))
+	// From another directory: paths resolve through the manifest.
+	t.Chdir(t.TempDir())
+	stdout, stderr, err := runCLI(t, "report", run, "--no-pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"scores recomputed from the prediction records", "runner m: the last line of its predictions file is cut short"} {
+		if !strings.Contains(stdout+stderr, want) {
+			t.Errorf("report does not say %q:\n%s\n%s", want, stdout, stderr)
+		}
+	}
+	if _, _, err := runCLI(t, "rescore", run); err != nil {
+		t.Fatal(err)
+	}
+	var scores struct {
+		Runners map[string]struct {
+			Missing int `json:"missing"`
+		} `json:"runners"`
+	}
+	b, _ = os.ReadFile(filepath.Join(run, "scores.json"))
+	if err := json.Unmarshal(b, &scores); err != nil || scores.Runners["m"].Missing != 60 {
+		t.Errorf("after rescore, m has %d users missing, want 60 (%v)", scores.Runners["m"].Missing, err)
+	}
+	if _, stderr, err := runCLI(t, "report", run, "--no-pdf"); err != nil || strings.Contains(stderr, "recomputed") {
+		t.Errorf("after rescore the report still recomputes: %v\n%s", err, stderr)
 	}
 }
