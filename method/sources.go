@@ -86,6 +86,9 @@ func ReasonSourcesTable(ctx context.Context, test []*bench.Example, preds []Sour
 				m[ex.UserID] = ex.OracleReason
 			}
 		} else {
+			if _, err := os.Stat(s.Predictions); err != nil {
+				return nil, fmt.Errorf("sources: reasons %s: %w", s.Name, err)
+			}
 			ps, err := rundir.ReadPredictions(s.Predictions)
 			if err != nil {
 				return nil, fmt.Errorf("sources: %s: %w", s.Name, err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -302,6 +303,9 @@ func ParseSuite(b []byte) (*Suite, error) {
 	var s Suite
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode(&s); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, errors.New("empty suite: want at least name, test and runners")
+		}
 		return nil, err
 	}
 	for k := range s.Extra {

@@ -19,6 +19,8 @@ func TestParseSuite(t *testing.T) {
 		{"no name", "test: t.arrow\nrunners: [{name: a, kind: last}]\n", `key "name": missing`},
 		{"no test", "name: s\nrunners: [{name: a, kind: last}]\n", `key "test": missing`},
 		{"no runners", head, "no runners"},
+		{"empty", "", "empty suite"},
+		{"comments only", "# nothing yet\n", "empty suite"},
 		{"runner without kind", head + "runners:\n  - {name: a}\n", `runner "a" (line 4): no kind`},
 		{"bad runner name", head + "runners:\n  - {name: a/b, kind: last}\n", "a name is letters"},
 		{"name used twice", head + "runners:\n  - {name: a, kind: last}\n  - {name: a, kind: mostpop}\n", `runner "a" (line 5): name used twice`},

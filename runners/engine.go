@@ -18,6 +18,7 @@ import (
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/bench/onet"
+	"github.com/occbench/occbench/internal/dirlock"
 	"github.com/occbench/occbench/internal/pool"
 	"github.com/occbench/occbench/internal/progress"
 	"github.com/occbench/occbench/llm"
@@ -108,6 +109,10 @@ func Run(ctx context.Context, s *rundir.Suite, opts Options) (*rundir.Scores, er
 		return nil, err
 	}
 	defer unlock()
+	// Half-written files of a process killed in this directory.
+	if err := dirlock.RemoveTemp(dir, ""); err != nil {
+		return nil, err
+	}
 	if err := prepareDir(dir, opts); err != nil {
 		return nil, err
 	}

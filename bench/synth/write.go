@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/internal/dirlock"
 	"github.com/occbench/occbench/internal/safefile"
 )
 
@@ -53,6 +54,9 @@ func Generate(ctx context.Context, cfg Config) (g *Generator, train, test []*Use
 	return g, us[:n], us[n:], nil
 }
 
+// LockFile keeps a data set directory to one synth at a time.
+const LockFile = ".synth.lock"
+
 // Write generates cfg's data set into dir: train.arrow, test.arrow and
 // ceiling.json. The three files are written under a temporary directory in
 // dir and renamed into place only when all are complete.
@@ -65,7 +69,13 @@ func Write(ctx context.Context, dir string, cfg Config) (*Result, error) {
 	ceil := Compute(g.w.tax, train, test, cfg.Seed)
 	ceil.Seed, ceil.Version = cfg.Seed, Version
 
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	unlock, err := dirlock.Lock(dir, LockFile)
+	if err != nil {
+		return nil, fmt.Errorf("synth: %w", err)
+	}
+	defer unlock()
+	// What a synth killed in this directory left half-written.
+	if err := dirlock.RemoveTemp(dir, ".synth-"); err != nil {
 		return nil, fmt.Errorf("synth: %w", err)
 	}
 	tmp, err := os.MkdirTemp(dir, ".synth-")

@@ -48,6 +48,9 @@ sacrebleu 2.x, NLTK's bleu_score and Google's rouge-score.`,
 			if err != nil {
 				return err
 			}
+			if len(pairs) == 0 {
+				return fmt.Errorf("%s: no pairs: want JSON Lines of {\"id\", \"hypothesis\", \"reference\"}", input)
+			}
 			rep, err := metrics.ScoreText(pairs, opts)
 			if err != nil {
 				return err

@@ -19,16 +19,21 @@ type File struct {
 }
 
 // Create opens a temporary file in the directory of path, creating the
-// directory if needed.
+// directory if needed. The file is locked while it is being written, so
+// that the temporaries of path a killed process left behind, which no one
+// holds, are found and removed here.
 func Create(path string) (*File, error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	pattern := "." + filepath.Base(path) + ".tmp-*"
+	removeStale(filepath.Join(dir, pattern))
+	f, err := os.CreateTemp(dir, pattern)
 	if err != nil {
 		return nil, err
 	}
+	hold(f)
 	return &File{File: f, path: path}, nil
 }
 

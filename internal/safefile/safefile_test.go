@@ -50,3 +50,28 @@ func TestCommitThenAbort(t *testing.T) {
 		t.Errorf("read %q, %v", got, err)
 	}
 }
+
+// A temporary a killed writer left is removed by the next write of the
+// same file; one a live writer holds is not.
+func TestStaleTemporaries(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.json")
+	stale := filepath.Join(dir, ".out.json.tmp-123")
+	if err := os.WriteFile(stale, []byte("half"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	live, err := Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer live.Abort()
+	if err := WriteFile(path, []byte("whole")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("the stale temporary is still there: %v", err)
+	}
+	if _, err := os.Stat(live.Name()); err != nil {
+		t.Errorf("a live writer's temporary was removed: %v", err)
+	}
+}

@@ -1,6 +1,6 @@
 //go:build unix
 
-package rundir
+package dirlock
 
 import (
 	"errors"
@@ -13,20 +13,16 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// LockFile holds the lock of a run directory and the id of the process
-// that holds it.
-const LockFile = ".occbench.lock"
-
-// Lock takes the run directory dir for this process, creating it if
-// needed, so that no second process writes into the same run. The lock is
-// advisory (flock): the kernel drops it when the process ends, however it
-// ends, so a crash never leaves a stale lock behind, and readers such as
-// reports need not take it. unlock releases it.
-func Lock(dir string) (unlock func() error, err error) {
+// Lock takes dir for this process, creating it if needed, through the
+// lock file name in it, so that no second process writes into the same
+// directory. The lock is advisory (flock): the kernel drops it when the
+// process ends, however it ends, so a crash never leaves a stale lock, and
+// readers need not take it. unlock releases it.
+func Lock(dir, name string) (unlock func() error, err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	path := filepath.Join(dir, LockFile)
+	path := filepath.Join(dir, name)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, err

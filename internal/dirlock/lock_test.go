@@ -1,6 +1,6 @@
 //go:build unix
 
-package rundir
+package dirlock
 
 import (
 	"os"
@@ -9,23 +9,25 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/occbench/occbench/internal/fixture"
 )
 
 func TestLock(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "run")
-	unlock, err := Lock(dir)
+	unlock, err := Lock(dir, ".lock")
 	if err != nil {
 		t.Fatal(err)
 	}
 	// flock locks belong to the open file: a second Lock in this process
 	// opens the file again and is refused like another process would be.
-	if _, err := Lock(dir); err == nil || !strings.Contains(err.Error(), "in use by process "+strconv.Itoa(os.Getpid())) {
+	if _, err := Lock(dir, ".lock"); err == nil || !strings.Contains(err.Error(), "in use by process "+strconv.Itoa(os.Getpid())) {
 		t.Fatalf("second lock: %v", err)
 	}
 	if err := unlock(); err != nil {
 		t.Fatal(err)
 	}
-	unlock2, err := Lock(dir)
+	unlock2, err := Lock(dir, ".lock")
 	if err != nil {
 		t.Fatalf("lock after unlock: %v", err)
 	}
@@ -35,7 +37,7 @@ func TestLock(t *testing.T) {
 // A process that dies holding the lock leaves the file but not the lock.
 func TestLockAfterKill(t *testing.T) {
 	if os.Getenv("OCCBENCH_LOCK_CHILD") != "" {
-		if _, err := Lock(os.Getenv("OCCBENCH_LOCK_CHILD")); err != nil {
+		if _, err := Lock(os.Getenv("OCCBENCH_LOCK_CHILD"), ".lock"); err != nil {
 			os.Exit(2)
 		}
 		os.Stdout.WriteString("locked\n")
@@ -55,14 +57,36 @@ func TestLockAfterKill(t *testing.T) {
 	if n, _ := out.Read(buf); !strings.Contains(string(buf[:n]), "locked") {
 		t.Fatalf("child said %q", buf[:n])
 	}
-	if _, err := Lock(dir); err == nil || !strings.Contains(err.Error(), "process "+strconv.Itoa(cmd.Process.Pid)) {
+	if _, err := Lock(dir, ".lock"); err == nil || !strings.Contains(err.Error(), "process "+strconv.Itoa(cmd.Process.Pid)) {
 		t.Fatalf("while the child holds it: %v", err)
 	}
 	cmd.Process.Kill()
 	cmd.Wait()
-	unlock, err := Lock(dir)
+	unlock, err := Lock(dir, ".lock")
 	if err != nil {
 		t.Fatalf("after the holder was killed: %v", err)
 	}
 	unlock()
+}
+
+func TestRemoveTemp(t *testing.T) {
+	dir := t.TempDir()
+	keep := []string{"manifest.json", "predictions/a.jsonl", ".occbench.lock", ".cache/x.json"}
+	drop := []string{".scores.json.tmp-123", "predictions/.a.jsonl.tmp-9", ".synth-42/train.arrow"}
+	for _, p := range append(append([]string{}, keep...), drop...) {
+		fixture.Write(t, filepath.Join(dir, p), "x")
+	}
+	if err := RemoveTemp(dir, ".synth-"); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range keep {
+		if _, err := os.Stat(filepath.Join(dir, p)); err != nil {
+			t.Errorf("%s was removed", p)
+		}
+	}
+	for _, p := range drop {
+		if _, err := os.Stat(filepath.Join(dir, p)); !os.IsNotExist(err) {
+			t.Errorf("%s is still there", p)
+		}
+	}
 }

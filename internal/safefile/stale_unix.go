@@ -1,0 +1,31 @@
+//go:build unix
+
+package safefile
+
+import (
+	"os"
+	"path/filepath"
+
+	"golang.org/x/sys/unix"
+)
+
+// hold locks a temporary file for as long as it is open: the lock says a
+// live writer owns it.
+func hold(f *os.File) { _ = unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB) }
+
+// removeStale removes the temporaries matching pattern that no process
+// holds: those of a writer that was killed. Best effort: what cannot be
+// removed stays.
+func removeStale(pattern string) {
+	paths, _ := filepath.Glob(pattern)
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			continue
+		}
+		if unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB) == nil {
+			os.Remove(p)
+		}
+		f.Close()
+	}
+}
