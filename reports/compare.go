@@ -69,6 +69,7 @@ type Comparison struct {
 	OnlyNew     []string       `json:"only_new"`
 	Regressions int            `json:"regressions"`
 	Improve     int            `json:"improvements"`
+	Tolerated   int            `json:"tolerated"` // significant drops within --max-drop
 	Verdict     string         `json:"verdict"`
 }
 
@@ -258,12 +259,17 @@ func (cmp *Comparison) test(base, nw *Run, common []string, o CompareOptions) er
 			cmp.Regressions++
 		case VerdictImprovement:
 			cmp.Improve++
+		case VerdictTolerated:
+			cmp.Tolerated++
 		}
 		cmp.Runners = append(cmp.Runners, rc)
 	}
+	// The worst change decides: a tolerated drop is still a drop.
 	switch {
 	case cmp.Regressions > 0:
 		cmp.Verdict = VerdictRegression
+	case cmp.Tolerated > 0:
+		cmp.Verdict = VerdictTolerated
 	case cmp.Improve > 0:
 		cmp.Verdict = VerdictImprovement
 	default:
@@ -362,6 +368,8 @@ func (cmp *Comparison) Summary() string {
 	switch cmp.Verdict {
 	case VerdictRegression:
 		return "significant regression in " + strings.Join(regs, ", ")
+	case VerdictTolerated:
+		return fmt.Sprintf("significant drop of at most %g EM points, tolerated, in %d of %d runners; no regression", cmp.MaxDrop, cmp.Tolerated, len(cmp.Runners))
 	case VerdictImprovement:
 		return fmt.Sprintf("significant improvement in %d of %d runners, no regression", cmp.Improve, len(cmp.Runners))
 	}

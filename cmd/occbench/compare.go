@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -48,7 +49,12 @@ runner in common, bad flags). --format json writes the result for CI.`,
 			cmp, err := reports.Compare(args[0], args[1], reports.CompareOptions{Significance: sig, MaxDrop: maxDrop, Only: only, TestPath: testPath})
 			if err != nil {
 				if errors.Is(err, reports.ErrUnusable) {
-					return &exitError{2, fmt.Errorf("cannot compare: %w", err)}
+					err = fmt.Errorf("cannot compare: %w", err)
+				}
+				if format == "json" {
+					// A CI step that reads the JSON learns why too.
+					b, _ := json.Marshal(map[string]string{"verdict": "unusable", "error": err.Error()})
+					fmt.Fprintf(cmd.OutOrStdout(), "%s\n", b)
 				}
 				return &exitError{2, err}
 			}

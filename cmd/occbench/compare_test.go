@@ -38,7 +38,7 @@ func TestCompareExitCodes(t *testing.T) {
 		{"regression", 15, 3, nil, 1, "regression"},
 		{"improvement", 3, 15, nil, 0, "improvement"},
 		{"no change", 5, 3, nil, 0, "no significant change"},
-		{"drop tolerated", 15, 3, []string{"--max-drop", "6"}, 0, "no significant change"},
+		{"drop tolerated", 15, 3, []string{"--max-drop", "6"}, 0, "tolerated drop"},
 		{"strict alpha", 15, 3, []string{"--alpha", "0.005"}, 0, "no significant change"},
 		{"chi2", 15, 3, []string{"--method", "chi2"}, 1, "regression"},
 	}
@@ -100,6 +100,12 @@ func TestCompareUnusableExit2(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v: err = %v, want %q", c.args[1:], err, c.want)
 		}
+	}
+	// With --format json, a CI step reads why.
+	stdout, _, err := runCLI(t, "compare", bd, od, "--format", "json")
+	var got struct{ Verdict, Error string }
+	if codeOf(err) != 2 || json.Unmarshal([]byte(stdout), &got) != nil || got.Verdict != "unusable" || !strings.Contains(got.Error, "different test sets") {
+		t.Errorf("json on exit 2: %q (%v)", stdout, err)
 	}
 }
 
