@@ -49,7 +49,7 @@ func TestCompareFlips(t *testing.T) {
 		{name: "regression", b: 15, c: 3, verdict: VerdictRegression, overall: VerdictRegression, wantPAdj: 2 * 2 * 988.0 / 262144},
 		{name: "improvement", b: 3, c: 15, verdict: VerdictImprovement, overall: VerdictImprovement, wantPAdj: 2 * 2 * 988.0 / 262144},
 		{name: "no change", b: 4, c: 2, verdict: VerdictNoChange, overall: VerdictNoChange},
-		{name: "tolerated by max-drop", b: 15, c: 3, opts: CompareOptions{MaxDrop: 6}, verdict: VerdictTolerated, overall: VerdictNoChange},
+		{name: "tolerated by max-drop", b: 15, c: 3, opts: CompareOptions{MaxDrop: 6}, verdict: VerdictTolerated, overall: VerdictTolerated},
 		{name: "max-drop below the drop", b: 15, c: 3, opts: CompareOptions{MaxDrop: 5.9}, verdict: VerdictRegression, overall: VerdictRegression},
 		{name: "strict alpha", b: 15, c: 3, opts: CompareOptions{Significance: Significance{Alpha: 0.01}}, verdict: VerdictNoChange, overall: VerdictNoChange},
 		{name: "holm", b: 15, c: 3, opts: CompareOptions{Significance: Significance{Correction: Holm}}, verdict: VerdictRegression, overall: VerdictRegression, wantPAdj: 2 * 2 * 988.0 / 262144},

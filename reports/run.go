@@ -48,6 +48,9 @@ type Outcomes struct {
 	Recorded []bool // a prediction exists (possibly with an error)
 	Failed   []bool // recorded with an error
 	Missing  int    // users without a prediction
+	// Repeated counts records of a user recorded before (the last one
+	// counts); Unknown, records of users outside the test set (ignored).
+	Repeated, Unknown int
 }
 
 // LoadOptions control LoadRun.
@@ -96,6 +99,9 @@ func LoadRun(dir string, o LoadOptions) (*Run, error) {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("scores recomputed from the prediction records because %s (occbench rescore %s writes them)", stale, dir))
 	}
 	for _, s := range r.Systems {
+		if o := s.Outcomes; o.Repeated > 0 || o.Unknown > 0 {
+			r.Warnings = append(r.Warnings, fmt.Sprintf("runner %s: its predictions file has %d records of users recorded before (the last one counts) and %d of users outside the test set (ignored)", s.Name, o.Repeated, o.Unknown))
+		}
 		if cut, err := rundir.CutLine(rundir.PredictionsPath(dir, s.Name)); err != nil {
 			return nil, err
 		} else if cut {
@@ -163,9 +169,13 @@ func readOutcomes(path string, test []*bench.Example, index map[string]int, opts
 	err := rundir.EachPrediction(path, func(p *rundir.Prediction) error {
 		i, ok := index[p.UserID]
 		if !ok {
+			out.Unknown++
 			return nil
 		}
 		ex := test[i]
+		if out.Recorded[i] {
+			out.Repeated++
+		}
 		out.Recorded[i] = true
 		out.Failed[i] = p.Error != ""
 		smp := rundir.OccupationSample(ex, p)
