@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -95,6 +96,15 @@ func (im *importer) parseJSONL(path string, in io.Reader) error {
 			continue
 		}
 		user := strings.TrimSpace(string(*u.UserID))
+		im.ignoredKeys(text)
+		if im.lines[user] {
+			im.report.UsersOnManyLines++
+		}
+		im.lines[user] = true
+		if len(u.Records) == 0 {
+			im.empty[user] = true
+			continue
+		}
 		var recs []Record
 		var bad *InputError
 		for i, jr := range u.Records {
@@ -164,4 +174,37 @@ func badUTF8Field(path string, line int, text []byte) *InputError {
 		end = len(text) - i
 	}
 	return &InputError{File: path, Line: line, Field: field, Value: string(text[start+1 : i+end]), Want: "want UTF-8 text: the value has bytes that are not UTF-8"}
+}
+
+// jsonlKeys are the keys the JSONL format reads.
+var jsonlKeys = map[string]bool{"user_id": true, "records": true}
+
+// ignoredKeys adds the keys of a user line, and of its records, that the
+// format does not read to the report, as CSV does with columns.
+func (im *importer) ignoredKeys(line []byte) {
+	var raw struct {
+		Records []map[string]json.RawMessage `json:"records"`
+	}
+	var top map[string]json.RawMessage
+	if json.Unmarshal(line, &top) != nil || json.Unmarshal(line, &raw) != nil {
+		return
+	}
+	note := func(k string) {
+		if !slices.Contains(im.report.IgnoredColumns, k) {
+			im.report.IgnoredColumns = append(im.report.IgnoredColumns, k)
+		}
+	}
+	for k := range top {
+		if !jsonlKeys[k] {
+			note(k)
+		}
+	}
+	for _, r := range raw.Records {
+		for k := range r {
+			if !slices.Contains(CSVColumns, k) || k == "user_id" {
+				note("records[]." + k)
+			}
+		}
+	}
+	slices.Sort(im.report.IgnoredColumns)
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/occbench/occbench/bench/onet"
 )
@@ -27,7 +28,11 @@ type ImportOptions struct {
 	MaxJobs int // users with more valid jobs are dropped
 	// SkipInvalid drops malformed rows (reporting them) instead of failing.
 	SkipInvalid bool
-	Taxonomy    *onet.Taxonomy // nil means onet.Default()
+	// Dedupe drops exact copies of a user's record (the same CSV given
+	// twice); they are counted either way.
+	Dedupe   bool
+	Taxonomy *onet.Taxonomy   // nil means onet.Default()
+	Now      func() time.Time // for the plausibility of dates; nil means time.Now
 }
 
 // DefaultImport holds the paper's preprocessing settings.
@@ -80,6 +85,13 @@ type ImportReport struct {
 	MinJobs        int            `json:"min_jobs"`
 	MaxJobs        int            `json:"max_jobs"`
 	Split          *SplitReport   `json:"split,omitempty"`
+	// What was merged: exact copies of a record of the same user (dropped
+	// with Dedupe), and users given on more than one JSONL line.
+	DuplicateRecords int  `json:"duplicate_records"`
+	DuplicatesKept   bool `json:"duplicates_kept,omitempty"`
+	UsersOnManyLines int  `json:"users_on_several_lines,omitempty"`
+	// Warnings are facts that do not stop the import (implausible dates).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // SplitReport describes a train/test split.
@@ -96,6 +108,7 @@ const (
 	DropAfterTarget  = "education after the last job"
 	DropTooFewJobs   = "fewer valid jobs than min"
 	DropTooManyJobs  = "more valid jobs than max"
+	DropNoRecords    = "no records"
 )
 
 // WriteText prints the report for people.
@@ -116,7 +129,24 @@ func (r *ImportReport) WriteText(w io.Writer) error {
 		}
 	}
 	if len(r.IgnoredColumns) > 0 {
-		fmt.Fprintf(&b, "  ignored columns: %s\n", strings.Join(r.IgnoredColumns, ", "))
+		what := "columns"
+		if r.Format == FormatJSONL {
+			what = "keys"
+		}
+		fmt.Fprintf(&b, "  ignored %s: %s\n", what, strings.Join(r.IgnoredColumns, ", "))
+	}
+	if r.DuplicateRecords > 0 {
+		fate := "dropped (--dedupe)"
+		if r.DuplicatesKept {
+			fate = "kept; --dedupe drops them"
+		}
+		fmt.Fprintf(&b, "  duplicate records (exact copies of a record of the same user): %d, %s\n", r.DuplicateRecords, fate)
+	}
+	if r.UsersOnManyLines > 0 {
+		fmt.Fprintf(&b, "  users given on more than one line, their records merged: %d\n", r.UsersOnManyLines)
+	}
+	for _, w := range r.Warnings {
+		fmt.Fprintf(&b, "  warning: %s\n", w)
 	}
 	for _, k := range slices.Sorted(maps.Keys(r.DroppedRecords)) {
 		fmt.Fprintf(&b, "  dropped records, %s: %d\n", k, r.DroppedRecords[k])
@@ -126,6 +156,10 @@ func (r *ImportReport) WriteText(w io.Writer) error {
 		n := r.MinJobs
 		if k == DropTooManyJobs {
 			n = r.MaxJobs
+		}
+		if k == DropNoRecords {
+			fmt.Fprintf(&b, "  dropped users, %s: %d\n", k, r.UsersDropped[k])
+			continue
 		}
 		fmt.Fprintf(&b, "  dropped users, %s (%d): %d\n", k, n, r.UsersDropped[k])
 	}
@@ -149,6 +183,8 @@ type importer struct {
 	tax    *onet.Taxonomy
 	report ImportReport
 	users  map[string]*rawUser
+	empty  map[string]bool // users given without records
+	lines  map[string]bool // JSONL users seen on a line
 }
 
 func newImporter(opts ImportOptions, inputs []string) *importer {
@@ -168,6 +204,8 @@ func newImporter(opts ImportOptions, inputs []string) *importer {
 			MaxJobs:        opts.MaxJobs,
 		},
 		users: map[string]*rawUser{},
+		empty: map[string]bool{},
+		lines: map[string]bool{},
 	}
 }
 
@@ -210,13 +248,38 @@ func (im *importer) add(user string, r Record) {
 // user id.
 func (im *importer) finish() []*Example {
 	rep := &im.report
-	rep.UsersRead = len(im.users)
+	for id := range im.empty {
+		if im.users[id] == nil {
+			rep.UsersDropped[DropNoRecords]++
+			rep.UsersRead++
+		}
+	}
+	rep.UsersRead += len(im.users)
+	rep.DuplicatesKept = !im.opts.Dedupe
+	now := time.Now
+	if im.opts.Now != nil {
+		now = im.opts.Now
+	}
+	implausible, latest := 0, now().Year()+1
 	ids := slices.Sorted(maps.Keys(im.users))
 	out := make([]*Example, 0, len(ids))
 	for _, id := range ids {
 		u := im.users[id]
 		kept := u.records[:0]
+		seen := make(map[Record]bool, len(u.records))
 		for _, r := range u.records {
+			if seen[r] {
+				rep.DuplicateRecords++
+				if im.opts.Dedupe {
+					continue
+				}
+			}
+			seen[r] = true
+			for _, d := range []Date{r.Start, r.End} {
+				if d.Valid() && (d.Year() < 1900 || d.Year() > latest) {
+					implausible++
+				}
+			}
 			switch {
 			case r.IsJob() && r.Code == "":
 				rep.DroppedRecords[DropNoOccupation]++
@@ -267,6 +330,9 @@ func (im *importer) finish() []*Example {
 		out = append(out, ex)
 	}
 	rep.Users = len(out)
+	if implausible > 0 {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("%d dates before 1900 or after %d: check the input's date format", implausible, latest))
+	}
 	return out
 }
 
@@ -293,10 +359,14 @@ func Import(inputs []string, opts ImportOptions) ([]*Example, *ImportReport, err
 		if err != nil {
 			return nil, nil, err
 		}
+		rows := im.report.Rows
 		err = parse(im, path, f)
 		f.Close()
 		if err != nil {
 			return nil, nil, err
+		}
+		if im.report.Rows == rows {
+			return nil, nil, &InputError{File: path, Line: 1, Want: "no records: want at least one row after the header (CSV, RecBole) or one user line (JSONL)"}
 		}
 	}
 	exs := im.finish()

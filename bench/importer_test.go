@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/occbench/occbench/internal/fixture"
 )
@@ -314,5 +315,56 @@ func checkFuzzImport(t *testing.T, p, format string) {
 			continue
 		}
 		checkImported(t, exs, rep)
+	}
+}
+
+// Import says what it merged, ignored and doubted.
+func TestImportReportsMerges(t *testing.T) {
+	job := func(user, start, code string) string {
+		return fmt.Sprintf(`{"kind": "job", "start": %q, "occupation": %q}`, start, code)
+	}
+	jsonl := `{"user_id": "a", "records": [` + job("a", "2010", "15-1252.00") + `, ` + job("a", "2012", "15-1251.00") + `], "company": "x"}
+{"user_id": "a", "records": [` + job("a", "2014", "15-1252.00") + `, {"kind": "job", "start": "2990", "occupation": "15-1252.00", "team": "y"}]}
+{"user_id": "b", "records": []}
+`
+	opts := ImportOptions{Format: FormatJSONL, MinJobs: 1, MaxJobs: 10, Now: func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }}
+	exs, rep, err := Import([]string{writeTemp(t, "in.jsonl", jsonl)}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	rep.WriteText(&text)
+	for _, want := range []string{
+		"ignored keys: company, records[].team",
+		"users given on more than one line, their records merged: 1",
+		"dropped users, no records: 1",
+		"users read: 2",
+		"warning: 1 dates before 1900 or after 2027",
+	} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, text.String())
+		}
+	}
+	if len(exs) != 1 {
+		t.Errorf("%d users", len(exs))
+	}
+	// The same CSV twice: each record twice, counted, and dropped with Dedupe.
+	in := writeTemp(t, "in.csv", csvHeader+"u1,job,2010-01,,Dev,15-1252.00,,,,,,\nu1,job,2012-01,,Dev,15-1251.00,,,,,,\n")
+	for _, dedupe := range []bool{false, true} {
+		exs, rep, err := Import([]string{in, in}, ImportOptions{Format: FormatCSV, MinJobs: 1, MaxJobs: 10, Dedupe: dedupe})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantJobs := map[bool]int{false: 3, true: 1}[dedupe] // history jobs
+		if rep.DuplicateRecords != 2 || len(exs[0].History) != wantJobs {
+			t.Errorf("dedupe %v: %d duplicates, history of %d", dedupe, rep.DuplicateRecords, len(exs[0].History))
+		}
+	}
+	// Empty inputs are errors.
+	for name, in := range map[string]string{"in.csv": csvHeader, "in.jsonl": "\n\n"} {
+		format := map[string]string{"in.csv": FormatCSV, "in.jsonl": FormatJSONL}[name]
+		if _, _, err := Import([]string{writeTemp(t, name, in)}, ImportOptions{Format: format, MinJobs: 1, MaxJobs: 10}); err == nil || !strings.Contains(err.Error(), "no records") {
+			t.Errorf("%s: err = %v", name, err)
+		}
 	}
 }

@@ -61,6 +61,9 @@ test.arrow (train.parquet and test.parquet with --parquet).`,
 			if err := rep.WriteText(cmd.ErrOrStderr()); err != nil {
 				return err
 			}
+			if len(exs) == 0 {
+				return fmt.Errorf("no user survived the preprocessing (the report above says why): nothing written to %s", out)
+			}
 			for _, t := range targets {
 				meta := map[string]string{bench.MetaPreprocess: rep.ReportJSON(), bench.MetaSplit: t.split}
 				if err := bench.WriteExamples(t.path, t.exs, meta); err != nil {
@@ -77,6 +80,7 @@ test.arrow (train.parquet and test.parquet with --parquet).`,
 	f.IntVar(&opts.MinJobs, "min-jobs", opts.MinJobs, "drop users with fewer valid jobs")
 	f.IntVar(&opts.MaxJobs, "max-jobs", opts.MaxJobs, "drop users with more valid jobs")
 	f.BoolVar(&opts.SkipInvalid, "skip-invalid", false, "skip malformed rows and report them instead of failing")
+	f.BoolVar(&opts.Dedupe, "dedupe", false, "drop exact copies of a user's record (they are reported either way)")
 	f.IntVar(&testUsers, "test-users", 0, "hold out this many users as the test set (deterministic in --seed)")
 	f.Uint64Var(&seed, "seed", 1, "seed of the train/test split")
 	f.BoolVar(&parquet, "parquet", false, "with --test-users, write Parquet instead of Arrow")
