@@ -120,6 +120,9 @@ func Run(ctx context.Context, s *rundir.Suite, opts Options) (*rundir.Scores, er
 	if err != nil {
 		return nil, err
 	}
+	if tr, ok := man.Datasets["train"]; ok && tr.SHA256 == man.Datasets["test"].SHA256 {
+		fmt.Fprintf(opts.Stderr, "warning: the training set and the test set are the same file (%.12s): every test user was trained on\n", tr.SHA256)
+	}
 	var failed []error
 	for _, p := range plan {
 		name := p.spec.Name

@@ -132,3 +132,17 @@ func TestFailuresSummedUp(t *testing.T) {
 		t.Errorf("stderr:\n%s", stderr.String())
 	}
 }
+
+func TestTrainIsTestWarned(t *testing.T) {
+	dir := t.TempDir()
+	test := testSet(t, dir, 10)
+	s := suite(t, test, filepath.Join(dir, "run"), "  - {name: a, kind: fake}\n")
+	s.Train = test
+	var stderr bytes.Buffer
+	if _, err := Run(context.Background(), s, Options{Stderr: &stderr}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stderr.String(), "the training set and the test set are the same file") {
+		t.Errorf("stderr:\n%s", stderr.String())
+	}
+}
