@@ -168,5 +168,5 @@ func (r *Report) shortProtocol() string {
 	if strictEM(r.Run) {
 		em = "EM on titles"
 	}
-	return fmt.Sprintf("Test set %s, %s, %s, RM over %d related", short(r.Run.TestDigest()), plural(len(r.Run.Test), "user", "users"), em, r.Run.Manifest.Protocol.Related)
+	return fmt.Sprintf("Test set %s, %s, %s, RM over %d related", short(r.Run.TestDigest()), r.usersScored("user", "users"), em, r.Run.Manifest.Protocol.Related)
 }

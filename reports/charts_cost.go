@@ -58,7 +58,9 @@ func (r *Report) costChart(tokens bool) *Chart {
 		xticks, xlabel = ax.ticks(), func(v float64) string { return count(int(math.Round(v))) }
 		xtitle, title, name = "tokens per user (prompt + completion)", "Accuracy against tokens per user", "cost_tokens"
 	} else {
-		d0, d1 := math.Floor(math.Log10(lo)), math.Ceil(math.Log10(maxCost))
+		// A quarter decade of room at each end keeps every point off the
+		// axis and the frame.
+		d0, d1 := math.Floor(math.Log10(lo)-0.25), math.Ceil(math.Log10(maxCost)+0.25)
 		if d1 <= d0 {
 			d1 = d0 + 1
 		}

@@ -29,6 +29,24 @@ func (r *Report) reasonsChart() *Chart {
 		{"ROUGE-2", drawing.ColorFromHex("d55e00"), func(x reasonRow) float64 { return x.r2 }},
 		{"ROUGE-L", drawing.ColorFromHex("8c8c8c"), func(x reasonRow) float64 { return x.rl }},
 	}
+	// A panel or a legend entry without a single measured value is left
+	// out rather than drawn empty.
+	measured := func(ms []metric) []metric {
+		var out []metric
+		for _, m := range ms {
+			for _, x := range rows {
+				if !math.IsNaN(m.get(x)) {
+					out = append(out, m)
+					break
+				}
+			}
+		}
+		return out
+	}
+	judge, sim = measured(judge), measured(sim)
+	if len(judge) == 0 && len(sim) == 0 {
+		return nil
+	}
 	labelW := 0.0
 	for _, x := range rows {
 		labelW = math.Max(labelW, measure(x.label, tsLabel))
@@ -44,16 +62,24 @@ func (r *Report) reasonsChart() *Chart {
 	legendH := (&canvas{}).legend(legend, chartMargin, 0, chartWidth-2*chartMargin, true)
 	total := y1 + 56 + legendH + lineHeight(tsSmall) + chartMargin
 	x0 := chartMargin + labelW + 12
-	gap := 36.0
-	panelW := (chartWidth - chartMargin - x0 - gap) / 2
-	panels := []struct {
+	type panel struct {
 		title   string
 		metrics []metric
 		ax      axis
 		x0, x1  float64
-	}{
-		{"LLM judge (1–5)", judge, axis{max: 5, step: 1}, x0, x0 + panelW},
-		{"Similarity to the oracle reason (0–1)", sim, axis{max: 1, step: 0.2, decimals: 1}, x0 + panelW + gap, x0 + 2*panelW + gap},
+	}
+	var panels []panel
+	if len(judge) > 0 {
+		panels = append(panels, panel{"LLM judge (1–5)", judge, axis{max: 5, step: 1}, 0, 0})
+	}
+	if len(sim) > 0 {
+		panels = append(panels, panel{"Similarity to the oracle reason (0–1)", sim, axis{max: 1, step: 0.2, decimals: 1}, 0, 0})
+	}
+	const gap = 36.0
+	panelW := (chartWidth - chartMargin - x0 - gap*float64(len(panels)-1)) / float64(len(panels))
+	for i := range panels {
+		panels[i].x0 = x0 + float64(i)*(panelW+gap)
+		panels[i].x1 = panels[i].x0 + panelW
 	}
 	draw := func(c *canvas) {
 		c.text("Reason quality per reason source", chartMargin, 34, tsTitle, alignLeft)

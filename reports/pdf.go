@@ -2,7 +2,6 @@ package reports
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -145,20 +144,41 @@ func (r *Report) WritePDF(w io.Writer) error {
 	f.AddPage()
 	d.heading("Significance matrix")
 	r.pdfMatrix(d)
-	d.table(r.McNemar)
+	if len(r.McNemar.Rows) > 0 {
+		d.table(r.McNemar)
+	}
 	f.AddPage()
 	d.table(r.Rates)
 	d.chart(charts["cost_latency"])
 	d.chart(charts["cost_tokens"])
-	f.AddPage()
-	d.table(r.Table3)
-	d.chart(charts["reasons"])
-	d.table(r.Table1)
-	d.table(r.Table4)
-	d.table(r.Scaling)
-	d.chart(charts["scaling"])
-	if r.PaperDiff != nil {
-		d.table(r.PaperDiff)
+	// The study's other tables, those with data; the rest are named on one
+	// line each.
+	var rest []*Table
+	for _, t := range r.Tables() {
+		switch t {
+		case r.Table2, r.McNemar, r.Rates:
+		default:
+			rest = append(rest, t)
+		}
+	}
+	if len(rest) > 0 {
+		f.AddPage()
+	}
+	for _, t := range rest {
+		if t.ID == NotInReportID {
+			d.heading(t.Title)
+			for _, row := range t.Rows {
+				d.keyValues([][2]string{{row.Cells[0], row.Cells[1]}})
+			}
+			continue
+		}
+		d.table(t)
+		switch t {
+		case r.Table3:
+			d.chart(charts["reasons"])
+		case r.Scaling:
+			d.chart(charts["scaling"])
+		}
 	}
 	exs, err := r.Examples()
 	if err != nil {
@@ -244,22 +264,24 @@ func (r *Report) pdfSummary(d *pdfDoc) {
 	d.f.Ln(2)
 	d.heading("Runners")
 	for _, s := range r.Run.Systems {
-		rm := m.Runners[s.Name]
-		settings := ""
-		if rm != nil && rm.Settings != nil {
-			var buf bytes.Buffer
-			enc := json.NewEncoder(&buf)
-			enc.SetEscapeHTML(false)
-			_ = enc.Encode(rm.Settings) // maps encode with sorted keys
-			settings = buf.String()
-		}
 		d.keyValues([][2]string{{s.Name, fmt.Sprintf("%s · %s · %s", s.Kind, s.Category, s.Display)}})
-		if settings != "" && settings != "{}" && settings != "null" {
-			settings = strings.TrimSpace(settings)
+		rm := m.Runners[s.Name]
+		if rm == nil {
+			continue
+		}
+		// Settings as key = value lines, then what preparing the runner
+		// did; both wrap at spaces, never inside a value.
+		d.f.SetTextColor(inkGrey[0], inkGrey[1], inkGrey[2])
+		if kv := settingPairs(rm.Settings); len(kv) > 0 {
 			d.f.SetX(margin + 42)
 			d.f.SetFont(pdfMono, "", 7)
-			d.color(inkGrey)
-			d.f.MultiCell(bodyW-42, 3.3, pdfText(truncate(settings, 400)), "", "L", false)
+			line := strings.ReplaceAll(strings.Join(kv, "   "), " = ", "\u00a0=\u00a0") // a pair never splits
+			d.f.MultiCell(bodyW-42, 3.3, pdfText(line), "", "L", false)
+		}
+		if facts := trainingFacts(rm.Info); facts != "" {
+			d.f.SetX(margin + 42)
+			d.font("", 7.5)
+			d.f.MultiCell(bodyW-42, 3.5, pdfText(facts), "", "L", false)
 		}
 		d.f.Ln(0.8)
 	}
@@ -282,14 +304,6 @@ func (d *pdfDoc) keyValues(kv [][2]string) {
 		d.font("", 8.5)
 		d.f.MultiCell(bodyW-42, 4.2, pdfText(x[1]), "", "L", false)
 	}
-}
-
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
 }
 
 // table draws a report table: its title, the header and rows with

@@ -246,3 +246,12 @@ func dateSpan(r bench.Record) string {
 	}
 	return a + "–" + b
 }
+
+// truncate cuts s to n runes, marking the cut.
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}

@@ -90,7 +90,33 @@ func (r *Report) Tables() []*Table {
 	if r.PaperDiff != nil {
 		ts = append(ts, r.PaperDiff)
 	}
-	return ts
+	var out []*Table
+	missing := &Table{
+		ID:      NotInReportID,
+		Title:   "Not in this report",
+		Columns: []Column{{"Table", Left}, {"Why, and what would fill it", Left}},
+	}
+	for _, t := range ts {
+		if len(t.Rows) > 0 {
+			out = append(out, t)
+			continue
+		}
+		missing.Rows = append(missing.Rows, Row{Cells: []string{tableName(t.Title), t.Empty}})
+	}
+	if len(missing.Rows) > 0 {
+		out = append(out, missing)
+	}
+	return out
+}
+
+// NotInReportID is the table that lists, in one line each, the tables
+// without data, rather than printing each one empty.
+const NotInReportID = "not_in_report"
+
+// tableName is a title's name part: "Table 3" of "Table 3: Reasoning…".
+func tableName(title string) string {
+	name, _, _ := strings.Cut(title, ":")
+	return name
 }
 
 // significance picks the reference and runs the two families of tests.
@@ -166,13 +192,10 @@ func headlineEMCI(run *Run, s *System) (v, lo, hi float64) {
 	return sc.EM.Float(), sc.EMCI[0].Float(), sc.EMCI[1].Float()
 }
 
-// protocolNote states how the run was scored; every table carries it.
+// protocolNote states how the run was scored; tables over the test users
+// carry it.
 func (r *Report) protocolNote() string {
 	p := r.Run.Manifest.Protocol
-	users := p.TestUsers
-	if users == 0 {
-		users = len(r.Run.Test)
-	}
 	em := "EM on O*NET codes (the answer mapped onto the taxonomy)"
 	if strictEM(r.Run) {
 		em = "EM on title strings (the paper's released code)"
@@ -181,8 +204,27 @@ func (r *Report) protocolNote() string {
 	if p.Bootstrap > 0 {
 		boot = fmt.Sprintf("; 95%% percentile bootstrap intervals, %s resamples", count(p.Bootstrap))
 	}
-	return fmt.Sprintf("Protocol: test set %s (%s); %s; RM over the true occupation and %d O*NET related occupations%s.",
-		short(r.Run.TestDigest()), plural(users, "user", "users"), em, p.Related, boot)
+	return fmt.Sprintf("Protocol: test set %s, %s; %s; RM over the true occupation and %d O*NET related occupations%s.",
+		short(r.Run.TestDigest()), r.usersScored("user", "users"), em, p.Related, boot)
+}
+
+// usersScored says how many test users the run scored ("1,000 users"),
+// and for a run limited with --limit that it was limited ("the first 200
+// of 1,000 users (--limit 200)"), so no caption passes a limited run off as
+// the whole test set.
+func (r *Report) usersScored(one, many string) string {
+	m := r.Run.Manifest
+	n := m.Protocol.TestUsers
+	if n == 0 {
+		n = len(r.Run.Test)
+	}
+	if m.Limit <= 0 {
+		return plural(n, one, many)
+	}
+	if all := m.Datasets["test"].Users; all > n {
+		return fmt.Sprintf("the first %s of %s %s (--limit %d)", count(n), count(all), many, m.Limit)
+	}
+	return fmt.Sprintf("%s (--limit %d, which kept them all)", plural(n, one, many), m.Limit)
 }
 
 // systemLabel is how tables name a system.

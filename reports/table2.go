@@ -51,7 +51,7 @@ func (r *Report) mark(i int) string {
 func (r *Report) table2() *Table {
 	t := &Table{
 		ID:    "table2",
-		Title: fmt.Sprintf("Table 2: Occupation prediction accuracy on %s", plural(len(r.Run.Test), "test user", "test users")),
+		Title: fmt.Sprintf("Table 2: Occupation prediction accuracy on %s", r.usersScored("test user", "test users")),
 		Group: "Category",
 		Columns: []Column{
 			{"System", Left}, {"EM (%)", Right}, {"EM 95% CI", Right}, {"RM (%)", Right}, {"RM 95% CI", Right},
@@ -66,7 +66,10 @@ func (r *Report) table2() *Table {
 		}
 	}
 	if matched > 0 {
-		t.Columns = append(t.Columns, Column{"Paper EM", Right}, Column{"Δ EM", Right}, Column{"Paper RM", Right}, Column{"Δ RM", Right})
+		// The paper scored other data: its numbers are context, not a
+		// comparison, and the headers say so.
+		t.Columns = append(t.Columns, Column{"Paper EM (different data)", Right}, Column{"Δ EM (not comparable)", Right},
+			Column{"Paper RM (different data)", Right}, Column{"Δ RM (not comparable)", Right})
 	}
 	for i, s := range r.Run.Systems {
 		em, emLo, emHi := headlineEMCI(r.Run, s)

@@ -89,7 +89,9 @@ func (r *Report) table3() *Table {
 			fixed(x.bleu, 4), fixed(x.r1, 4), fixed(x.r2, 4), fixed(x.rl, 4),
 		}})
 	}
-	t.Notes = append(t.Notes, r.protocolNote())
+	// The judged reasons are not the run's test users (oracle reasons come
+	// from training users): N counts each row's own reasons.
+	t.Notes = append(t.Notes, "Users: each row's N reasons as judged; BLEU and ROUGE against the oracle_reason of the run's test users that have one, not the EM/RM protocol of Table 2.")
 	in := r.Opts.Inputs.Reasons
 	if in != nil {
 		judge, users := judgeAndCount(in.Judge, in.Users, " over ", "user", "users")
@@ -163,7 +165,8 @@ func (r *Report) table1() *Table {
 			t.Rows = append(t.Rows, Row{Cells: []string{label, n, fixed(x.Factuality.Float(), 2), fixed(x.Coherence.Float(), 2), fixed(x.Utility.Float(), 2)}})
 		}
 	}
-	t.Notes = append(t.Notes, r.protocolNote())
+	// The study judges a sample of oracle reasons, not the run's test
+	// users: the EM/RM protocol does not apply.
 	if in != nil {
 		judge, users := judgeAndCount(in.Judge, in.Users, ", ", "reason", "reasons")
 		t.Notes = append(t.Notes, fmt.Sprintf("Judge: %s%s (from %s). Minor: 1 fact changed, 20%% of sentences shuffled, a related occupation; major: 2–3 facts, 50%%, an unrelated occupation.", judge, users, reasons.PerturbationFile))

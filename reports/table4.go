@@ -116,7 +116,7 @@ func (r *Report) paperTable() *Table {
 		ID:      "paper",
 		Title:   "Paper versus this run",
 		Group:   "Table",
-		Columns: []Column{{"Row", Left}, {"Metric", Left}, {"Paper", Right}, {"Ours", Right}, {"Δ", Right}},
+		Columns: []Column{{"Row", Left}, {"Metric", Left}, {"Paper (different data)", Right}, {"Ours", Right}, {"Δ (not comparable)", Right}},
 		Empty:   "no system of this run matches a row of the paper (match by runner name, a `paper` setting, or aliases in the expectations file)",
 	}
 	add := func(table, row, metric string, paper, ours float64, percent bool, dec int) {

@@ -2,7 +2,9 @@ package reports
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -80,6 +82,17 @@ func (r *Report) WriteDir(dir string, o WriteOptions) ([]string, error) {
 			}
 		}
 	}
+	// A table or chart that an earlier report wrote and this one does not
+	// (its data went away) must not linger beside the new files.
+	prune := []string{TablesBase}
+	if !o.NoCharts {
+		prune = append(prune, ChartsDir)
+	}
+	for _, sub := range prune {
+		if err := removeUnwritten(filepath.Join(dir, sub), written); err != nil {
+			return written, err
+		}
+	}
 	if !o.NoPDF {
 		var buf bytes.Buffer
 		if err := r.WritePDF(&buf); err != nil {
@@ -90,6 +103,34 @@ func (r *Report) WriteDir(dir string, o WriteOptions) ([]string, error) {
 		}
 	}
 	return written, nil
+}
+
+// removeUnwritten removes the table and chart files of dir (.csv, .tex,
+// .png, .svg) that are not among written; other files are left alone.
+func removeUnwritten(dir string, written []string) error {
+	keep := map[string]bool{}
+	for _, p := range written {
+		keep[filepath.Clean(p)] = true
+	}
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		switch filepath.Ext(e.Name()) {
+		case ".csv", ".tex", ".png", ".svg":
+			if e.Type().IsRegular() && !keep[p] {
+				if err := os.Remove(p); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // Generate makes the report of a run directory in one call, as occbench

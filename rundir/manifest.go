@@ -37,7 +37,7 @@ type Dataset struct {
 	// a run directory moved with its data still finds it.
 	SuiteRel string `json:"suite_rel,omitempty"`
 	SHA256   string `json:"sha256"`
-	Users    int    `json:"users,omitempty"`
+	Users    int    `json:"users,omitempty"` // in the file; a --limit run scores fewer (Protocol.TestUsers)
 }
 
 // Protocol is how a run is scored; every table prints it.

@@ -81,6 +81,7 @@ func Run(ctx context.Context, s *rundir.Suite, opts Options) (*rundir.Scores, er
 	if err != nil {
 		return nil, err
 	}
+	fileUsers := len(test)
 	if opts.Limit > 0 && opts.Limit < len(test) {
 		test = test[:opts.Limit]
 	}
@@ -116,7 +117,7 @@ func Run(ctx context.Context, s *rundir.Suite, opts Options) (*rundir.Scores, er
 	if err := prepareDir(dir, opts); err != nil {
 		return nil, err
 	}
-	man, err := openManifest(dir, s, prev, opts, specs, len(test))
+	man, err := openManifest(dir, s, prev, opts, specs, fileUsers, len(test))
 	if err != nil {
 		return nil, err
 	}
@@ -273,12 +274,14 @@ func prepareDir(dir string, opts Options) error {
 
 // openManifest starts a new manifest, or continues the one of a resumed run
 // after checking it ran over the same test set.
-func openManifest(dir string, s *rundir.Suite, prev *rundir.Manifest, opts Options, specs []rundir.RunnerSpec, users int) (*rundir.Manifest, error) {
+// fileUsers are the users of the test set file, users those the run
+// scores (fewer under --limit).
+func openManifest(dir string, s *rundir.Suite, prev *rundir.Manifest, opts Options, specs []rundir.RunnerSpec, fileUsers, users int) (*rundir.Manifest, error) {
 	testSet, err := dataset(s.Test, opts.SuiteFile)
 	if err != nil {
 		return nil, err
 	}
-	testSet.Users = users
+	testSet.Users = fileUsers
 	if prev != nil {
 		if got := prev.Datasets["test"].SHA256; got != testSet.SHA256 {
 			return nil, fmt.Errorf("--resume %s: that run used a test set with digest %.12s, %s has %.12s", dir, got, s.Test, testSet.SHA256)

@@ -4,16 +4,22 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"path/filepath"
 	"slices"
 	"text/tabwriter"
 
 	"github.com/occbench/occbench/rundir"
 )
 
-// writeRunScores prints a run's scores for people.
+// writeRunScores prints a run's scores for people; a run limited with
+// --limit says so.
 func writeRunScores(w io.Writer, dir string, s *rundir.Scores) error {
-	fmt.Fprintf(w, "run %s: %d test users; EM on O*NET codes, RM over %d related occupations; 95%% bootstrap intervals (%d resamples)\n\n",
-		dir, s.Protocol.TestUsers, s.Protocol.Related, s.Protocol.Bootstrap)
+	users := fmt.Sprintf("%d test users", s.Protocol.TestUsers)
+	if m, err := rundir.ReadManifest(filepath.Join(dir, rundir.ManifestFile)); err == nil && m.Limit > 0 {
+		users = fmt.Sprintf("the first %d of %d test users (--limit %d)", s.Protocol.TestUsers, m.Datasets["test"].Users, m.Limit)
+	}
+	fmt.Fprintf(w, "run %s: %s; EM on O*NET codes, RM over %d related occupations; 95%% bootstrap intervals (%d resamples)\n\n",
+		dir, users, s.Protocol.Related, s.Protocol.Bootstrap)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "runner\tEM\t95% CI\tRM\t95% CI\tHR@10\tNDCG@10\tunmapped\terrors")
 	pct := func(x float64) string { return fmt.Sprintf("%.2f%%", 100*x) }
