@@ -119,11 +119,11 @@ func (r *Report) runWarnings() []string {
 	}
 	for _, s := range r.Run.Systems {
 		if s.Outcomes.Missing > 0 {
-			verb := "have"
+			verb := "have no prediction and count"
 			if s.Outcomes.Missing == 1 {
-				verb = "has"
+				verb = "has no prediction and counts"
 			}
-			out = append(out, fmt.Sprintf("Warning: %s: %s %s no prediction and counts as wrong.", s.Name, plural(s.Outcomes.Missing, "test user", "test users"), verb))
+			out = append(out, fmt.Sprintf("Warning: %s: %s %s as wrong.", s.Name, plural(s.Outcomes.Missing, "test user", "test users"), verb))
 		}
 	}
 	return out

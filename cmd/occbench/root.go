@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -16,7 +17,15 @@ import (
 func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
 	root := newRootCmd(stdout, stderr)
 	root.SetArgs(args)
-	return root.ExecuteContext(ctx)
+	err := root.ExecuteContext(ctx)
+	// Ctrl-C: exit 130 with a plain word, not "context canceled". Every
+	// command writes through temporaries, so rerunning it continues
+	// (oracle, judge and LLM answers are cached) or starts clean.
+	var ee *exitError
+	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) && !errors.As(err, &ee) {
+		return &exitError{130, errors.New("interrupted: nothing half-written was kept; run the same command again")}
+	}
+	return err
 }
 
 func newRootCmd(stdout, stderr io.Writer) *cobra.Command {

@@ -38,6 +38,9 @@ are written nowhere.`,
 			if resume != "" {
 				opts.Resume, opts.Out = true, resume
 			}
+			if cmd.Flags().Changed("only") && len(opts.Only) == 0 {
+				return errors.New(`--only "": name the runners to run`)
+			}
 			if err := opts.Check(); err != nil {
 				return err
 			}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,6 +35,27 @@ func TestRunInterrupted(t *testing.T) {
 	}
 }
 
+// Ctrl-C in any other command exits 130 with a word, not "context
+// canceled", and leaves no output file.
+func TestInterruptedCommand(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	if _, _, err := runCLI(t, "synth", "--users", "300", "--test-users", "100", "-o", data); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	out := filepath.Join(dir, "oracle.arrow")
+	err := run(ctx, io.Discard, io.Discard, []string{"oracle", "--train", filepath.Join(data, "test.arrow"), "-o", out,
+		"--endpoint", "http://127.0.0.1:9/v1", "--model", "m", "--limit", "3"})
+	if err == nil || exitCode(err) != 130 || !strings.HasPrefix(err.Error(), "interrupted") {
+		t.Fatalf("err = %v (exit %d), want interrupted with exit 130", err, exitCode(err))
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("%s was written (stat: %v)", out, err)
+	}
+}
+
 func TestRunFlagsRefused(t *testing.T) {
 	for _, tc := range []struct {
 		args []string
@@ -41,6 +63,8 @@ func TestRunFlagsRefused(t *testing.T) {
 	}{
 		{[]string{"run", "--suite", "x.yaml", "--resume", "r", "--fresh"}, "--resume and --fresh"},
 		{[]string{"run", "--suite", "../../testdata/suites/default.yaml", "--limit", "-5", "--out", "nowhere"}, "--limit -5"},
+		{[]string{"run", "--suite", "../../testdata/suites/default.yaml", "--only", "", "--out", "nowhere"}, `--only ""`},
+		{[]string{"run", "--suite", "../../testdata/suites/default.yaml", "--only", "last,", "--out", "nowhere"}, "an empty runner name"},
 	} {
 		if _, _, err := runCLI(t, tc.args...); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: err = %v, want %q", tc.args, err, tc.want)
