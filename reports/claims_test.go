@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/occbench/occbench/internal/fixture"
+	"github.com/occbench/occbench/reports/reportstest"
 )
 
 // fixtureBare is the fixture run without the optional inputs of Tables 1,
@@ -196,5 +199,27 @@ func TestWriteDirRemovesStaleFiles(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(out, p)); err != nil {
 			t.Errorf("%s: %v", p, err)
 		}
+	}
+}
+
+// A failure redone by --retry-errors is no longer the first error.
+func TestFirstErrorSkipsRedoneUsers(t *testing.T) {
+	test := reportstest.TestSet(3, false)
+	index := map[string]int{}
+	for i, ex := range test {
+		index[ex.UserID] = i
+	}
+	path := filepath.Join(t.TempDir(), "p.jsonl")
+	fixture.Write(t, path, `{"user_id":"u0000","runner":"r","error":"first"}
+{"user_id":"u0002","runner":"r","error":"third"}
+{"user_id":"u0001","runner":"r","error":"second"}
+{"user_id":"u0000","runner":"r","answer":"Nurse"}
+`)
+	out, err := readOutcomes(path, test, index, occupationOptions(20), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.FirstError != "second" || trues(out.Failed) != 2 {
+		t.Errorf("first error %q, %d failed; want second, 2", out.FirstError, trues(out.Failed))
 	}
 }

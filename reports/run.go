@@ -3,6 +3,7 @@ package reports
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -47,7 +48,9 @@ type Outcomes struct {
 	RM       []float64
 	Recorded []bool // a prediction exists (possibly with an error)
 	Failed   []bool // recorded with an error
-	Missing  int    // users without a prediction
+	// FirstError is the error of the first failed user in test order.
+	FirstError string
+	Missing    int // users without a prediction
 	// Repeated counts records of a user recorded before (the last one
 	// counts); Unknown, records of users outside the test set (ignored).
 	Repeated, Unknown int
@@ -166,6 +169,7 @@ func occupationOptions(related int) metrics.OccupationOptions {
 func readOutcomes(path string, test []*bench.Example, index map[string]int, opts metrics.OccupationOptions, strict bool) (Outcomes, error) {
 	n := len(test)
 	out := Outcomes{EM: make([]bool, n), RM: make([]float64, n), Recorded: make([]bool, n), Failed: make([]bool, n)}
+	errs := map[int]string{} // failed users' errors, by test index
 	err := rundir.EachPrediction(path, func(p *rundir.Prediction) error {
 		i, ok := index[p.UserID]
 		if !ok {
@@ -178,6 +182,11 @@ func readOutcomes(path string, test []*bench.Example, index map[string]int, opts
 		}
 		out.Recorded[i] = true
 		out.Failed[i] = p.Error != ""
+		if out.Failed[i] {
+			errs[i] = p.Error
+		} else {
+			delete(errs, i) // redone with --retry-errors
+		}
 		smp := rundir.OccupationSample(ex, p)
 		smp.Ranked = nil // only EM and RM are kept per user
 		it := metrics.ScoreOccupation(smp, opts)
@@ -191,6 +200,9 @@ func readOutcomes(path string, test []*bench.Example, index map[string]int, opts
 		if !out.Recorded[i] {
 			out.Missing++
 		}
+	}
+	if len(errs) > 0 {
+		out.FirstError = errs[slices.Min(slices.Collect(maps.Keys(errs)))]
 	}
 	return out, err
 }
@@ -223,13 +235,7 @@ func mean(xs []bool) float64 {
 	if len(xs) == 0 {
 		return 0
 	}
-	n := 0
-	for _, x := range xs {
-		if x {
-			n++
-		}
-	}
-	return float64(n) / float64(len(xs))
+	return float64(trues(xs)) / float64(len(xs))
 }
 
 func near(a, b float64) bool {

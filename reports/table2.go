@@ -118,6 +118,13 @@ func (r *Report) runWarnings() []string {
 		out = append(out, "Warning: "+w)
 	}
 	for _, s := range r.Run.Systems {
+		if n := trues(s.Outcomes.Failed); n > 0 {
+			users := fmt.Sprintf("%s of %s", count(n), plural(len(s.Outcomes.Failed), "test user", "test users"))
+			if n == len(s.Outcomes.Failed) {
+				users = "all " + plural(n, "test user", "test users")
+			}
+			out = append(out, fmt.Sprintf("Warning: %s: %s failed and count as wrong; the first with: %s", s.Name, users, truncate(s.Outcomes.FirstError, 200)))
+		}
 		if s.Outcomes.Missing > 0 {
 			verb := "have no prediction and count"
 			if s.Outcomes.Missing == 1 {
@@ -193,4 +200,15 @@ func upperFirst(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// trues counts the true values of xs.
+func trues(xs []bool) int {
+	n := 0
+	for _, x := range xs {
+		if x {
+			n++
+		}
+	}
+	return n
 }
