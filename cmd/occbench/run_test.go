@@ -13,13 +13,20 @@ import (
 	"github.com/occbench/occbench/internal/fixture"
 )
 
-// Ctrl-C stops a run with exit status 130 and says how to continue it.
-func TestRunInterrupted(t *testing.T) {
-	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
+// smallData synthesises 300 careers (100 test users) into DIR/data.
+func smallData(t *testing.T) (dir, data string) {
+	t.Helper()
+	dir = t.TempDir()
+	data = filepath.Join(dir, "data")
 	if _, _, err := runCLI(t, "synth", "--users", "300", "--test-users", "100", "-o", data); err != nil {
 		t.Fatal(err)
 	}
+	return dir, data
+}
+
+// Ctrl-C stops a run with exit status 130 and says how to continue it.
+func TestRunInterrupted(t *testing.T) {
+	dir, _ := smallData(t)
 	suite := filepath.Join(dir, "suite.yaml")
 	fixture.Write(t, suite, "name: s\ntrain: data/train.arrow\ntest: data/test.arrow\nout: run\nrunners:\n  - {name: m, kind: markov}\n")
 	ctx, cancel := context.WithCancel(context.Background())
@@ -38,11 +45,7 @@ func TestRunInterrupted(t *testing.T) {
 // Ctrl-C in any other command exits 130 with a word, not "context
 // canceled", and leaves no output file.
 func TestInterruptedCommand(t *testing.T) {
-	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
-	if _, _, err := runCLI(t, "synth", "--users", "300", "--test-users", "100", "-o", data); err != nil {
-		t.Fatal(err)
-	}
+	dir, data := smallData(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	out := filepath.Join(dir, "oracle.arrow")
@@ -91,11 +94,7 @@ func TestFlagRanges(t *testing.T) {
 // A predictions file cut after the run: report recomputes the scores from
 // the records and says so; rescore rewrites scores.json to match.
 func TestReportAfterCutPredictions(t *testing.T) {
-	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
-	if _, _, err := runCLI(t, "synth", "--users", "300", "--test-users", "100", "-o", data); err != nil {
-		t.Fatal(err)
-	}
+	dir, _ := smallData(t)
 	suite := filepath.Join(dir, "suite.yaml")
 	fixture.Write(t, suite, "name: s\ntrain: data/train.arrow\ntest: data/test.arrow\nout: run\nmetrics: {bootstrap: 50}\nrunners:\n  - {name: m, kind: markov}\n  - {name: p, kind: mostpop}\n")
 	if _, _, err := runCLI(t, "run", "--suite", suite); err != nil {
