@@ -173,9 +173,9 @@ func Open(path string) (*Reader, error) {
 		f.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if v, ok := r.schema.Metadata().GetValue(MetaSchemaVersion); ok && v != SchemaVersion {
+	if v, ok := r.schema.Metadata().GetValue(MetaSchemaVersion); ok && !readableVersions[v] {
 		r.Close()
-		return nil, fmt.Errorf("%s: schema version %s, this occbench reads version %s", path, v, SchemaVersion)
+		return nil, fmt.Errorf("%s: schema version %s, this occbench reads versions 1 and %s", path, v, SchemaVersion)
 	}
 	return r, nil
 }

@@ -20,7 +20,9 @@ func sampleExamples(n int) []*Example {
 			History: []Record{
 				{Kind: Education, School: "State University", Degree: "Bachelor's degree", Major: "Economics", GradYear: 2001 + i%10, End: DateOf(2001+i%10, time.May, 15)},
 				{Kind: Job, Start: DateOf(2002, time.March, 1), End: DateOf(2005, time.June, 30), Title: "Junior Analyst", Code: "13-2051.00", Occupation: "Financial and Investment Analysts", Industry: "Finance", Salary: 52000.5},
-				{Kind: Job, Start: DateOf(2005, time.July, 1), Title: "Analyst, \"senior\" | ünïcode", Code: "13-2051.00", Occupation: "Financial and Investment Analysts"},
+				{Kind: Job, Start: DateOf(2005, time.July, 1), Title: "Analyst, \"senior\" | ünïcode", Code: "13-2051.00", Occupation: "Financial and Investment Analysts",
+					CodeMethod: CodeClassified, CodeScore: 0.75},
+				{Kind: Job, Start: DateOf(2008, time.July, 1), Code: "15-1252.00", Occupation: "Software Developers", CodeMethod: CodeCrosswalk, CodeScore: 0, SourceCode: "2512.4"},
 			},
 			TargetCode:  "11-3031.01",
 			TargetTitle: "Treasurers and Controllers",
@@ -122,6 +124,35 @@ func TestAbortLeavesNothing(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 0 {
 		t.Errorf("abort left %v", entries)
+	}
+}
+
+// A file of schema version 1 (written before code_method, code_score and
+// source_code existed) reads, with those fields empty, the same careers as
+// importing its source today.
+func TestReadSchemaV1(t *testing.T) {
+	old, meta, err := ReadAll("testdata/schema_v1.arrow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if meta[MetaSchemaVersion] != "1" {
+		t.Fatalf("fixture has schema version %q, want 1", meta[MetaSchemaVersion])
+	}
+	now, _, err := Import([]string{"../testdata/import/careers.csv"}, DefaultImport)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(old) != len(now) || len(old) == 0 {
+		t.Fatalf("%d users in the v1 file, %d imported now", len(old), len(now))
+	}
+	for i := range old {
+		for j := range now[i].History {
+			r := &now[i].History[j]
+			r.CodeMethod, r.CodeScore, r.SourceCode = "", 0, ""
+		}
+		if !reflect.DeepEqual(old[i], now[i]) {
+			t.Errorf("user %s differs:\n v1 %+v\nnow %+v", old[i].UserID, old[i], now[i])
+		}
 	}
 }
 

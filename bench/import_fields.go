@@ -85,7 +85,7 @@ func (im *importer) toRecord(f recordFields) (Record, *fieldError) {
 		if r.Kind == Education {
 			return r, &fieldError{"occupation", f.occupation, "want no occupation on an education record"}
 		}
-		code, title, ok := im.resolve(occ)
+		code, title, method, ok := im.resolve(occ)
 		if !ok {
 			want := "want an O*NET-SOC 2019 title or code"
 			if onet.ValidCode(occ) {
@@ -93,7 +93,7 @@ func (im *importer) toRecord(f recordFields) (Record, *fieldError) {
 			}
 			return r, &fieldError{"occupation", f.occupation, want}
 		}
-		r.Code, r.Occupation = code, title
+		r.Code, r.Occupation, r.CodeMethod, r.CodeScore = code, title, method, 1
 	}
 	return r, nil
 }

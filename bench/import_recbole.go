@@ -92,14 +92,14 @@ func (im *importer) parseRecBole(path string, in io.Reader) error {
 			r.Start = dateFromUnix(secs)
 		}
 		if item := strings.TrimSpace(row[col["item_id"]]); item != "" {
-			code, title, ok := im.resolve(item)
+			code, title, method, ok := im.resolve(item)
 			if !ok {
 				if e := im.invalid(&InputError{File: path, Line: line, Field: "item_id", Value: item, Want: "want an O*NET-SOC 2019 code or title"}); e != nil {
 					return e
 				}
 				continue
 			}
-			r.Code, r.Occupation = code, title
+			r.Code, r.Occupation, r.CodeMethod, r.CodeScore = code, title, method, 1
 		}
 		im.add(user, r)
 	}

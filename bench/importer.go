@@ -223,15 +223,15 @@ func (im *importer) invalid(e *InputError) error {
 
 // resolve maps an occupation field (an O*NET-SOC code or an exact O*NET
 // title) to its code and title.
-func (im *importer) resolve(s string) (code, title string, ok bool) {
+func (im *importer) resolve(s string) (code, title, method string, ok bool) {
 	s = strings.TrimSpace(s)
 	if o, ok := im.tax.ByCode(s); ok {
-		return o.Code, o.Title, true
+		return o.Code, o.Title, CodeGiven, true
 	}
 	if o, ok := im.tax.ByTitle(s); ok {
-		return o.Code, o.Title, true
+		return o.Code, o.Title, CodeTitle, true
 	}
-	return "", "", false
+	return "", "", "", false
 }
 
 // add records one parsed row.

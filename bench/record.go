@@ -174,7 +174,25 @@ type Record struct {
 	Occupation string  `json:"occupation,omitempty"` // O*NET-SOC 2019 title of Code
 	Industry   string  `json:"industry,omitempty"`
 	Salary     float64 `json:"salary,omitempty"` // yearly, in the data's currency
+
+	// How Code was found, where an importer decided it: CodeMethod is one
+	// of the Code* constants; CodeScore how sure, from 0 to 1 (1 for a code
+	// or title given, else the classifier's score or the crosswalk's
+	// confidence); SourceCode the code the input gave in another taxonomy
+	// (an ESCO occupation). Empty in synthetic data and in files of schema
+	// version 1.
+	CodeMethod string  `json:"code_method,omitempty"`
+	CodeScore  float64 `json:"code_score,omitempty"`
+	SourceCode string  `json:"source_code,omitempty"`
 }
+
+// How an importer found a job's occupation (Record.CodeMethod).
+const (
+	CodeGiven      = "code"       // the input gave an O*NET-SOC 2019 code
+	CodeTitle      = "title"      // the input gave an O*NET title
+	CodeClassified = "classified" // the classifier read it from the job title
+	CodeCrosswalk  = "crosswalk"  // mapped from another taxonomy's code
+)
 
 // IsJob reports whether r is a job record.
 func (r Record) IsJob() bool { return r.Kind == Job }

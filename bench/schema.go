@@ -12,8 +12,13 @@ import (
 )
 
 // SchemaVersion is written to every data set under MetaSchemaVersion. It
-// changes whenever a column is added, removed or changes meaning.
-const SchemaVersion = "1"
+// changes whenever a column is added, removed or changes meaning. Version 2
+// added how a job's occupation was found (code_method, code_score,
+// source_code); files of version 1 read with those fields null.
+const SchemaVersion = "2"
+
+// readableVersions are the schema versions Open reads.
+var readableVersions = map[string]bool{"1": true, SchemaVersion: true}
 
 // Metadata keys that occbench writes into data set files.
 const (
@@ -36,6 +41,9 @@ var recordType = arrow.StructOf(
 	arrow.Field{Name: "occupation", Type: arrow.BinaryTypes.String, Nullable: true},
 	arrow.Field{Name: "industry", Type: arrow.BinaryTypes.String, Nullable: true},
 	arrow.Field{Name: "salary", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	arrow.Field{Name: "code_method", Type: arrow.BinaryTypes.String, Nullable: true},
+	arrow.Field{Name: "code_score", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	arrow.Field{Name: "source_code", Type: arrow.BinaryTypes.String, Nullable: true},
 )
 
 // attemptType is the struct of one oracle attempt.
@@ -110,6 +118,9 @@ type batchBuilder struct {
 	occ     *array.StringBuilder
 	ind     *array.StringBuilder
 	salary  *array.Float64Builder
+	method  *array.StringBuilder
+	score   *array.Float64Builder
+	source  *array.StringBuilder
 	pending int
 }
 
@@ -142,6 +153,9 @@ func newBatchBuilder(schema *arrow.Schema) *batchBuilder {
 	b.occ = b.rec.FieldBuilder(9).(*array.StringBuilder)
 	b.ind = b.rec.FieldBuilder(10).(*array.StringBuilder)
 	b.salary = b.rec.FieldBuilder(11).(*array.Float64Builder)
+	b.method = b.rec.FieldBuilder(12).(*array.StringBuilder)
+	b.score = b.rec.FieldBuilder(13).(*array.Float64Builder)
+	b.source = b.rec.FieldBuilder(14).(*array.StringBuilder)
 	return b
 }
 
@@ -204,6 +218,13 @@ func (b *batchBuilder) append(ex *Example) {
 		} else {
 			b.salary.AppendNull()
 		}
+		appendOptString(b.method, r.CodeMethod)
+		if r.CodeMethod != "" {
+			b.score.Append(r.CodeScore)
+		} else {
+			b.score.AppendNull()
+		}
+		appendOptString(b.source, r.SourceCode)
 	}
 	b.pending++
 }
@@ -237,6 +258,9 @@ type batchView struct {
 	occ     *array.String
 	ind     *array.String
 	salary  *array.Float64
+	method  *array.String
+	score   *array.Float64
+	source  *array.String
 	numRows int
 }
 
@@ -306,6 +330,7 @@ func newBatchView(rec arrow.RecordBatch) (*batchView, error) {
 		{"kind", &v.kind}, {"start", &v.start}, {"end", &v.end}, {"school", &v.school},
 		{"degree", &v.degree}, {"major", &v.major}, {"grad_year", &v.grad}, {"title", &v.title},
 		{"code", &v.code}, {"occupation", &v.occ}, {"industry", &v.ind}, {"salary", &v.salary},
+		{"code_method", &v.method}, {"code_score", &v.score}, {"source_code", &v.source},
 	} {
 		if err := field(f.name, f.dst); err != nil {
 			return nil, err
@@ -394,12 +419,17 @@ func (v *batchView) example(i int, ex *Example) error {
 			Code:       strAt(v.code, j),
 			Occupation: strAt(v.occ, j),
 			Industry:   strAt(v.ind, j),
+			CodeMethod: strAt(v.method, j),
+			SourceCode: strAt(v.source, j),
 		}
 		if v.grad != nil && !v.grad.IsNull(j) {
 			r.GradYear = int(v.grad.Value(j))
 		}
 		if v.salary != nil && !v.salary.IsNull(j) {
 			r.Salary = v.salary.Value(j)
+		}
+		if v.score != nil && !v.score.IsNull(j) {
+			r.CodeScore = v.score.Value(j)
 		}
 		ex.History = append(ex.History, r)
 	}
