@@ -14,7 +14,7 @@ func Example() {
 	for _, r := range tx.Related(o.Code)[:3] {
 		fmt.Println(r.Index, r.Tier, r.Code, tx.GroupTitle(r.Code))
 	}
-	for _, s := range []string{"Software Developers", "**Answer:** software developer.", "15-1252", "Software Engineer", "astronaut chef"} {
+	for _, s := range []string{"Software Developers", "**Answer:** software developer.", "15-1252", "Software Engineer", "Sr. RN - ICU, Mercy Hospital", "purple elephant"} {
 		m := tx.Normalize(s)
 		fmt.Printf("%-33q → %-10s %s\n", s, m.Method, m.Code)
 	}
@@ -28,7 +28,8 @@ func Example() {
 	// "**Answer:** software developer." → normalised 15-1252.00
 	// "15-1252"                         → code       15-1252.00
 	// "Software Engineer"               → alias      15-1252.00
-	// "astronaut chef"                  → none
+	// "Sr. RN - ICU, Mercy Hospital"    → alias      29-1141.00
+	// "purple elephant"                 → none
 }
 
 func ExampleTaxonomy_RelatedRank() {

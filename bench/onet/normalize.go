@@ -14,17 +14,18 @@ type Method uint8
 
 // The ladder, tried in this order.
 const (
-	MethodNone   Method = iota // no rule matched
-	MethodExact                // the trimmed text is an O*NET title
-	MethodFolded               // an O*NET title after folding case, spacing, punctuation, markup and plurals
-	MethodCode                 // an O*NET-SOC code written in the text
-	MethodAlias                // an O*NET alternate, short or reported title
+	MethodNone       Method = iota // no rule matched
+	MethodExact                    // the trimmed text is an O*NET title
+	MethodFolded                   // an O*NET title after folding case, spacing, punctuation, markup and plurals
+	MethodCode                     // an O*NET-SOC code written in the text
+	MethodAlias                    // an O*NET alternate, short or reported title
+	MethodClassified               // the classifier's best match above its threshold
 )
 
-var methodNames = [...]string{"none", "exact", "normalised", "code", "alias"}
+var methodNames = [...]string{"none", "exact", "normalised", "code", "alias", "classified"}
 
-// String returns "none", "exact", "normalised", "code" or "alias", the
-// names prediction records use.
+// String returns "none", "exact", "normalised", "code", "alias" or
+// "classified", the names prediction records use.
 func (m Method) String() string {
 	if int(m) < len(methodNames) {
 		return methodNames[m]
@@ -62,21 +63,19 @@ func (m *Method) UnmarshalText(b []byte) error {
 
 // Match is the result of mapping free text onto the taxonomy.
 type Match struct {
-	Code   string // "" when Method is MethodNone
-	Title  string // the O*NET title of Code
-	Method Method
+	Code   string  // "" when Method is MethodNone
+	Title  string  // the O*NET title of Code
+	Method Method  // which rule mapped the text
+	Score  float64 // how sure, 0–1 (1 for exact, normalised and code)
 }
 
 // OK reports whether the text was mapped onto an occupation.
 func (m Match) OK() bool { return m.Method != MethodNone }
 
-// normIndex holds the folded keys of titles and aliases, built on the first
-// call of Normalize.
+// normIndex holds the folded keys of the titles, built on first use.
 type normIndex struct {
 	title      map[string]int32 // fold(title)
 	titleLoose map[string]int32 // singular(fold(title)); ambiguous keys dropped
-	alias      map[string]int32 // fold(alias)
-	aliasLoose map[string]int32 // singular(fold(alias))
 }
 
 func (t *Taxonomy) normIndex() *normIndex {
@@ -89,8 +88,6 @@ func (t *Taxonomy) buildNormIndex() *normIndex {
 	x := &normIndex{
 		title:      make(map[string]int32, n),
 		titleLoose: make(map[string]int32, n),
-		alias:      make(map[string]int32, 64<<10),
-		aliasLoose: make(map[string]int32, 64<<10),
 	}
 	var buf, loose []byte
 	ambiguous := map[string]bool{}
@@ -106,36 +103,12 @@ func (t *Taxonomy) buildNormIndex() *normIndex {
 	for k := range ambiguous {
 		delete(x.titleLoose, k)
 	}
-	// Aliases: reported titles first, then alternate titles, then their
-	// short forms; within each, occupations in code order. The first
-	// occupation to claim a key keeps it, so an alias shared by several
-	// occupations goes to a reported title over an alternate one, and then to
-	// the lowest code.
-	add := func(titles [][]string) {
-		for i, list := range titles {
-			for _, s := range list {
-				buf = fold(buf[:0], s)
-				if len(buf) == 0 {
-					continue
-				}
-				if _, ok := x.alias[string(buf)]; !ok {
-					x.alias[string(buf)] = int32(i)
-				}
-				loose = singular(loose[:0], buf)
-				if _, ok := x.aliasLoose[string(loose)]; !ok {
-					x.aliasLoose[string(loose)] = int32(i)
-				}
-			}
-		}
-	}
-	add(t.reported)
-	add(t.alternate)
-	add(t.short)
 	return x
 }
 
-// Normalize maps free text — typically a model's answer — onto an occupation
-// through a ladder of rules and records the first that matched:
+// Normalize maps free text — typically a model's answer — onto one
+// occupation and records which rule matched. It is Classify's best
+// candidate:
 //
 //  1. exact: the text, trimmed, is an O*NET title;
 //  2. normalised: after removing surrounding markup (quotes, **bold**,
@@ -147,22 +120,32 @@ func (t *Taxonomy) buildNormIndex() *normIndex {
 //  3. code: the text contains an O*NET-SOC code of the taxonomy
 //     ("15-1252.00"), or a detailed SOC code ("15-1252") whose ".00"
 //     occupation exists; the first such code wins;
-//  4. alias: the folded text, or its singular form, is an O*NET reported,
-//     alternate or short title. An alias of several occupations maps to the
-//     one with a reported title before one with an alternate title before
-//     one with a short title, and then to the lowest code;
-//  5. none.
+//  4. alias: a cleaned reading of the text is one of an occupation's
+//     reported, alternate or short titles, or a common title of
+//     lexicon/common_titles.tsv; a title several occupations share goes to
+//     the one whose own title has the text's head noun, then to the more
+//     common one (see Classify);
+//  5. classified: the classifier's best match, when its score reaches
+//     DefaultMinScore;
+//  6. none.
 func (t *Taxonomy) Normalize(text string) Match {
-	text = trimSpace(text)
-	if i, ok := t.byTitle[text]; ok {
-		return t.match(i, MethodExact)
+	c := t.Classify(text, ClassifyOptions{Top: 1})
+	if !c.OK() {
+		return Match{}
 	}
+	return Match{Code: c.Code, Title: c.Title, Method: c.Method, Score: c.Score}
+}
+
+// foldedTitle finds the O*NET title that text is after removing markup and
+// folding (rule 2 of Normalize): as it is, without a trailing
+// parenthetical, and with every word made singular.
+func (t *Taxonomy) foldedTitle(text string) (int32, bool) {
 	x := t.normIndex()
 	body := stripMarkup(text)
 	var b1, b2 [256]byte
 	folded := fold(b1[:0], body)
 	if len(folded) == 0 {
-		return Match{}
+		return 0, false
 	}
 	var b3, b4 [256]byte
 	loose := singular(b3[:0], folded)
@@ -172,33 +155,17 @@ func (t *Taxonomy) Normalize(text string) Match {
 		bare = fold(b2[:0], body[:p])
 		looseBare = singular(b4[:0], bare)
 	}
-	lookup := func(m, ml map[string]int32) (int32, bool) {
-		if i, ok := m[string(folded)]; ok {
-			return i, true
-		}
-		if i, ok := m[string(bare)]; ok && len(bare) > 0 {
-			return i, true
-		}
-		if i, ok := ml[string(loose)]; ok {
-			return i, true
-		}
-		i, ok := ml[string(looseBare)]
-		return i, ok && len(looseBare) > 0
+	if i, ok := x.title[string(folded)]; ok {
+		return i, true
 	}
-	if i, ok := lookup(x.title, x.titleLoose); ok {
-		return t.match(i, MethodFolded)
+	if i, ok := x.title[string(bare)]; ok && len(bare) > 0 {
+		return i, true
 	}
-	if i, ok := t.codeInText(text); ok {
-		return t.match(i, MethodCode)
+	if i, ok := x.titleLoose[string(loose)]; ok {
+		return i, true
 	}
-	if i, ok := lookup(x.alias, x.aliasLoose); ok {
-		return t.match(i, MethodAlias)
-	}
-	return Match{}
-}
-
-func (t *Taxonomy) match(i int32, m Method) Match {
-	return Match{Code: t.occ[i].Code, Title: t.occ[i].Title, Method: m}
+	i, ok := x.titleLoose[string(looseBare)]
+	return i, ok && len(looseBare) > 0
 }
 
 // codeInText finds the first O*NET-SOC code ("15-1252.00") or detailed SOC

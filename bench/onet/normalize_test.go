@@ -59,8 +59,11 @@ func TestNormalize(t *testing.T) {
 		{"short title", "CEO", "11-1011.00", MethodAlias},
 		{"reported title with parenthetical", "CEO (Chief Executive Officer)", "11-1011.00", MethodAlias},
 		{"alias with markup", "**Answer:** software engineer.", "15-1252.00", MethodAlias},
-		{"reported before lowest code", "Engineer", "15-1241.01", MethodAlias},
-		{"ambiguous reported alias", "Professor", "25-1011.00", MethodAlias},
+		{"shared title: the common occupation with the head noun, not the lowest code", "Line Cook", "35-2014.00", MethodAlias},
+		{"shared title: a physician, not a podiatrist", "Physician", "29-1215.00", MethodAlias},
+		{"seniority and employer", "Sr. Software Engineer II, Google", "15-1252.00", MethodAlias},
+		{"abbreviation", "RN, BSN", "29-1141.00", MethodAlias},
+		{"typo", "sofware developer", "15-1252.00", MethodClassified},
 
 		{"empty", "", "", MethodNone},
 		{"space", "   ", "", MethodNone},

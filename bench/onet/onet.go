@@ -59,8 +59,10 @@ type Taxonomy struct {
 	byLevel   [5][]Group
 	zones     []JobZone
 
-	normOnce sync.Once
-	norm     *normIndex
+	normOnce  sync.Once
+	norm      *normIndex
+	classOnce sync.Once
+	class     *classifier
 }
 
 var (
