@@ -45,6 +45,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		newRunCmd(),
 		newRescoreCmd(),
 		newScoreCmd(),
+		newClassifyCmd(),
 		newStatsCmd(),
 		newSynthCmd(),
 		newReportCmd(),
