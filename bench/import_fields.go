@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/occbench/occbench/bench/onet"
 )
 
 // recordFields holds one record's fields as text, the shape every importer
@@ -56,11 +54,11 @@ func (im *importer) toRecord(f recordFields) (Record, *fieldError) {
 		r.Kind = k
 	}
 	var err error
-	if r.Start, err = ParseDate(f.start); err != nil {
-		return r, &fieldError{"start", f.start, "want a date YYYY-MM-DD, YYYY-MM or YYYY"}
+	if r.Start, err = parseDateField(f.start, false); err != nil {
+		return r, &fieldError{"start", f.start, wantDate}
 	}
-	if r.End, err = ParseDate(f.end); err != nil {
-		return r, &fieldError{"end", f.end, "want a date YYYY-MM-DD, YYYY-MM or YYYY"}
+	if r.End, err = parseDateField(f.end, true); err != nil {
+		return r, &fieldError{"end", f.end, wantDate}
 	}
 	if r.Start.Valid() && r.End.Valid() && r.End.Before(r.Start) {
 		return r, &fieldError{"end", f.end, fmt.Sprintf("want a date not before start %s", r.Start)}
@@ -85,17 +83,35 @@ func (im *importer) toRecord(f recordFields) (Record, *fieldError) {
 		if r.Kind == Education {
 			return r, &fieldError{"occupation", f.occupation, "want no occupation on an education record"}
 		}
-		code, title, method, ok := im.resolve(occ)
-		if !ok {
-			want := "want an O*NET-SOC 2019 title or code"
-			if onet.ValidCode(occ) {
-				want = "not an O*NET-SOC 2019 occupation code"
-			}
+		if want, ok := im.setOccupation(&r, occ); !ok {
 			return r, &fieldError{"occupation", f.occupation, want}
 		}
-		r.Code, r.Occupation, r.CodeMethod, r.CodeScore = code, title, method, 1
 	}
 	return r, nil
+}
+
+const wantDate = "want a date YYYY-MM-DD, YYYY-MM or YYYY, or a quarter such as Q3 1996"
+
+// parseDateField reads a start or end date: what ParseDate reads, or a
+// quarter (ParseQuarter), which starts on its first day and ends on its
+// last.
+func parseDateField(s string, end bool) (Date, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || (s[0] != 'Q' && s[0] != 'q') {
+		return ParseDate(s)
+	}
+	first, last, err := ParseQuarter(s)
+	if end {
+		return last, err
+	}
+	return first, err
+}
+
+// isNull reports whether a value is an empty cell as data tools write it:
+// "", "null" (Hugging Face, JSON) or "NaN" (pandas), in any case.
+func isNull(s string) bool {
+	s = strings.TrimSpace(s)
+	return s == "" || strings.EqualFold(s, "null") || strings.EqualFold(s, "nan")
 }
 
 // dateFromUnix converts a RecBole timestamp (seconds since the epoch) to the

@@ -13,7 +13,8 @@ import (
 // parseRecBole reads a RecBole atomic .inter file: a tab-separated header of
 // name:type fields (user_id:token item_id:token timestamp:float, in any
 // order, others ignored) and one job per row. Item ids are O*NET-SOC codes
-// or exact O*NET titles; timestamps are Unix seconds.
+// or exact O*NET titles (ESCO values with TaxonomyESCO); timestamps are Unix
+// seconds.
 func (im *importer) parseRecBole(path string, in io.Reader) error {
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
@@ -92,14 +93,12 @@ func (im *importer) parseRecBole(path string, in io.Reader) error {
 			r.Start = dateFromUnix(secs)
 		}
 		if item := strings.TrimSpace(row[col["item_id"]]); item != "" {
-			code, title, method, ok := im.resolve(item)
-			if !ok {
-				if e := im.invalid(&InputError{File: path, Line: line, Field: "item_id", Value: item, Want: "want an O*NET-SOC 2019 code or title"}); e != nil {
+			if want, ok := im.setOccupation(&r, item); !ok {
+				if e := im.invalid(&InputError{File: path, Line: line, Field: "item_id", Value: item, Want: want}); e != nil {
 					return e
 				}
 				continue
 			}
-			r.Code, r.Occupation, r.CodeMethod, r.CodeScore = code, title, method, 1
 		}
 		im.add(user, r)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/occbench/occbench/bench/esco"
 	"github.com/occbench/occbench/bench/onet"
 )
 
@@ -18,6 +19,13 @@ const (
 	FormatCSV     = "csv"
 	FormatJSONL   = "jsonl"
 	FormatRecBole = "recbole"
+	FormatJobHop  = "jobhop" // JobHop's CSV: one ESCO-coded job per row
+)
+
+// What an input's occupation field holds (ImportOptions.Codes).
+const (
+	TaxonomyONET = "onet" // O*NET-SOC 2019 codes or exact titles
+	TaxonomyESCO = "esco" // ESCO concept URIs, occupation codes or labels, mapped by bench/esco
 )
 
 // ImportOptions control an import. The zero value is not useful; start from
@@ -30,9 +38,13 @@ type ImportOptions struct {
 	SkipInvalid bool
 	// Dedupe drops exact copies of a user's record (the same CSV given
 	// twice); they are counted either way.
-	Dedupe   bool
-	Taxonomy *onet.Taxonomy   // nil means onet.Default()
-	Now      func() time.Time // for the plausibility of dates; nil means time.Now
+	Dedupe bool
+	// Codes says what the occupation field holds: TaxonomyONET or
+	// TaxonomyESCO; "" means the format's own (ESCO for JobHop, else O*NET).
+	Codes     string
+	Taxonomy  *onet.Taxonomy   // nil means onet.Default()
+	Crosswalk *esco.Crosswalk  // for TaxonomyESCO; nil means esco.Default()
+	Now       func() time.Time // for the plausibility of dates; nil means time.Now
 }
 
 // DefaultImport holds the paper's preprocessing settings.
@@ -92,7 +104,40 @@ type ImportReport struct {
 	UsersOnManyLines int  `json:"users_on_several_lines,omitempty"`
 	// Warnings are facts that do not stop the import (implausible dates).
 	Warnings []string `json:"warnings,omitempty"`
+	// Taxonomy is what the occupation field held (TaxonomyONET or
+	// TaxonomyESCO); Crosswalk says how ESCO values were mapped.
+	Taxonomy  string           `json:"taxonomy"`
+	Crosswalk *CrosswalkReport `json:"crosswalk,omitempty"`
 }
+
+// CrosswalkReport counts how the jobs' ESCO occupations were mapped onto
+// O*NET-SOC 2019 (see package esco for the rules). It counts the job records
+// read with a non-empty occupation, after --dedupe and before the users'
+// filters; Unmapped equals the records dropped as DropUnmapped.
+type CrosswalkReport struct {
+	Jobs int `json:"jobs"`
+	// Mapped counts mapped jobs by rule: esco.KindURI, esco.KindLabel and
+	// esco.KindISCO (an ESCO or ISCO code, through its ISCO group).
+	Mapped map[string]int `json:"mapped"`
+	// Ambiguous counts the code_via_isco mappings whose ISCO group's rows
+	// disagree; Split the mappings through an O*NET-SOC 2010 code that
+	// became several 2019 codes.
+	Ambiguous int `json:"ambiguous"`
+	Split     int `json:"split"`
+	Unmapped  int `json:"unmapped"`
+	// UnmappedValues are the most frequent values not mapped (at most 20),
+	// most frequent first, ties in value order.
+	UnmappedValues []ValueCount `json:"unmapped_values,omitempty"`
+}
+
+// ValueCount is an input value and the number of records that hold it.
+type ValueCount struct {
+	Value string `json:"value"`
+	Jobs  int    `json:"jobs"`
+}
+
+// maxListedUnmapped caps how many unmapped values the report lists.
+const maxListedUnmapped = 20
 
 // SplitReport describes a train/test split.
 type SplitReport struct {
@@ -105,6 +150,7 @@ type SplitReport struct {
 const (
 	DropNoStart      = "job without start date"
 	DropNoOccupation = "job without occupation"
+	DropUnmapped     = "job whose occupation the crosswalk does not map"
 	DropAfterTarget  = "education after the last job"
 	DropTooFewJobs   = "fewer valid jobs than min"
 	DropTooManyJobs  = "more valid jobs than max"
@@ -148,6 +194,22 @@ func (r *ImportReport) WriteText(w io.Writer) error {
 	for _, w := range r.Warnings {
 		fmt.Fprintf(&b, "  warning: %s\n", w)
 	}
+	if x := r.Crosswalk; x != nil {
+		fmt.Fprintf(&b, "  ESCO occupations onto O*NET-SOC 2019 (crosswalk): %d jobs with an occupation\n", x.Jobs)
+		fmt.Fprintf(&b, "    mapped by concept URI: %d\n", x.Mapped[string(esco.KindURI)])
+		fmt.Fprintf(&b, "    mapped by label: %d\n", x.Mapped[string(esco.KindLabel)])
+		fmt.Fprintf(&b, "    mapped by ESCO or ISCO code, through its ISCO group: %d (%d in groups whose occupations disagree)\n", x.Mapped[string(esco.KindISCO)], x.Ambiguous)
+		fmt.Fprintf(&b, "    mapped through an O*NET-SOC 2010 code that split in 2019: %d\n", x.Split)
+		fmt.Fprintf(&b, "    not mapped: %d", x.Unmapped)
+		for i, v := range x.UnmappedValues {
+			sep := ", "
+			if i == 0 {
+				sep = "; most frequent: "
+			}
+			fmt.Fprintf(&b, "%s%q %d", sep, v.Value, v.Jobs)
+		}
+		b.WriteString("\n")
+	}
 	for _, k := range slices.Sorted(maps.Keys(r.DroppedRecords)) {
 		fmt.Fprintf(&b, "  dropped records, %s: %d\n", k, r.DroppedRecords[k])
 	}
@@ -181,10 +243,25 @@ type rawUser struct {
 type importer struct {
 	opts   ImportOptions
 	tax    *onet.Taxonomy
+	cw     *esco.Crosswalk // nil unless the input holds ESCO occupations
 	report ImportReport
 	users  map[string]*rawUser
-	empty  map[string]bool // users given without records
-	lines  map[string]bool // JSONL users seen on a line
+	empty  map[string]bool       // users given without records
+	lines  map[string]bool       // JSONL users seen on a line
+	levels map[[2]string]bool    // (user, JobHop university level) pairs already recorded
+	mapped map[string]escoResult // ESCO value → its mapping, memoised
+}
+
+// escoResult is a memoised esco.Crosswalk.Map.
+type escoResult struct {
+	m     esco.Mapping
+	title string // of m.Code
+	ok    bool
+}
+
+func titleOf(tax *onet.Taxonomy, code string) (string, bool) {
+	o, ok := tax.ByCode(code)
+	return o.Title, ok
 }
 
 func newImporter(opts ImportOptions, inputs []string) *importer {
@@ -192,7 +269,7 @@ func newImporter(opts ImportOptions, inputs []string) *importer {
 	if tax == nil {
 		tax = onet.Default()
 	}
-	return &importer{
+	im := &importer{
 		opts: opts,
 		tax:  tax,
 		report: ImportReport{
@@ -202,11 +279,22 @@ func newImporter(opts ImportOptions, inputs []string) *importer {
 			UsersDropped:   map[string]int{},
 			MinJobs:        opts.MinJobs,
 			MaxJobs:        opts.MaxJobs,
+			Taxonomy:       opts.Codes,
 		},
-		users: map[string]*rawUser{},
-		empty: map[string]bool{},
-		lines: map[string]bool{},
+		users:  map[string]*rawUser{},
+		empty:  map[string]bool{},
+		lines:  map[string]bool{},
+		levels: map[[2]string]bool{},
 	}
+	if opts.Codes == TaxonomyESCO {
+		im.cw = opts.Crosswalk
+		if im.cw == nil {
+			im.cw = esco.Default()
+		}
+		im.mapped = map[string]escoResult{}
+		im.report.Crosswalk = &CrosswalkReport{Mapped: map[string]int{}}
+	}
+	return im
 }
 
 // invalid handles a malformed row: an error, or a skip under SkipInvalid.
@@ -232,6 +320,71 @@ func (im *importer) resolve(s string) (code, title, method string, ok bool) {
 		return o.Code, o.Title, CodeTitle, true
 	}
 	return "", "", "", false
+}
+
+// setOccupation fills a job's occupation from a non-empty occupation field.
+// With O*NET codes, a value that is neither a code nor a title is an error
+// (the returned want says what was expected). With ESCO, a value the
+// crosswalk does not map is no error: the job keeps it as SourceCode with no
+// Code, and finish drops and counts it.
+func (im *importer) setOccupation(r *Record, value string) (want string, ok bool) {
+	value = strings.TrimSpace(value)
+	if im.cw == nil {
+		code, title, method, ok := im.resolve(value)
+		if !ok {
+			if onet.ValidCode(value) {
+				return "not an O*NET-SOC 2019 occupation code", false
+			}
+			return "want an O*NET-SOC 2019 title or code", false
+		}
+		r.Code, r.Occupation, r.CodeMethod, r.CodeScore = code, title, method, 1
+		return "", true
+	}
+	r.SourceCode = value
+	res, seen := im.mapped[value]
+	if !seen {
+		res.m, res.ok = im.cw.Map(value)
+		if res.ok {
+			// The embedded crosswalk's codes are all the embedded taxonomy's;
+			// another taxonomy may lack some.
+			res.title, res.ok = titleOf(im.tax, res.m.Code)
+		}
+		im.mapped[value] = res
+	}
+	if res.ok {
+		r.Code, r.Occupation, r.CodeMethod, r.CodeScore = res.m.Code, res.title, CodeCrosswalk, res.m.Score
+	}
+	return "", true
+}
+
+// countCrosswalk adds a job read with an ESCO occupation to the report.
+func (im *importer) countCrosswalk(r Record, unmapped map[string]int) {
+	x := im.report.Crosswalk
+	x.Jobs++
+	res := im.mapped[r.SourceCode]
+	if !res.ok {
+		x.Unmapped++
+		unmapped[r.SourceCode]++
+		return
+	}
+	x.Mapped[string(res.m.Kind)]++
+	if res.m.Ambiguous {
+		x.Ambiguous++
+	}
+	if res.m.Split {
+		x.Split++
+	}
+}
+
+// addLevel adds an education record holding a JobHop university level, once
+// per user and level.
+func (im *importer) addLevel(user, level string) {
+	level = strings.TrimSpace(level)
+	if isNull(level) || strings.EqualFold(level, "unknown") || im.levels[[2]string{user, level}] {
+		return
+	}
+	im.levels[[2]string{user, level}] = true
+	im.add(user, Record{Kind: Education, Degree: level})
 }
 
 // add records one parsed row.
@@ -261,6 +414,7 @@ func (im *importer) finish() []*Example {
 		now = im.opts.Now
 	}
 	implausible, latest := 0, now().Year()+1
+	unmapped := map[string]int{}
 	ids := slices.Sorted(maps.Keys(im.users))
 	out := make([]*Example, 0, len(ids))
 	for _, id := range ids {
@@ -275,12 +429,17 @@ func (im *importer) finish() []*Example {
 				}
 			}
 			seen[r] = true
+			if im.cw != nil && r.IsJob() && r.SourceCode != "" {
+				im.countCrosswalk(r, unmapped)
+			}
 			for _, d := range []Date{r.Start, r.End} {
 				if d.Valid() && (d.Year() < 1900 || d.Year() > latest) {
 					implausible++
 				}
 			}
 			switch {
+			case r.IsJob() && r.Code == "" && r.SourceCode != "":
+				rep.DroppedRecords[DropUnmapped]++
 			case r.IsJob() && r.Code == "":
 				rep.DroppedRecords[DropNoOccupation]++
 			case r.IsJob() && !r.Start.Valid():
@@ -330,10 +489,29 @@ func (im *importer) finish() []*Example {
 		out = append(out, ex)
 	}
 	rep.Users = len(out)
+	if x := rep.Crosswalk; x != nil {
+		x.UnmappedValues = topValues(unmapped, maxListedUnmapped)
+	}
 	if implausible > 0 {
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("%d dates before 1900 or after %d: check the input's date format", implausible, latest))
 	}
 	return out
+}
+
+// topValues returns the n most frequent values, most frequent first, ties
+// in value order.
+func topValues(counts map[string]int, n int) []ValueCount {
+	out := make([]ValueCount, 0, len(counts))
+	for v, c := range counts {
+		out = append(out, ValueCount{v, c})
+	}
+	slices.SortFunc(out, func(a, b ValueCount) int {
+		if a.Jobs != b.Jobs {
+			return b.Jobs - a.Jobs
+		}
+		return strings.Compare(a.Value, b.Value)
+	})
+	return out[:min(n, len(out))]
 }
 
 // Import reads the input files in the given format and returns the examples
@@ -343,15 +521,29 @@ func Import(inputs []string, opts ImportOptions) ([]*Example, *ImportReport, err
 		return nil, nil, fmt.Errorf("job bounds %d..%d: want 1 <= min <= max", opts.MinJobs, opts.MaxJobs)
 	}
 	var parse func(*importer, string, io.Reader) error
+	own := TaxonomyONET
 	switch opts.Format {
 	case FormatCSV:
-		parse = (*importer).parseCSV
+		parse = func(im *importer, path string, in io.Reader) error { return im.parseCSV(path, in, csvLong) }
+	case FormatJobHop:
+		parse = func(im *importer, path string, in io.Reader) error { return im.parseCSV(path, in, csvJobHop) }
+		own = TaxonomyESCO
 	case FormatJSONL:
 		parse = (*importer).parseJSONL
 	case FormatRecBole:
 		parse = (*importer).parseRecBole
 	default:
-		return nil, nil, fmt.Errorf("import format %q: want csv, jsonl or recbole", opts.Format)
+		return nil, nil, fmt.Errorf("import format %q: want csv, jobhop, jsonl or recbole", opts.Format)
+	}
+	switch opts.Codes {
+	case "":
+		opts.Codes = own
+	case TaxonomyONET, TaxonomyESCO:
+	default:
+		return nil, nil, fmt.Errorf("taxonomy %q: want onet or esco", opts.Codes)
+	}
+	if opts.Format == FormatJobHop && opts.Codes != TaxonomyESCO {
+		return nil, nil, fmt.Errorf("taxonomy %q: JobHop's matched_code holds ESCO codes; want esco", opts.Codes)
 	}
 	im := newImporter(opts, inputs)
 	for _, path := range inputs {

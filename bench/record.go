@@ -1,8 +1,9 @@
 // Package bench holds occbench's domain types — career records, histories
 // and examples — and their Arrow and Parquet encodings, the importers that
 // build them from outside data, the train/test split and data-set
-// summaries. Of occbench it imports only the taxonomy (bench/onet) and
-// internal/safefile; the packages that handle careers build on it.
+// summaries. Of occbench it imports only the taxonomy (bench/onet), the
+// ESCO crosswalk (bench/esco) and internal/safefile; the packages that
+// handle careers build on it.
 package bench
 
 import (
@@ -126,6 +127,36 @@ func ParseDate(s string) (Date, error) {
 		}
 	}
 	return NoDate, fmt.Errorf("date %q: want YYYY-MM-DD, YYYY-MM or YYYY", s)
+}
+
+// ParseQuarter reads a calendar quarter, "Q3 1996" (Q1 to Q4, either case,
+// spaces around the year optional), and returns its first and last days:
+// 1996-07-01 and 1996-09-30.
+func ParseQuarter(s string) (first, last Date, err error) {
+	t := strings.TrimSpace(s)
+	if len(t) < 2 || (t[0] != 'Q' && t[0] != 'q') || t[1] < '1' || t[1] > '4' {
+		return NoDate, NoDate, badQuarter(s)
+	}
+	q := int(t[1] - '0')
+	y := strings.TrimSpace(t[2:])
+	if len(y) != 4 {
+		return NoDate, NoDate, badQuarter(s)
+	}
+	year := 0
+	for i := range len(y) {
+		if y[i] < '0' || y[i] > '9' {
+			return NoDate, NoDate, badQuarter(s)
+		}
+		year = 10*year + int(y[i]-'0')
+	}
+	m := time.Month(3*q - 2)
+	first = DateOf(year, m, 1)
+	last = DateFromDays(DateOf(year, m+3, 1).Days() - 1) // month 13 is January of the next year
+	return first, last, nil
+}
+
+func badQuarter(s string) error {
+	return fmt.Errorf("quarter %q: want Q1 to Q4 and a year, such as Q3 1996", s)
 }
 
 // MarshalJSON writes "YYYY-MM-DD" or null.

@@ -16,13 +16,20 @@ func newImportCmd() *cobra.Command {
 	var seed uint64
 	var parquet bool
 	cmd := &cobra.Command{
-		Use:   "import --format csv|jsonl|recbole INPUT... -o OUT",
+		Use:   "import --format csv|jobhop|jsonl|recbole [--taxonomy onet|esco] INPUT... -o OUT",
 		Short: "Import career data, apply the paper's preprocessing and write an Arrow or Parquet data set",
 		Long: `Import reads career records, drops jobs without a start date or an
 occupation, orders each user's records by date, keeps users with --min-jobs
 to --max-jobs valid jobs, and makes the last job the target and everything
 before it the history. The preprocessing report is printed to stderr and
 stored in the output's metadata.
+
+Occupations are O*NET-SOC 2019 codes or titles, or, with --taxonomy esco,
+ESCO concept URIs, occupation codes or labels, mapped onto O*NET-SOC 2019
+through the embedded crosswalk (package bench/esco); jobs whose ESCO
+occupation it does not map are dropped and counted. --format jobhop reads
+JobHop's CSV (resume_id, matched_code, start_date, end_date,
+university_level), whose codes are ESCO.
 
 Without --test-users, -o names one file (.arrow, or .parquet for Parquet).
 With --test-users N, -o names a directory that receives train.arrow and
@@ -75,7 +82,8 @@ test.arrow (train.parquet and test.parquet with --parquet).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Format, "format", opts.Format, "input format: csv, jsonl or recbole")
+	f.StringVar(&opts.Format, "format", opts.Format, "input format: csv, jobhop, jsonl or recbole")
+	f.StringVar(&opts.Codes, "taxonomy", "", "what the occupation field holds: onet (O*NET-SOC 2019 codes or titles; the default) or esco (ESCO URIs, codes or labels; the default of --format jobhop)")
 	f.StringVarP(&out, "out", "o", "", "output file (.arrow or .parquet), or directory with --test-users")
 	f.IntVar(&opts.MinJobs, "min-jobs", opts.MinJobs, "drop users with fewer valid jobs")
 	f.IntVar(&opts.MaxJobs, "max-jobs", opts.MaxJobs, "drop users with more valid jobs")

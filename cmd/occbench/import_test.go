@@ -1,11 +1,14 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/internal/fixture"
 )
 
@@ -26,6 +29,59 @@ func TestImportThenInspect(t *testing.T) {
 			t.Fatal(err)
 		}
 		golden(t, "inspect."+format, strings.ReplaceAll(stdout, out, "careers.arrow"))
+	}
+}
+
+// JobHop's CSV, ESCO-coded, imports end to end: the report (golden) says how
+// the codes were mapped and which were not, the data set's metadata holds the
+// same report, and every job records its ESCO code and the mapping's score.
+func TestImportJobHop(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "jobhop.arrow")
+	stdout, stderr, err := runCLI(t, "import", "--format", "jobhop", "--min-jobs", "3", "../../testdata/import/jobhop_sample.csv", "-o", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout, "(3 users)") {
+		t.Errorf("stdout = %q", stdout)
+	}
+	golden(t, "import_jobhop_report.txt", stderr)
+	exs, meta, err := bench.ReadAll(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep bench.ImportReport
+	if err := json.Unmarshal([]byte(meta[bench.MetaPreprocess]), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Taxonomy != "esco" || rep.Crosswalk == nil || rep.Crosswalk.Unmapped != 3 || len(rep.Crosswalk.UnmappedValues) != 3 {
+		t.Errorf("metadata report = %+v", rep)
+	}
+	for _, ex := range exs {
+		for _, r := range ex.Jobs() {
+			if r.CodeMethod != bench.CodeCrosswalk || r.SourceCode == "" || r.CodeScore <= 0 || r.CodeScore > 1 {
+				t.Errorf("user %s: job %+v", ex.UserID, r)
+			}
+		}
+	}
+	// The same rows as long CSV with --taxonomy esco give the same jobs.
+	dir := t.TempDir()
+	b, err := os.ReadFile("../../testdata/import/jobhop_sample.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(b), "resume_id,matched_code,start_date,end_date,", "user_id,occupation,start,end,", 1)
+	fixture.Write(t, filepath.Join(dir, "long.csv"), strings.ReplaceAll(text, ",null,null,", ",,,"))
+	if _, _, err := runCLI(t, "import", "--taxonomy", "esco", "--min-jobs", "3", filepath.Join(dir, "long.csv"), "-o", filepath.Join(dir, "long.arrow")); err != nil {
+		t.Fatal(err)
+	}
+	long, _, err := bench.ReadAll(filepath.Join(dir, "long.arrow"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range exs {
+		if a, b := fmt.Sprint(exs[i].Codes(), exs[i].TargetCode), fmt.Sprint(long[i].Codes(), long[i].TargetCode); a != b {
+			t.Errorf("user %s: jobhop %s, long CSV %s", exs[i].UserID, a, b)
+		}
 	}
 }
 
@@ -72,6 +128,7 @@ func TestImportFailureLeavesNothing(t *testing.T) {
 		{"unknown code", "recbole", "user_id:token\titem_id:token\ttimestamp:float\nu1\t15-1252.07\t0\n", `bad.csv:2: field "item_id": value "15-1252.07"`},
 		{"short row", "csv", "user_id,kind,start,occupation\nu1,job\n", "bad.csv:2: row has 2 fields, the header has 4"},
 		{"broken header", "recbole", "user_id:token item_id:token timestamp:float\n", "bad.csv:1"},
+		{"bad quarter", "jobhop", "resume_id,matched_code,start_date,end_date\n7,5120.3,Q1 2001,Q4 2001\n7,5131.1,Q5 2002,\n", `bad.csv:3: field "start_date": value "Q5 2002": want a date YYYY-MM-DD, YYYY-MM or YYYY, or a quarter such as Q3 1996`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
