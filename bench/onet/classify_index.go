@@ -29,7 +29,6 @@ const (
 // which O*NET lists for several occupations more often, less again.
 var fieldWeight = [numFields]float32{1, 1, 0.98, 0.96, 0.95, 0.93}
 
-
 // doc is one title string of the index.
 type doc struct {
 	occ   int32
