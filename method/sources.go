@@ -215,7 +215,7 @@ func predictUser(ctx context.Context, model *llm.Client, tmpl *prompt.Template, 
 	p.PromptTokens, p.CompletionTokens = o.res.Usage.Prompt, o.res.Usage.Completion
 	if pa.Answer != "" {
 		m := opts.Taxonomy.Normalize(pa.Answer)
-		p.Code, p.Title, p.Mapping = m.Code, m.Title, m.Method.String()
+		p.Code, p.Title, p.Mapping, p.MapScore = m.Code, m.Title, m.Method.String(), m.Score
 	}
 	return p, nil
 }

@@ -16,7 +16,10 @@ type Prediction struct {
 	// empty when the answer did not map (Mapping "none") or the call failed.
 	Code    string `json:"code"`
 	Title   string `json:"title"`
-	Mapping string `json:"mapping"` // exact, normalised, code, alias, none
+	Mapping string `json:"mapping"` // exact, normalised, code, alias, classified, none
+	// MapScore is how sure the mapping is, 0–1 (the classifier's score);
+	// absent for in-process runners, which give codes.
+	MapScore float64 `json:"map_score,omitempty"`
 	// Answer is the answer text as the system gave it, before mapping; the
 	// paper's strict EM compares it with the true title.
 	Answer string `json:"answer,omitempty"`

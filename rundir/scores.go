@@ -30,6 +30,13 @@ type Scores struct {
 	Skipped  map[string]string       `json:"skipped,omitempty"` // runners not run, and why
 }
 
+// MappingCount is the answers one mapping method gave a code to, and how
+// many of those codes were the true occupation.
+type MappingCount struct {
+	N     int `json:"n"`
+	Right int `json:"right"`
+}
+
 // RunnerScores are one runner's scores. Fractions are 0–1.
 type RunnerScores struct {
 	N           int                         `json:"n"`
@@ -46,6 +53,10 @@ type RunnerScores struct {
 	Unmapped    metrics.Number              `json:"unmapped_rate"`
 	Errors      metrics.Number              `json:"error_rate"`
 	Missing     int                         `json:"missing"` // test users without a prediction (counted wrong)
+	// Mapping counts the recorded answers by how they reached a code
+	// (exact, normalised, code, alias, classified, none) and how many of
+	// them were exactly right: how much of the EM rests on fuzzy mapping.
+	Mapping map[string]MappingCount `json:"mapping,omitempty"`
 	LatencyMS   metrics.Number              `json:"latency_ms_mean"`
 	PromptTok   metrics.Number              `json:"prompt_tokens_mean"`
 	CompleteTok metrics.Number              `json:"completion_tokens_mean"`
@@ -92,6 +103,7 @@ func scoreRunner(test []*bench.Example, preds map[string]Prediction, opts metric
 	samples := make([]metrics.OccupationSample, len(test))
 	var missing, errs int
 	var lat, ptok, ctok float64
+	mapping := map[string]MappingCount{}
 	for i, ex := range test {
 		p, ok := preds[ex.UserID]
 		switch {
@@ -99,6 +111,13 @@ func scoreRunner(test []*bench.Example, preds map[string]Prediction, opts metric
 			missing++
 		case p.Error != "":
 			errs++
+		case p.Mapping != "":
+			m := mapping[p.Mapping]
+			m.N++
+			if p.Code != "" && p.Code == ex.TargetCode {
+				m.Right++
+			}
+			mapping[p.Mapping] = m
 		}
 		smp := OccupationSample(ex, nil)
 		if ok {
@@ -124,6 +143,9 @@ func scoreRunner(test []*bench.Example, preds map[string]Prediction, opts metric
 		Unmapped:   metrics.Num(sum.UnmappedRate),
 		Missing:    missing,
 		Warnings:   sum.Warnings,
+	}
+	if len(mapping) > 0 {
+		rs.Mapping = mapping
 	}
 	n := float64(len(test))
 	recorded := n - float64(missing)

@@ -165,7 +165,7 @@ func (r *llmRunner) answer(p *rundir.Prediction, res *llm.Result) {
 	p.Mapping = "none"
 	if pa.Answer != "" {
 		m := r.tax.Normalize(pa.Answer)
-		p.Code, p.Title, p.Mapping = m.Code, m.Title, m.Method.String()
+		p.Code, p.Title, p.Mapping, p.MapScore = m.Code, m.Title, m.Method.String(), m.Score
 	}
 	if len(res.Choices) > 1 && len(votes) > 0 {
 		// Stable by votes: earlier first appearance wins ties.

@@ -246,7 +246,7 @@ func (r *replayRunner) Predict(_ context.Context, ex *bench.Example) (rundir.Pre
 	}
 	if p.Answer != "" {
 		m := r.tax.Normalize(p.Answer)
-		p.Code, p.Title, p.Mapping = m.Code, m.Title, m.Method.String()
+		p.Code, p.Title, p.Mapping, p.MapScore = m.Code, m.Title, m.Method.String(), m.Score
 	}
 	return p, nil
 }
