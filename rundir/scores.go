@@ -39,28 +39,28 @@ type MappingCount struct {
 
 // RunnerScores are one runner's scores. Fractions are 0–1.
 type RunnerScores struct {
-	N           int                         `json:"n"`
-	EM          metrics.Number              `json:"em"`
-	EMStrict    metrics.Number              `json:"em_strict"`
-	RM          metrics.Number              `json:"rm"`
-	EMCI        [2]metrics.Number           `json:"em_ci"`
-	EMStrictCI  [2]metrics.Number           `json:"em_strict_ci"`
-	RMCI        [2]metrics.Number           `json:"rm_ci"`
-	Ranked      int                         `json:"ranked"` // users with a ranked list
-	HR          map[string]metrics.Interval `json:"hr,omitempty"`
-	NDCG        map[string]metrics.Interval `json:"ndcg,omitempty"`
-	MRR         *metrics.Interval           `json:"mrr,omitempty"`
-	Unmapped    metrics.Number              `json:"unmapped_rate"`
-	Errors      metrics.Number              `json:"error_rate"`
-	Missing     int                         `json:"missing"` // test users without a prediction (counted wrong)
+	N          int                         `json:"n"`
+	EM         metrics.Number              `json:"em"`
+	EMStrict   metrics.Number              `json:"em_strict"`
+	RM         metrics.Number              `json:"rm"`
+	EMCI       [2]metrics.Number           `json:"em_ci"`
+	EMStrictCI [2]metrics.Number           `json:"em_strict_ci"`
+	RMCI       [2]metrics.Number           `json:"rm_ci"`
+	Ranked     int                         `json:"ranked"` // users with a ranked list
+	HR         map[string]metrics.Interval `json:"hr,omitempty"`
+	NDCG       map[string]metrics.Interval `json:"ndcg,omitempty"`
+	MRR        *metrics.Interval           `json:"mrr,omitempty"`
+	Unmapped   metrics.Number              `json:"unmapped_rate"`
+	Errors     metrics.Number              `json:"error_rate"`
+	Missing    int                         `json:"missing"` // test users without a prediction (counted wrong)
 	// Mapping counts the recorded answers by how they reached a code
 	// (exact, normalised, code, alias, classified, none) and how many of
 	// them were exactly right: how much of the EM rests on fuzzy mapping.
-	Mapping map[string]MappingCount `json:"mapping,omitempty"`
-	LatencyMS   metrics.Number              `json:"latency_ms_mean"`
-	PromptTok   metrics.Number              `json:"prompt_tokens_mean"`
-	CompleteTok metrics.Number              `json:"completion_tokens_mean"`
-	Warnings    []string                    `json:"warnings,omitempty"`
+	Mapping     map[string]MappingCount `json:"mapping,omitempty"`
+	LatencyMS   metrics.Number          `json:"latency_ms_mean"`
+	PromptTok   metrics.Number          `json:"prompt_tokens_mean"`
+	CompleteTok metrics.Number          `json:"completion_tokens_mean"`
+	Warnings    []string                `json:"warnings,omitempty"`
 }
 
 // Protocol is how these options score users: it goes into the manifest
