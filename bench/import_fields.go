@@ -87,6 +87,15 @@ func (im *importer) toRecord(f recordFields) (Record, *fieldError) {
 			return r, &fieldError{"occupation", f.occupation, want}
 		}
 	}
+	if r.IsJob() && r.Code == "" && r.SourceCode == "" && im.opts.Classify {
+		text := r.Title
+		if text == "" {
+			text = strings.TrimSpace(f.occupation)
+		}
+		if text != "" {
+			im.classify(&r, text)
+		}
+	}
 	return r, nil
 }
 

@@ -41,7 +41,14 @@ type ImportOptions struct {
 	Dedupe bool
 	// Codes says what the occupation field holds: TaxonomyONET or
 	// TaxonomyESCO; "" means the format's own (ESCO for JobHop, else O*NET).
-	Codes     string
+	Codes string
+	// Classify assigns a job whose occupation field is empty, or is neither
+	// an O*NET-SOC code nor an exact title, the occupation the classifier
+	// reads in its title (or, without a title, in the occupation field).
+	// A best score under MinScore (0 means onet.DefaultMinScore) leaves the
+	// job unclassified; it is dropped and counted.
+	Classify  bool
+	MinScore  float64
 	Taxonomy  *onet.Taxonomy   // nil means onet.Default()
 	Crosswalk *esco.Crosswalk  // for TaxonomyESCO; nil means esco.Default()
 	Now       func() time.Time // for the plausibility of dates; nil means time.Now
@@ -106,8 +113,24 @@ type ImportReport struct {
 	Warnings []string `json:"warnings,omitempty"`
 	// Taxonomy is what the occupation field held (TaxonomyONET or
 	// TaxonomyESCO); Crosswalk says how ESCO values were mapped.
-	Taxonomy  string           `json:"taxonomy"`
-	Crosswalk *CrosswalkReport `json:"crosswalk,omitempty"`
+	Taxonomy   string            `json:"taxonomy"`
+	Crosswalk  *CrosswalkReport  `json:"crosswalk,omitempty"`
+	Classifier *ClassifierReport `json:"classifier,omitempty"`
+}
+
+// ClassifierReport says how the classifier placed the jobs it was asked
+// about (Classify): job records read whose occupation field was empty or
+// free text, counted before --dedupe and the users' filters.
+type ClassifierReport struct {
+	MinScore float64 `json:"min_score"`
+	Jobs     int     `json:"jobs"`
+	// ByMethod counts the classified jobs by how the classifier found the
+	// occupation: exact, normalised, code, alias, classified.
+	ByMethod     map[string]int `json:"by_method"`
+	Unclassified int            `json:"unclassified"`
+	// UnclassifiedTitles are the most frequent texts left unclassified (at
+	// most 20), most frequent first, ties in text order.
+	UnclassifiedTitles []ValueCount `json:"unclassified_titles,omitempty"`
 }
 
 // CrosswalkReport counts how the jobs' ESCO occupations were mapped onto
@@ -151,6 +174,7 @@ const (
 	DropNoStart      = "job without start date"
 	DropNoOccupation = "job without occupation"
 	DropUnmapped     = "job whose occupation the crosswalk does not map"
+	DropUnclassified = "job whose title the classifier leaves unclassified"
 	DropAfterTarget  = "education after the last job"
 	DropTooFewJobs   = "fewer valid jobs than min"
 	DropTooManyJobs  = "more valid jobs than max"
@@ -210,6 +234,21 @@ func (r *ImportReport) WriteText(w io.Writer) error {
 		}
 		b.WriteString("\n")
 	}
+	if x := r.Classifier; x != nil {
+		fmt.Fprintf(&b, "  occupations read from job titles (--classify, --min-score %g): %d jobs\n", x.MinScore, x.Jobs)
+		for _, m := range slices.Sorted(maps.Keys(x.ByMethod)) {
+			fmt.Fprintf(&b, "    %s: %d\n", m, x.ByMethod[m])
+		}
+		fmt.Fprintf(&b, "    unclassified: %d", x.Unclassified)
+		for i, v := range x.UnclassifiedTitles {
+			sep := ", "
+			if i == 0 {
+				sep = "; most frequent: "
+			}
+			fmt.Fprintf(&b, "%s%q %d", sep, v.Value, v.Jobs)
+		}
+		b.WriteString("\n")
+	}
 	for _, k := range slices.Sorted(maps.Keys(r.DroppedRecords)) {
 		fmt.Fprintf(&b, "  dropped records, %s: %d\n", k, r.DroppedRecords[k])
 	}
@@ -250,6 +289,10 @@ type importer struct {
 	lines  map[string]bool       // JSONL users seen on a line
 	levels map[[2]string]bool    // (user, JobHop university level) pairs already recorded
 	mapped map[string]escoResult // ESCO value → its mapping, memoised
+	// classified memoises the classifier by text; unclassified counts the
+	// texts it left unclassified.
+	classified   map[string]onet.Classification
+	unclassified map[string]int
 }
 
 // escoResult is a memoised esco.Crosswalk.Map.
@@ -294,7 +337,49 @@ func newImporter(opts ImportOptions, inputs []string) *importer {
 		im.mapped = map[string]escoResult{}
 		im.report.Crosswalk = &CrosswalkReport{Mapped: map[string]int{}}
 	}
+	if opts.Classify {
+		if im.opts.MinScore == 0 {
+			im.opts.MinScore = onet.DefaultMinScore
+		}
+		im.classified, im.unclassified = map[string]onet.Classification{}, map[string]int{}
+		im.report.Classifier = &ClassifierReport{MinScore: im.opts.MinScore, ByMethod: map[string]int{}}
+	}
 	return im
+}
+
+// classify gives a job the occupation the classifier reads in text. An
+// unclassified job keeps CodeMethod "classified" with no Code, so finish
+// drops and counts it.
+func (im *importer) classify(r *Record, text string) {
+	c, seen := im.classified[text]
+	if !seen {
+		c = im.tax.Classify(text, onet.ClassifyOptions{MinScore: im.opts.MinScore})
+		im.classified[text] = c
+	}
+	x := im.report.Classifier
+	x.Jobs++
+	r.CodeMethod, r.CodeScore = CodeClassified, c.Score
+	if !c.OK() {
+		x.Unclassified++
+		im.unclassified[text]++
+		return
+	}
+	x.ByMethod[c.Method.String()]++
+	r.Code, r.Occupation = c.Code, c.Title
+}
+
+// suggest names the closest occupations of a value that is neither a code
+// nor a title, for the error of an import without Classify.
+func (im *importer) suggest(value string) string {
+	c := im.tax.Classify(value, onet.ClassifyOptions{Top: 3})
+	var parts []string
+	for _, k := range c.Candidates {
+		parts = append(parts, fmt.Sprintf("%s %s (%.2f)", k.Code, k.Title, k.Score))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; closest: " + strings.Join(parts, ", ") + "; --classify maps free text"
 }
 
 // invalid handles a malformed row: an error, or a skip under SkipInvalid.
@@ -335,7 +420,10 @@ func (im *importer) setOccupation(r *Record, value string) (want string, ok bool
 			if onet.ValidCode(value) {
 				return "not an O*NET-SOC 2019 occupation code", false
 			}
-			return "want an O*NET-SOC 2019 title or code", false
+			if im.opts.Classify {
+				return "", true // toRecord classifies the job
+			}
+			return "want an O*NET-SOC 2019 title or code" + im.suggest(value), false
 		}
 		r.Code, r.Occupation, r.CodeMethod, r.CodeScore = code, title, method, 1
 		return "", true
@@ -440,6 +528,8 @@ func (im *importer) finish() []*Example {
 			switch {
 			case r.IsJob() && r.Code == "" && r.SourceCode != "":
 				rep.DroppedRecords[DropUnmapped]++
+			case r.IsJob() && r.Code == "" && r.CodeMethod == CodeClassified:
+				rep.DroppedRecords[DropUnclassified]++
 			case r.IsJob() && r.Code == "":
 				rep.DroppedRecords[DropNoOccupation]++
 			case r.IsJob() && !r.Start.Valid():
@@ -491,6 +581,9 @@ func (im *importer) finish() []*Example {
 	rep.Users = len(out)
 	if x := rep.Crosswalk; x != nil {
 		x.UnmappedValues = topValues(unmapped, maxListedUnmapped)
+	}
+	if x := rep.Classifier; x != nil {
+		x.UnclassifiedTitles = topValues(im.unclassified, maxListedUnmapped)
 	}
 	if implausible > 0 {
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("%d dates before 1900 or after %d: check the input's date format", implausible, latest))

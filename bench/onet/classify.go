@@ -56,7 +56,9 @@ const DefaultMinScore = 0.5
 //
 // Occupations sharing a title ("Teacher" is an alternate title of 24) are
 // ranked by how common each is (occupationPrior), never by code. A best
-// score under MinScore leaves the text unclassified, with its candidates.
+// score under MinScore leaves the text unclassified, with its candidates;
+// so does a text of lexicon/not_occupations.tsv ("Career Break",
+// "Volunteer"), without candidates.
 func (t *Taxonomy) Classify(text string, o ClassifyOptions) Classification {
 	if o.Top <= 0 {
 		o.Top = 5
@@ -65,6 +67,9 @@ func (t *Taxonomy) Classify(text string, o ClassifyOptions) Classification {
 		o.MinScore = DefaultMinScore
 	}
 	c := t.classifier()
+	if c.notOcc[string(fold(nil, stripMarkup(text)))] {
+		return Classification{}
+	}
 	best := c.score(text, nil)
 	defer c.scratch.Put(best)
 	if i, m, ok := t.ladder(text); ok {

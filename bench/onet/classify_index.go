@@ -63,6 +63,7 @@ type classifier struct {
 	exact   map[string][]int32 // singular key of a title string → its docs
 	prior   []float32          // per occupation, 0–1: how common it is
 	heads   []int32            // per occupation, the head noun of its title (word id)
+	notOcc  map[string]bool    // folded texts that are not an occupation
 	desc    []map[int32]bool   // per occupation, the known words of its title and description
 	grams   map[string][]int32 // character trigram → word ids, for typos
 	maxIDF  float32
@@ -90,7 +91,12 @@ func buildClassifier(t *Taxonomy) (*classifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &classifier{t: t, abbrev: abbrev, vocab: map[string]int32{}, exact: map[string][]int32{}}
+	c := &classifier{t: t, abbrev: abbrev, vocab: map[string]int32{}, exact: map[string][]int32{}, notOcc: map[string]bool{}}
+	if err := eachLexiconRow(notOccupationsTSV, "not_occupations.tsv", 1, func(f []string) {
+		c.notOcc[string(fold(nil, f[0]))] = true
+	}); err != nil {
+		return nil, err
+	}
 	type entry struct {
 		occ   int32
 		field field

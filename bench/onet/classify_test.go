@@ -39,6 +39,8 @@ func TestClassify(t *testing.T) {
 		{"intern is not a physician", "Marketing Intern", []string{"13-1161.00", "11-2021.00"}, MethodClassified},
 		{"UK spelling", "Programme Manager", []string{"11-9199.00", "13-1082.00", "11-1021.00", "11-9151.00"}, MethodAlias},
 		{"nonsense", "purple elephant", nil, MethodNone},
+		{"not an occupation", "Career Break", nil, MethodNone},
+		{"not an occupation, markup", "**Self-Employed**", nil, MethodNone},
 		{"empty", "   ", nil, MethodNone},
 	}
 	for _, tc := range tests {
@@ -88,16 +90,18 @@ func TestClassifyScoreSaysHowSure(t *testing.T) {
 func TestLexicons(t *testing.T) {
 	tx := Default()
 	for _, f := range []struct {
-		name string
-		b    []byte
-		col  int // the column holding a code; -1 for none
+		name   string
+		b      []byte
+		fields int
+		col    int // the column holding a code; -1 for none
 	}{
-		{"abbreviations.tsv", abbreviationsTSV, -1},
-		{"common_titles.tsv", commonTitlesTSV, 1},
-		{"employment.tsv", employmentTSV, 0},
+		{"abbreviations.tsv", abbreviationsTSV, 2, -1},
+		{"common_titles.tsv", commonTitlesTSV, 2, 1},
+		{"employment.tsv", employmentTSV, 2, 0},
+		{"not_occupations.tsv", notOccupationsTSV, 1, -1},
 	} {
 		seen := map[string]bool{}
-		err := eachLexiconRow(f.b, f.name, 2, func(row []string) {
+		err := eachLexiconRow(f.b, f.name, f.fields, func(row []string) {
 			key := strings.ToLower(row[0])
 			if seen[key] {
 				t.Errorf("%s: %q listed twice", f.name, row[0])

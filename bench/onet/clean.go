@@ -18,6 +18,8 @@ var (
 	commonTitlesTSV []byte
 	//go:embed lexicon/employment.tsv
 	employmentTSV []byte
+	//go:embed lexicon/not_occupations.tsv
+	notOccupationsTSV []byte
 )
 
 // rank are words of rank, level and training status that say nothing

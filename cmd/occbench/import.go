@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/bench/onet"
 )
 
 func newImportCmd() *cobra.Command {
@@ -38,6 +39,12 @@ test.arrow (train.parquet and test.parquet with --parquet).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
 				return fmt.Errorf("-o is required")
+			}
+			if opts.MinScore < 0 || opts.MinScore > 1 {
+				return fmt.Errorf("--min-score %v: want 0 to 1", opts.MinScore)
+			}
+			if opts.Classify && opts.Codes == bench.TaxonomyESCO {
+				return fmt.Errorf("--classify reads O*NET occupations from job titles; it does not apply to --taxonomy esco")
 			}
 			exs, rep, err := bench.Import(args, opts)
 			if err != nil {
@@ -89,6 +96,8 @@ test.arrow (train.parquet and test.parquet with --parquet).`,
 	f.IntVar(&opts.MaxJobs, "max-jobs", opts.MaxJobs, "drop users with more valid jobs")
 	f.BoolVar(&opts.SkipInvalid, "skip-invalid", false, "skip malformed rows and report them instead of failing")
 	f.BoolVar(&opts.Dedupe, "dedupe", false, "drop exact copies of a user's record (they are reported either way)")
+	f.BoolVar(&opts.Classify, "classify", false, "read the occupation of a job from its title when the occupation field is empty or not an O*NET code or title")
+	f.Float64Var(&opts.MinScore, "min-score", onet.DefaultMinScore, "with --classify, the classifier score under which a job is unclassified (dropped, counted)")
 	f.IntVar(&testUsers, "test-users", 0, "hold out this many users as the test set (deterministic in --seed)")
 	f.Uint64Var(&seed, "seed", 1, "seed of the train/test split")
 	f.BoolVar(&parquet, "parquet", false, "with --test-users, write Parquet instead of Arrow")

@@ -32,6 +32,20 @@ func TestImportThenInspect(t *testing.T) {
 	}
 }
 
+// Raw resume titles import with --classify: the report (golden) counts how
+// the classifier placed the jobs and names what it could not place.
+func TestImportClassifyTitles(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "raw.arrow")
+	_, stderr, err := runCLI(t, "import", "--format", "csv", "--classify", "--min-jobs", "3", "../../testdata/import/raw_titles.csv", "-o", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "import_classify_report.txt", stderr)
+	if _, _, err := runCLI(t, "import", "--format", "csv", "--classify", "--min-score", "1.5", "../../testdata/import/raw_titles.csv", "-o", out); err == nil || !strings.Contains(err.Error(), "--min-score 1.5: want 0 to 1") {
+		t.Errorf("--min-score 1.5: err = %v", err)
+	}
+}
+
 // JobHop's CSV, ESCO-coded, imports end to end: the report (golden) says how
 // the codes were mapped and which were not, the data set's metadata holds the
 // same report, and every job records its ESCO code and the mapping's score.
