@@ -36,6 +36,28 @@ type Template struct {
 // Load parses the embedded template name, or the file override when
 // given. needReasoning says the template must use {{.Reasoning}}.
 func Load(name, override string, needReasoning bool) (*Template, error) {
+	p, err := loadText(name, override)
+	if err != nil {
+		return nil, err
+	}
+	src := p.Source
+	// Render once now: a template that fails, or forgets the history, is a
+	// setup error, not a thousand failed samples.
+	const hist, reason = "\x00history\x00", "\x00reasoning\x00"
+	out, err := p.Render(Data{History: hist, Reasoning: reason})
+	switch {
+	case err != nil:
+		return nil, err
+	case !strings.Contains(out, hist):
+		return nil, fmt.Errorf("prompt %s: the template does not use {{.History}}", src)
+	case needReasoning && !strings.Contains(out, reason):
+		return nil, fmt.Errorf("prompt %s: the template does not use {{.Reasoning}}", src)
+	}
+	return p, nil
+}
+
+// loadText parses the embedded template name, or the file override.
+func loadText(name, override string) (*Template, error) {
 	var text []byte
 	var err error
 	src := "embedded:" + name
@@ -53,24 +75,16 @@ func Load(name, override string, needReasoning bool) (*Template, error) {
 		return nil, fmt.Errorf("prompt %w", err)
 	}
 	sum := sha256.Sum256(text)
-	p := &Template{Source: src, SHA256: hex.EncodeToString(sum[:]), tmpl: t}
-	// Render once now: a template that fails, or forgets the history, is a
-	// setup error, not a thousand failed samples.
-	const hist, reason = "\x00history\x00", "\x00reasoning\x00"
-	out, err := p.Render(Data{History: hist, Reasoning: reason})
-	switch {
-	case err != nil:
-		return nil, err
-	case !strings.Contains(out, hist):
-		return nil, fmt.Errorf("prompt %s: the template does not use {{.History}}", src)
-	case needReasoning && !strings.Contains(out, reason):
-		return nil, fmt.Errorf("prompt %s: the template does not use {{.Reasoning}}", src)
-	}
-	return p, nil
+	return &Template{Source: src, SHA256: hex.EncodeToString(sum[:]), tmpl: t}, nil
 }
 
 // Render executes the template.
 func (p *Template) Render(d Data) (string, error) {
+	return p.RenderAny(d)
+}
+
+// RenderAny executes the template with any data (the rerank prompt's).
+func (p *Template) RenderAny(d any) (string, error) {
 	var b strings.Builder
 	if err := p.tmpl.Execute(&b, d); err != nil {
 		return "", fmt.Errorf("prompt %w", err)

@@ -20,12 +20,13 @@ const (
 	MethodCode                     // an O*NET-SOC code written in the text
 	MethodAlias                    // an O*NET alternate, short or reported title
 	MethodClassified               // the classifier's best match above its threshold
+	MethodReranked                 // a model's pick among the classifier's candidates
 )
 
-var methodNames = [...]string{"none", "exact", "normalised", "code", "alias", "classified"}
+var methodNames = [...]string{"none", "exact", "normalised", "code", "alias", "classified", "reranked"}
 
-// String returns "none", "exact", "normalised", "code", "alias" or
-// "classified", the names prediction records use.
+// String returns "none", "exact", "normalised", "code", "alias",
+// "classified" or "reranked", the names prediction records use.
 func (m Method) String() string {
 	if int(m) < len(methodNames) {
 		return methodNames[m]

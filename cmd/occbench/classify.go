@@ -1,10 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -13,12 +15,15 @@ import (
 
 	"github.com/occbench/occbench/bench/onet"
 	"github.com/occbench/occbench/internal/safefile"
+	"github.com/occbench/occbench/method"
 )
 
 func newClassifyCmd() *cobra.Command {
 	var (
 		input, out, eval, format string
+		promptFile, cacheDir     string
 		o                        onet.ClassifyOptions
+		mf                       modelFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "classify --input FILE|- | --eval LABELLED",
@@ -32,7 +37,13 @@ is exact, normalised, code, alias or classified.
 With --eval, it reads a labelled file (tab-separated with "text" and
 "codes" columns, codes comma-separated, or JSON Lines of {"text", "codes"})
 and prints accuracy@1, accuracy@5, coverage, precision and a breakdown by
-method.`,
+method.
+
+With --endpoint and --model (or --config), a model picks among the
+classifier's --top candidates (their titles and the first sentence of their
+descriptions) for every text the classifier is not sure of; its picks have
+method "reranked". Answers are cached (--cache), so a rerun sends nothing
+twice; a failed call keeps the classifier's answer and is counted.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if (input == "") == (eval == "") {
@@ -48,22 +59,35 @@ method.`,
 				return fmt.Errorf("--format %q: want text or json", format)
 			}
 			tax := onet.Default()
+			so := onet.StreamOptions{ClassifyOptions: o}
+			var rr *method.Reranker
+			if f := cmd.Flags(); f.Changed("endpoint") || f.Changed("config") {
+				mc, err := mf.resolve(cmd, method.DefaultJudge)
+				if err != nil {
+					return err
+				}
+				if cacheDir == "" {
+					cacheDir = filepath.Join(filepath.Dir(cmp.Or(out, eval, "x")), ".occbench-cache")
+				}
+				rr, err = method.NewReranker(method.RerankOptions{Model: mc, Classify: o, Prompt: promptFile, CacheDir: cacheDir,
+					Env: method.Env{Taxonomy: tax, Stderr: cmd.ErrOrStderr()}})
+				if err != nil {
+					return err
+				}
+				so.Batch = rr.Batch
+			}
+			var err error
 			if eval != "" {
-				return classifyEval(cmd, tax, eval, format, o)
+				err = classifyEval(cmd, tax, eval, format, so)
+			} else {
+				err = classifyInput(cmd, tax, input, out, so)
 			}
-			in, name, closeIn, err := openInput(cmd.InOrStdin(), input)
-			if err != nil {
-				return err
+			if rr != nil {
+				if n, first := rr.Failures(); n > 0 {
+					fmt.Fprintf(cmd.ErrOrStderr(), "occbench classify: %d texts kept the classifier's answer because the model gave none; the first: %s\n", n, first)
+				}
 			}
-			defer closeIn()
-			write := func(w io.Writer) error {
-				_, err := tax.ClassifyStream(cmd.Context(), in, name, w, onet.StreamOptions{ClassifyOptions: o})
-				return err
-			}
-			if out == "" || out == "-" {
-				return write(cmd.OutOrStdout())
-			}
-			return safefile.Write(out, write)
+			return err
 		},
 	}
 	f := cmd.Flags()
@@ -73,7 +97,28 @@ method.`,
 	f.Float64Var(&o.MinScore, "min-score", onet.DefaultMinScore, "best score under which a text is unclassified")
 	f.StringVar(&eval, "eval", "", "measure on a labelled file instead (text and acceptable codes)")
 	f.StringVar(&format, "format", "text", "--eval output: text or json")
+	f.StringVar(&promptFile, "prompt", "", "with a model: a template replacing the embedded rerank prompt")
+	f.StringVar(&cacheDir, "cache", "", "with a model: the request cache (default .occbench-cache beside -o or --eval)")
+	mf.add(cmd, method.DefaultJudge, false)
+	atLeast(cmd, map[string]int{"concurrency": 1, "max-retries": 0, "max-tokens": 0})
 	return cmd
+}
+
+// classifyInput classifies the texts of input into out (stdout when "").
+func classifyInput(cmd *cobra.Command, tax *onet.Taxonomy, input, out string, so onet.StreamOptions) error {
+	in, name, closeIn, err := openInput(cmd.InOrStdin(), input)
+	if err != nil {
+		return err
+	}
+	defer closeIn()
+	write := func(w io.Writer) error {
+		_, err := tax.ClassifyStream(cmd.Context(), in, name, w, so)
+		return err
+	}
+	if out == "" || out == "-" {
+		return write(cmd.OutOrStdout())
+	}
+	return safefile.Write(out, write)
 }
 
 // openInput opens a file, or stdin for "-".
@@ -88,8 +133,9 @@ func openInput(stdin io.Reader, path string) (io.Reader, string, func(), error) 
 	return f, path, func() { f.Close() }, nil
 }
 
-// classifyEval measures the classifier on a labelled file.
-func classifyEval(cmd *cobra.Command, tax *onet.Taxonomy, path, format string, o onet.ClassifyOptions) error {
+// classifyEval measures the classifier, or the reranker of so, on a
+// labelled file.
+func classifyEval(cmd *cobra.Command, tax *onet.Taxonomy, path, format string, so onet.StreamOptions) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -99,7 +145,23 @@ func classifyEval(cmd *cobra.Command, tax *onet.Taxonomy, path, format string, o
 	if err != nil {
 		return err
 	}
-	e := onet.Evaluate(items, func(s string) onet.Classification { return tax.Classify(s, o) })
+	classify := func(s string) onet.Classification { return tax.Classify(s, so.ClassifyOptions) }
+	if so.Batch != nil {
+		texts := make([]string, len(items))
+		for i, it := range items {
+			texts[i] = it.Text
+		}
+		got := make([]onet.Classification, len(items))
+		if err := so.Batch(cmd.Context(), texts, got); err != nil {
+			return err
+		}
+		byText := map[string]onet.Classification{}
+		for i, s := range texts {
+			byText[s] = got[i]
+		}
+		classify = func(s string) onet.Classification { return byText[s] }
+	}
+	e := onet.Evaluate(items, classify)
 	w := cmd.OutOrStdout()
 	if format == "json" {
 		enc := json.NewEncoder(w)
