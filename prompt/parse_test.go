@@ -87,7 +87,8 @@ func TestReasoningText(t *testing.T) {
 	}
 }
 
-var parseHows = map[string]bool{ParseTag: true, ParseOpenTag: true, ParseAnswerLine: true, ParseLastLine: true,
+var parseHows = map[string]bool{ParseTag: true, ParseOpenTag: true, ParseAnswerLine: true, ParseCue: true,
+	ParseBold: true, ParseList: true, ParseCodeLine: true, ParseFirstLine: true, ParseLastLine: true,
 	ParseTruncated: true, ParseUnclosedThink: true, ParseEmpty: true}
 
 func FuzzParseOutput(f *testing.F) {
@@ -99,9 +100,19 @@ func FuzzParseOutput(f *testing.F) {
 		"<think>open",
 		"</answer><answer></think><think>",
 		"<ANSWER>İstanbul</ANSWER>",
+		"The next occupation is:\n\n**Registered Nurses** (29-1141.00)",
+		"**Final Answer:**\n-----\n1. Rank 1: __X__ – why",
+		"I predict that they will become a **X (29-1141.00), which",
+		"Registered Nurses.\n\nThey will be a",
+		"role as a (29-1141.00",
+		"X\n\nHope this helps!\nLet me know.",
+		"**\n**a**:**",
 	} {
 		f.Add(s, false)
 		f.Add(s, true)
+	}
+	for _, tc := range proseCases {
+		f.Add(tc.out, false)
 	}
 	f.Fuzz(func(t *testing.T, out string, truncated bool) {
 		p := ParseOutput(out, truncated)
