@@ -245,7 +245,15 @@ func (r *replayRunner) Predict(_ context.Context, ex *bench.Example) (rundir.Pre
 		}
 	}
 	if p.Answer != "" {
-		m := r.tax.Normalize(p.Answer)
+		// A given answer may be a sentence ("They'll likely become a
+		// Licensed Practical Nurse."): it is read as an output is.
+		text := p.Answer
+		if p.Parse == prompt.ParseGiven {
+			if pa := prompt.ParseOutput(text, false); pa.Answer != "" {
+				text = pa.Answer
+			}
+		}
+		m := r.tax.Normalize(text)
 		p.Code, p.Title, p.Mapping, p.MapScore = m.Code, m.Title, m.Method.String(), m.Score
 	}
 	return p, nil

@@ -2,9 +2,16 @@ package runners
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/occbench/occbench/bench"
+	"github.com/occbench/occbench/bench/onet"
+	"github.com/occbench/occbench/internal/jsonl"
 
 	"github.com/occbench/occbench/internal/fixture"
 	"github.com/occbench/occbench/metrics"
@@ -82,5 +89,59 @@ runners:
 				t.Errorf("error %v, want %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// The hand-written model outputs of testdata/classify go through a replay
+// run, as raw outputs and as given answers: the parser and the classifier
+// must put at least 95% of them on an acceptable occupation either way.
+func TestReplayDevSetAnswers(t *testing.T) {
+	type item struct {
+		Output string   `json:"output"`
+		Codes  []string `json:"codes"`
+	}
+	var items []item
+	if err := jsonl.ReadFile("../testdata/classify/answers_dev.jsonl", func(it *item) error {
+		items = append(items, *it)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	tax := onet.Default()
+	exs := make([]*bench.Example, len(items))
+	var raw, given strings.Builder
+	for i, it := range items {
+		o, _ := tax.ByCode(it.Codes[0])
+		id := fmt.Sprintf("u%04d", i)
+		exs[i] = &bench.Example{UserID: id, TargetCode: o.Code, TargetTitle: o.Title,
+			History: []bench.Record{{Kind: bench.Job, Start: bench.DateOf(2010, 1, 1), Code: "43-9061.00", Occupation: "Office Clerks, General"}}}
+		out, _ := json.Marshal(it.Output)
+		fmt.Fprintf(&raw, "{\"user_id\": %q, \"raw\": %s}\n", id, out)
+		fmt.Fprintf(&given, "{\"user_id\": %q, \"answer\": %s}\n", id, out)
+	}
+	if err := bench.WriteExamples(filepath.Join(dir, "test.arrow"), exs, nil); err != nil {
+		t.Fatal(err)
+	}
+	fixture.Write(t, filepath.Join(dir, "raw.jsonl"), raw.String())
+	fixture.Write(t, filepath.Join(dir, "given.jsonl"), given.String())
+	s := llmSuite(t, filepath.Join(dir, "test.arrow"), filepath.Join(dir, "run"), filepath.Join(dir, "cache"),
+		"  - {name: raw, kind: replay, file: "+filepath.Join(dir, "raw.jsonl")+"}\n  - {name: given, kind: replay, file: "+filepath.Join(dir, "given.jsonl")+"}\n")
+	if _, err := Run(context.Background(), s, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"raw", "given"} {
+		preds := readPreds(t, rundir.PredictionsPath(filepath.Join(dir, "run"), name))
+		right := 0
+		for i, it := range items {
+			if slices.Contains(it.Codes, preds[exs[i].UserID].Code) {
+				right++
+			}
+		}
+		share := float64(right) / float64(len(items))
+		t.Logf("%s: %d of %d outputs on an acceptable occupation (%.1f%%)", name, right, len(items), 100*share)
+		if share < 0.95 {
+			t.Errorf("%s: %.3f on an acceptable occupation, want at least 0.95", name, share)
+		}
 	}
 }

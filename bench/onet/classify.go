@@ -72,6 +72,7 @@ func (t *Taxonomy) Classify(text string, o ClassifyOptions) Classification {
 	}
 	best := c.score(text, nil)
 	defer c.scratch.Put(best)
+	c.scanSentence(best, text)
 	if i, m, ok := t.ladder(text); ok {
 		best.set(hit{occ: i, score: 2, method: m, head: true, q: -1}) // replaces any other hit
 		best.occ[i].score = 1
@@ -269,6 +270,48 @@ func (c *classifier) score(text string, skip func(int32) bool) *scores {
 		c.retrieve(s, qi, r.weight, skip)
 	}
 	return s
+}
+
+// sentenceWords is how many words make a text a sentence rather than a
+// title: a model's answer that the parser could not cut down.
+const sentenceWords = 6
+
+// sentenceWeight is what an occupation named inside a sentence counts: a
+// little less than the same words alone.
+const sentenceWeight = 0.9
+
+// scanSentence finds occupations named inside a sentence ("Since he has
+// been an EMT, I believe he will move up to Paramedics."): the longest run
+// of words that is a title string, the last one of that length, scored as
+// an alias. Texts shorter than sentenceWords are titles and left alone.
+func (c *classifier) scanSentence(s *scores, text string) {
+	words := strings.Fields(string(singular(nil, fold(nil, stripMarkup(text)))))
+	if len(words) < sentenceWords {
+		return
+	}
+	var best []int32
+	bestLen := 0
+	for n := min(10, len(words)); n >= 1 && best == nil; n-- {
+		for i := len(words) - n; i >= 0; i-- {
+			gram := words[i : i+n]
+			if n == 1 && (stopwords[gram[0]] || seniority[gram[0]]) {
+				continue
+			}
+			if ds, ok := c.exact[strings.Join(gram, " ")]; ok {
+				best, bestLen = ds, n
+				break
+			}
+		}
+	}
+	if best == nil {
+		return
+	}
+	qi := len(s.queries)
+	s.queries = append(s.queries, c.query(words[:bestLen], -1))
+	for _, d := range best {
+		doc := &c.docs[d]
+		s.set(c.hit(s, doc, doc.weight*sentenceWeight, MethodAlias, qi))
+	}
 }
 
 // unknownShare is the weight in the query vector, as a share of the
