@@ -294,10 +294,18 @@ func (c *classifier) scanSentence(s *scores, text string) {
 	for n := min(10, len(words)); n >= 1 && best == nil; n-- {
 		for i := len(words) - n; i >= 0; i-- {
 			gram := words[i : i+n]
-			if n == 1 && (stopwords[gram[0]] || seniority[gram[0]]) {
+			// A lone word of a sentence is a title only when it is a real
+			// word: not a stopword or a rank, not an acronym ("do" is a
+			// short title of physicians).
+			if n == 1 && (len(gram[0]) < 4 || stopwords[gram[0]] || seniority[gram[0]]) {
 				continue
 			}
-			if ds, ok := c.exact[strings.Join(gram, " ")]; ok {
+			ds, ok := c.exact[strings.Join(gram, " ")]
+			if ok && n == 1 {
+				ds = slices.DeleteFunc(slices.Clone(ds), func(d int32) bool { return c.docs[d].field == fieldShort })
+				ok = len(ds) > 0
+			}
+			if ok {
 				best, bestLen = ds, n
 				break
 			}
