@@ -88,18 +88,32 @@ func (r *Reranker) Batch(ctx context.Context, texts []string, out []onet.Classif
 			ask = append(ask, i)
 		}
 	}
+	causes := make([]string, len(texts))
 	err := track(ctx, r.opts.Stderr, "rerank", len(ask), time.Now, func(ctx context.Context, prog *progress.Display) error {
 		return pool.Each(ctx, ask, r.opts.Model.Concurrency, func(ctx context.Context, i int) error {
 			prog.Started()
-			c, failed, err := r.rerank(ctx, texts[i], out[i])
+			c, cause, err := r.rerank(ctx, texts[i], out[i])
 			if err != nil {
 				return err
 			}
-			prog.Finished(failed)
-			out[i] = c
+			prog.Finished(cause != "")
+			out[i], causes[i] = c, cause
 			return nil
 		})
 	})
+	// Failures are counted in input order, so the first named is the
+	// first text's.
+	r.mu.Lock()
+	for i, cause := range causes {
+		if cause == "" {
+			continue
+		}
+		if r.failures == 0 {
+			r.first = fmt.Sprintf("%q: %s", texts[i], cause)
+		}
+		r.failures++
+	}
+	r.mu.Unlock()
 	for i, s := range texts {
 		out[i] = out[first[s]]
 	}
@@ -116,8 +130,8 @@ func (r *Reranker) needsModel(c onet.Classification) bool {
 }
 
 // rerank asks the model about one text. A failed call or an unusable reply
-// keeps the classifier's answer (failed is true).
-func (r *Reranker) rerank(ctx context.Context, text string, c onet.Classification) (onet.Classification, bool, error) {
+// keeps the classifier's answer and says why (cause).
+func (r *Reranker) rerank(ctx context.Context, text string, c onet.Classification) (_ onet.Classification, cause string, _ error) {
 	data := prompt.RerankData{Text: text}
 	for k, cand := range c.Candidates {
 		o, _ := r.tax.ByCode(cand.Code)
@@ -125,38 +139,26 @@ func (r *Reranker) rerank(ctx context.Context, text string, c onet.Classificatio
 	}
 	p, err := r.prompt.RenderAny(data)
 	if err != nil {
-		return c, false, err
+		return c, "", err
 	}
 	sum := sha256.Sum256([]byte(text))
 	o, err := ask(ctx, r.model, "rerank", p, hex.EncodeToString(sum[:8]), 1, 1)
 	if err != nil {
-		return c, false, err
+		return c, "", err
 	}
 	if o.err != "" {
-		return c, true, r.fail(text, o.err)
+		return c, o.err, nil
 	}
 	k, perr := prompt.ParsePick(o.res.Choices[0].Content, len(c.Candidates))
 	if perr != nil {
-		return c, true, r.fail(text, perr.Error())
+		return c, perr.Error(), nil
 	}
 	if k == 0 {
-		return onet.Classification{Score: c.Score, Method: onet.MethodNone, Candidates: c.Candidates}, false, nil
+		return onet.Classification{Score: c.Score, Method: onet.MethodNone, Candidates: c.Candidates}, "", nil
 	}
 	pick := c.Candidates[k-1]
 	c.Code, c.Title, c.Score, c.Method = pick.Code, pick.Title, pick.Score, onet.MethodReranked
-	return c, false, nil
-}
-
-// fail counts a text that kept the classifier's answer; it returns nil, as
-// such a text is no reason to stop.
-func (r *Reranker) fail(text, cause string) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.failures == 0 {
-		r.first = fmt.Sprintf("%q: %s", text, cause)
-	}
-	r.failures++
-	return nil
+	return c, "", nil
 }
 
 // firstSentence shortens an O*NET description to its first sentence.
