@@ -130,7 +130,7 @@ const maxReadings = 24
 // these with abbreviations expanded and without words of seniority and
 // level. Credentials and employment terms are always dropped.
 func (c *classifier) readings(text string) []reading {
-	segs := segments(joinInitials(stripMarkup(text)))
+	segs, completes := segments(joinInitials(stripMarkup(text)))
 	if len(segs) == 0 {
 		return nil
 	}
@@ -160,10 +160,12 @@ func (c *classifier) readings(text string) []reading {
 		add(strings.Join(segs[:k], " "), weightPrefix*c.dropCost(words(strings.Join(segs[k:], " "))), true, head)
 	}
 	for k, s := range segs[1:] {
-		add(s, weightSegment*c.dropCost(words(strings.Join(segs[:k+1], " "))), true, "")
+		if !completes[k+1] {
+			add(s, weightSegment*c.dropCost(words(strings.Join(segs[:k+1], " "))), true, "")
+		}
 	}
 	// "Specialist, Procurement": a bare head noun first, its modifier after.
-	if len(segs) > 1 {
+	if len(segs) > 1 && !completes[1] {
 		if first := stripSeniority(reading{words: strings.Fields(string(fold(nil, segs[0])))}); len(first.words) == 1 {
 			add(segs[1]+" "+first.words[0], 1, true, "")
 		}
@@ -197,7 +199,36 @@ func (c *classifier) readings(text string) []reading {
 			}
 		}
 	}
+	// The whole text without the words the index does not know — mostly
+	// employers' and people's names ("Walmart Associate", "UPS Driver").
+	if len(out) > 0 {
+		if k := c.knownWords(out[0]); len(k.words) != len(out[0].words) {
+			keep(k)
+		}
+	}
 	return out
+}
+
+// weightKnown is the weight of a reading without unknown words.
+const weightKnown = 0.95
+
+// knownWords is r without the words the index does not know, even with a
+// typo corrected; r itself when all are known or none is.
+func (c *classifier) knownWords(r reading) reading {
+	var words []string
+	for _, w := range r.words {
+		if stopwords[w] {
+			words = append(words, w)
+			continue
+		}
+		if id, _ := c.lookup(singularWord(w)); id >= 0 {
+			words = append(words, w)
+		}
+	}
+	if len(content(words)) == 0 {
+		return r
+	}
+	return reading{words: words, weight: r.weight * weightKnown, cleaned: true, head: r.head}
 }
 
 // dropPenalty is what leaving out words the index knows well costs a
@@ -228,11 +259,12 @@ func (c *classifier) dropCost(words []string) float32 {
 
 // segments splits a text at the separators that end a title's occupation
 // part. A parenthetical becomes its own segment.
-func segments(s string) []string {
-	var out []string
+func segments(s string) (segs []string, completes []bool) {
+	next := false // the segment being cut completes the one before
 	cut := func(part string) {
 		if part = strings.TrimSpace(part); part != "" {
-			out = append(out, part)
+			segs = append(segs, part)
+			completes = append(completes, next)
 		}
 	}
 	for len(s) > 0 {
@@ -242,10 +274,16 @@ func segments(s string) []string {
 			break
 		}
 		cut(s[:i])
+		next = complement[strings.ToLower(s[i:i+n])]
 		s = s[i+n:]
 	}
-	return out
+	return segs, completes
 }
+
+// complement are the separators after which the text completes the title
+// ("Executive Assistant to the CEO") rather than naming an employer: the
+// text after them is never read alone.
+var complement = map[string]bool{" for ": true, " with ": true, " to the ": true}
 
 // separators, found case-insensitively; " at " and friends need spaces
 // around them so "Patient" and "Caterer" stay whole.
@@ -359,8 +397,10 @@ func (c *classifier) expandWords(r reading) []reading {
 // be left.
 func stripSeniority(r reading) reading {
 	var words []string
-	for _, w := range r.words {
-		if !seniority[w] {
+	for i, w := range r.words {
+		// A qualifier that ends the title is its head noun ("Physical
+		// Therapist Assistant"); ranks go wherever they stand.
+		if !seniority[w] || !rank[w] && i == len(r.words)-1 {
 			words = append(words, w)
 		}
 	}
