@@ -28,7 +28,8 @@ var (
 // reading of the text, weigh little in retrieval and are never its head
 // noun.
 var rank = wordSet("senior junior lead staff entry level lvl mid experienced " +
-	"i ii iii iv v vi 1 2 3 4 5 intern interns internship trainee graduate apprentice resident fellow " +
+	"i ii iii iv v vi 1 2 3 4 5 class grade tier band step " +
+	"intern interns internship trainee graduate apprentice resident fellow " +
 	"acting interim deputy")
 
 // seniority are the words dropped in that reading: rank, and words that
@@ -135,11 +136,13 @@ func (c *classifier) readings(text string) []reading {
 		return nil
 	}
 	var raw []reading
+	single := len(strings.Fields(string(fold(nil, strings.Join(segs, " "))))) == 1
 	words := func(s string) []string {
 		var out []string
 		for _, w := range strings.Fields(string(fold(nil, s))) {
-			// A lone letter is an initial or a grade ("FNP-C", "Class B").
-			if len(w) > 1 || len(segs) == 1 && len(strings.Fields(segs[0])) == 1 {
+			// A lone letter is an initial or a grade ("FNP-C", "Class B"),
+			// unless it is all the text says.
+			if len(w) > 1 || single {
 				out = append(out, w)
 			}
 		}
@@ -200,13 +203,37 @@ func (c *classifier) readings(text string) []reading {
 		}
 	}
 	// The whole text without the words the index does not know — mostly
-	// employers' and people's names ("Walmart Associate", "UPS Driver").
+	// employers' and people's names ("Walmart Associate", "UPS Driver") —
+	// and with its typos corrected, so that an exact title still matches
+	// ("Heavy Equiptment Operator").
 	if len(out) > 0 {
-		if k := c.knownWords(out[0]); len(k.words) != len(out[0].words) {
+		whole := out[0]
+		if k := c.knownWords(whole); len(k.words) != len(whole.words) {
 			keep(k)
+		}
+		if t, ok := c.corrected(whole); ok {
+			keep(t)
+			keep(stripSeniority(t))
 		}
 	}
 	return out
+}
+
+// weightTypo is the weight of a reading with a typo corrected.
+const weightTypo = 0.95
+
+// corrected is r with each word the index does not know replaced by the
+// word lookup corrects it to; ok is false when nothing was corrected.
+func (c *classifier) corrected(r reading) (reading, bool) {
+	out := reading{weight: r.weight * weightTypo, cleaned: true, head: r.head}
+	changed := false
+	for _, w := range r.words {
+		if id, typo := c.lookup(singularWord(w)); typo {
+			w, changed = c.words[id], true
+		}
+		out.words = append(out.words, w)
+	}
+	return out, changed
 }
 
 // weightKnown is the weight of a reading without unknown words.
