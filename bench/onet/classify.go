@@ -200,7 +200,7 @@ func (s *scores) ranked(c *classifier, n int) (top []hit, ties int) {
 	for i := range hits {
 		h := &hits[i]
 		if h.q >= 0 && h.rank+descShare*h.score >= bestRank {
-			h.rank += descShare * h.score * c.descOverlap(h.occ, s.queries[h.q])
+			h.rank += descShare * h.score * max(c.descOverlap(h.occ, s.queries[h.q]), c.descOverlap(h.occ, s.queries[0]))
 		}
 	}
 	slices.SortFunc(hits, func(a, b ranked) int {
