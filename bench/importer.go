@@ -225,14 +225,7 @@ func (r *ImportReport) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "    mapped by ESCO or ISCO code, through its ISCO group: %d (%d in groups whose occupations disagree)\n", x.Mapped[string(esco.KindISCO)], x.Ambiguous)
 		fmt.Fprintf(&b, "    mapped through an O*NET-SOC 2010 code that split in 2019: %d\n", x.Split)
 		fmt.Fprintf(&b, "    not mapped: %d", x.Unmapped)
-		for i, v := range x.UnmappedValues {
-			sep := ", "
-			if i == 0 {
-				sep = "; most frequent: "
-			}
-			fmt.Fprintf(&b, "%s%q %d", sep, v.Value, v.Jobs)
-		}
-		b.WriteString("\n")
+		writeMostFrequent(&b, x.UnmappedValues)
 	}
 	if x := r.Classifier; x != nil {
 		fmt.Fprintf(&b, "  occupations read from job titles (--classify, --min-score %g): %d jobs\n", x.MinScore, x.Jobs)
@@ -240,14 +233,7 @@ func (r *ImportReport) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, "    %s: %d\n", m, x.ByMethod[m])
 		}
 		fmt.Fprintf(&b, "    unclassified: %d", x.Unclassified)
-		for i, v := range x.UnclassifiedTitles {
-			sep := ", "
-			if i == 0 {
-				sep = "; most frequent: "
-			}
-			fmt.Fprintf(&b, "%s%q %d", sep, v.Value, v.Jobs)
-		}
-		b.WriteString("\n")
+		writeMostFrequent(&b, x.UnclassifiedTitles)
 	}
 	for _, k := range slices.Sorted(maps.Keys(r.DroppedRecords)) {
 		fmt.Fprintf(&b, "  dropped records, %s: %d\n", k, r.DroppedRecords[k])
@@ -270,6 +256,18 @@ func (r *ImportReport) WriteText(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeMostFrequent ends a report line with the values it lists.
+func writeMostFrequent(b *strings.Builder, vs []ValueCount) {
+	for i, v := range vs {
+		sep := ", "
+		if i == 0 {
+			sep = "; most frequent: "
+		}
+		fmt.Fprintf(b, "%s%q %d", sep, v.Value, v.Jobs)
+	}
+	b.WriteString("\n")
 }
 
 // rawUser gathers one user's parsed records in input order.
