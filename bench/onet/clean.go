@@ -106,10 +106,9 @@ func eachLexiconRow(b []byte, name string, fields int, fn func([]string)) error 
 // reading is one way to read a text: its words, folded, and how much was
 // taken away to get there (1 for the text as given).
 type reading struct {
-	words   []string
-	weight  float32
-	cleaned bool   // words were dropped, expanded or cut beyond folding
-	head    string // the head noun when the text says where it is: the first segment's
+	words  []string
+	weight float32
+	head   string // the head noun when the text says where it is: the first segment's
 }
 
 // Weights of readings that cut or drop part of the text: the text as given
@@ -127,9 +126,12 @@ const maxReadings = 24
 // readings cleans a job title or answer into the readings the classifier
 // scores: the whole text; the text up to each separator that usually starts
 // an employer, a place or a specialty (" at ", "@", " - ", " | ", ",", ":",
-// ";", "(" …); each later segment alone; each side of a slash; and each of
-// these with abbreviations expanded and without words of seniority and
-// level. Credentials and employment terms are always dropped.
+// ";", "(" …); each later segment alone, unless it completes the title
+// ("… to the CEO"); an inverted title turned round ("Specialist,
+// Procurement"); each side of a slash; each of these with abbreviations
+// expanded and without words of seniority and level; and the whole text
+// without the words the index does not know, and with its typos
+// corrected. Credentials and employment terms are always dropped.
 func (c *classifier) readings(text string) []reading {
 	segs, completes := segments(joinInitials(stripMarkup(text)))
 	if len(segs) == 0 {
@@ -148,9 +150,9 @@ func (c *classifier) readings(text string) []reading {
 		}
 		return out
 	}
-	add := func(s string, w float32, cleaned bool, head string) {
+	add := func(s string, w float32, head string) {
 		if ws := words(s); len(ws) > 0 {
-			raw = append(raw, reading{words: ws, weight: w, cleaned: cleaned, head: head})
+			raw = append(raw, reading{words: ws, weight: w, head: head})
 		}
 	}
 	// The first segment names the occupation; later ones its place or
@@ -158,24 +160,24 @@ func (c *classifier) readings(text string) []reading {
 	// leaves segments out costs what they said that the index knows: "at
 	// Starbucks" costs nothing, ", Shipping Department" does.
 	head := queryHead(strings.Fields(string(singular(nil, fold(nil, segs[0])))))
-	add(strings.Join(segs, " "), 1, false, head)
+	add(strings.Join(segs, " "), 1, head)
 	for k := 1; k < len(segs); k++ {
-		add(strings.Join(segs[:k], " "), weightPrefix*c.dropCost(words(strings.Join(segs[k:], " "))), true, head)
+		add(strings.Join(segs[:k], " "), weightPrefix*c.dropCost(words(strings.Join(segs[k:], " "))), head)
 	}
 	for k, s := range segs[1:] {
 		if !completes[k+1] {
-			add(s, weightSegment*c.dropCost(words(strings.Join(segs[:k+1], " "))), true, "")
+			add(s, weightSegment*c.dropCost(words(strings.Join(segs[:k+1], " "))), "")
 		}
 	}
 	// "Specialist, Procurement": a bare head noun first, its modifier after.
 	if len(segs) > 1 && !completes[1] {
 		if first := stripSeniority(reading{words: strings.Fields(string(fold(nil, segs[0])))}); len(first.words) == 1 {
-			add(segs[1]+" "+first.words[0], 1, true, "")
+			add(segs[1]+" "+first.words[0], 1, "")
 		}
 	}
 	if strings.Contains(segs[0], "/") {
 		for _, p := range strings.Split(segs[0], "/") {
-			add(p, weightPart, true, "")
+			add(p, weightPart, "")
 		}
 	}
 	var out []reading
@@ -225,7 +227,7 @@ const weightTypo = 0.95
 // corrected is r with each word the index does not know replaced by the
 // word lookup corrects it to; ok is false when nothing was corrected.
 func (c *classifier) corrected(r reading) (reading, bool) {
-	out := reading{weight: r.weight * weightTypo, cleaned: true, head: r.head}
+	out := reading{weight: r.weight * weightTypo, head: r.head}
 	changed := false
 	for _, w := range r.words {
 		if id, typo := c.lookup(singularWord(w)); typo {
@@ -255,7 +257,7 @@ func (c *classifier) knownWords(r reading) reading {
 	if len(content(words)) == 0 {
 		return r
 	}
-	return reading{words: words, weight: r.weight * weightKnown, cleaned: true, head: r.head}
+	return reading{words: words, weight: r.weight * weightKnown, head: r.head}
 }
 
 // dropPenalty is what leaving out words the index knows well costs a
@@ -377,7 +379,7 @@ func nextSeparator(s string) (int, int) {
 // five readings in all): "CEO" is an O*NET short title as it stands.
 func (c *classifier) expand(r reading) []reading {
 	out := c.expandWords(r)
-	asIs := reading{weight: r.weight, cleaned: r.cleaned, head: r.head}
+	asIs := reading{weight: r.weight, head: r.head}
 	for _, w := range r.words {
 		if !noise[w] {
 			asIs.words = append(asIs.words, w)
@@ -390,12 +392,9 @@ func (c *classifier) expand(r reading) []reading {
 }
 
 func (c *classifier) expandWords(r reading) []reading {
-	out := []reading{{weight: r.weight, cleaned: r.cleaned, head: r.head}}
+	out := []reading{{weight: r.weight, head: r.head}}
 	for _, w := range r.words {
 		if noise[w] {
-			for i := range out {
-				out[i].cleaned = true
-			}
 			continue
 		}
 		exps, ok := c.abbrev[w]
@@ -411,7 +410,7 @@ func (c *classifier) expandWords(r reading) []reading {
 				if k == 2 || len(next) >= 4 {
 					break
 				}
-				n := reading{words: append(append([]string(nil), o.words...), strings.Fields(e)...), weight: o.weight, cleaned: true, head: o.head}
+				n := reading{words: append(append([]string(nil), o.words...), strings.Fields(e)...), weight: o.weight, head: o.head}
 				next = append(next, n)
 			}
 		}
@@ -434,5 +433,5 @@ func stripSeniority(r reading) reading {
 	if len(words) == 0 || len(words) == len(r.words) {
 		return r
 	}
-	return reading{words: words, weight: r.weight * weightStrip, cleaned: true}
+	return reading{words: words, weight: r.weight * weightStrip}
 }
