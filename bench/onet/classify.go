@@ -74,8 +74,8 @@ func (t *Taxonomy) Classify(text string, o ClassifyOptions) Classification {
 	defer c.scratch.Put(best)
 	c.scanSentence(best, text)
 	if i, m, ok := t.ladder(text); ok {
-		best.set(hit{occ: i, score: 2, method: m, head: true, q: -1}) // replaces any other hit
-		best.occ[i].score = 1
+		best.set(hit{occ: i, score: 2, method: m, head: true, q: -1}) // replaces the hit it had
+		best.occ[i].score, best.best = 1, 1
 	}
 	top, ties := best.ranked(c, o.Top)
 	out := Classification{}

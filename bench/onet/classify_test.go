@@ -80,6 +80,10 @@ func TestClassifyScoreSaysHowSure(t *testing.T) {
 			t.Errorf("candidates out of order: %v", c.Candidates)
 		}
 	}
+	// An exact title is certain, and the near misses still come with it.
+	if c := tx.Classify("Registered Nurses", ClassifyOptions{Top: 3}); c.Method != MethodExact || len(c.Candidates) != 3 {
+		t.Errorf("exact title: %+v, want method exact and 3 candidates", c)
+	}
 	if c := tx.Classify("Teacher", ClassifyOptions{MinScore: 0.99}); c.OK() || len(c.Candidates) == 0 {
 		t.Errorf("MinScore 0.99: %+v, want unclassified with candidates", c)
 	}
