@@ -73,6 +73,7 @@ func (t *Taxonomy) Classify(text string, o ClassifyOptions) Classification {
 	best := c.score(text, nil)
 	defer c.scratch.Put(best)
 	c.scanSentence(best, text)
+	c.employerRole(best, text)
 	if i, m, ok := t.ladder(text); ok {
 		best.set(hit{occ: i, score: 2, method: m, head: true, q: -1}) // replaces the hit it had
 		best.occ[i].score, best.best = 1, 1
@@ -319,6 +320,41 @@ func (c *classifier) scanSentence(s *scores, text string) {
 	for _, d := range best {
 		doc := &c.docs[d]
 		s.set(c.hit(s, doc, doc.weight*sentenceWeight, MethodAlias, qi))
+	}
+}
+
+// employerWeight is what a generic role at a known employer counts.
+const employerWeight = 0.96
+
+// employerRole reads a generic role at a known employer ("Walmart
+// Associate", "Uber Driver", "Team Member - Chick-fil-A"): the text holds
+// an employer of lexicon/employers.tsv and, apart from it, rank words and
+// stopwords, only a role that lexicon/employer_roles.tsv gives for that
+// kind of business.
+func (c *classifier) employerRole(s *scores, text string) {
+	words := strings.Fields(string(fold(nil, stripMarkup(text))))
+	for n := min(3, len(words)); n >= 1; n-- {
+		for i := 0; i+n <= len(words); i++ {
+			sector, ok := c.employers[strings.Join(words[i:i+n], " ")]
+			if !ok {
+				continue
+			}
+			var role []string
+			for _, w := range append(append([]string(nil), words[:i]...), words[i+n:]...) {
+				if !stopwords[w] && !rank[w] {
+					role = append(role, w)
+				}
+			}
+			occ, ok := c.roles[[2]string{sector, strings.Join(role, " ")}]
+			if !ok {
+				return
+			}
+			qi := len(s.queries)
+			s.queries = append(s.queries, c.query(role, -1))
+			d := doc{occ: occ, field: fieldCommon, weight: employerWeight}
+			s.set(c.hit(s, &d, employerWeight, MethodAlias, qi))
+			return
+		}
 	}
 }
 

@@ -53,21 +53,25 @@ type posting struct {
 
 // classifier is the index behind Classify, built once per taxonomy.
 type classifier struct {
-	t       *Taxonomy
-	abbrev  map[string][]string
-	vocab   map[string]int32 // singular word → id
-	words   []string         // id → word
-	idf     []float32
-	docs    []doc
-	post    [][]posting        // word id → docs holding it
-	exact   map[string][]int32 // singular key of a title string → its docs
-	prior   []float32          // per occupation, 0–1: how common it is
-	heads   []int32            // per occupation, the head noun of its title (word id)
-	notOcc  map[string]bool    // folded texts that are not an occupation
-	desc    []map[int32]bool   // per occupation, the known words of its title and description
-	grams   map[string][]int32 // character trigram → word ids, for typos
-	maxIDF  float32
-	scratch sync.Pool // *scores
+	t      *Taxonomy
+	abbrev map[string][]string
+	vocab  map[string]int32 // singular word → id
+	words  []string         // id → word
+	idf    []float32
+	docs   []doc
+	post   [][]posting        // word id → docs holding it
+	exact  map[string][]int32 // singular key of a title string → its docs
+	prior  []float32          // per occupation, 0–1: how common it is
+	heads  []int32            // per occupation, the head noun of its title (word id)
+	notOcc map[string]bool    // folded texts that are not an occupation
+	// employers maps a folded employer name to its kind of business, roles
+	// a (kind, folded generic role) to the occupation it means.
+	employers map[string]string
+	roles     map[[2]string]int32
+	desc      []map[int32]bool   // per occupation, the known words of its title and description
+	grams     map[string][]int32 // character trigram → word ids, for typos
+	maxIDF    float32
+	scratch   sync.Pool // *scores
 }
 
 // headBoost multiplies the weight of a title's head noun ("nurse" in "staff
@@ -95,6 +99,9 @@ func buildClassifier(t *Taxonomy) (*classifier, error) {
 	if err := eachLexiconRow(notOccupationsTSV, "not_occupations.tsv", 1, func(f []string) {
 		c.notOcc[string(fold(nil, f[0]))] = true
 	}); err != nil {
+		return nil, err
+	}
+	if err := c.loadEmployers(t); err != nil {
 		return nil, err
 	}
 	type entry struct {
@@ -360,4 +367,27 @@ func trigrams(w string) []string {
 		out = append(out, s[i:i+3])
 	}
 	return out
+}
+
+// loadEmployers reads lexicon/employers.tsv and employer_roles.tsv.
+func (c *classifier) loadEmployers(t *Taxonomy) error {
+	c.employers, c.roles = map[string]string{}, map[[2]string]int32{}
+	err := eachLexiconRow(employersTSV, "employers.tsv", 2, func(f []string) {
+		c.employers[string(fold(nil, f[0]))] = f[1]
+	})
+	if err != nil {
+		return err
+	}
+	var bad error
+	err = eachLexiconRow(employerRolesTSV, "employer_roles.tsv", 3, func(f []string) {
+		i, ok := t.index[f[2]]
+		if !ok {
+			bad = fmt.Errorf("onet: lexicon/employer_roles.tsv: %q %q: %s is not an occupation", f[0], f[1], f[2])
+		}
+		c.roles[[2]string{f[0], string(fold(nil, f[1]))}] = i
+	})
+	if err != nil {
+		return err
+	}
+	return bad
 }

@@ -25,7 +25,9 @@ func TestClassify(t *testing.T) {
 		{"employer after at", "Barista at Starbucks", []string{"35-3023.01"}, MethodAlias},
 		{"employer after dash", "Cashier - Walmart", []string{"41-2011.00"}, MethodAlias},
 		{"employer after bar", "Teller | Chase Bank", []string{"43-3071.00"}, MethodClassified},
-		{"employer after @", "Sales Associate @ Target", []string{"41-2031.00"}, MethodClassified},
+		{"employer after @", "Sales Associate @ Target", []string{"41-2031.00"}, MethodAlias},
+		{"generic role at a known employer", "Walmart Associate", []string{"41-2031.00"}, MethodAlias},
+		{"employer first", "Uber - Driver", []string{"53-3054.00"}, MethodAlias},
 		{"credential after comma", "RN, BSN", []string{"29-1141.00"}, MethodAlias},
 		{"dotted initials", "C.N.A.", []string{"31-1131.00"}, MethodAlias},
 		{"abbreviation", "LPN", []string{"29-2061.00"}, MethodAlias},
@@ -103,6 +105,7 @@ func TestLexicons(t *testing.T) {
 		{"common_titles.tsv", commonTitlesTSV, 2, 1},
 		{"employment.tsv", employmentTSV, 2, 0},
 		{"not_occupations.tsv", notOccupationsTSV, 1, -1},
+		{"employers.tsv", employersTSV, 2, -1},
 	} {
 		seen := map[string]bool{}
 		err := eachLexiconRow(f.b, f.name, f.fields, func(row []string) {
@@ -123,6 +126,19 @@ func TestLexicons(t *testing.T) {
 		if len(seen) < 20 {
 			t.Errorf("%s: only %d rows", f.name, len(seen))
 		}
+	}
+	// Every role row names an occupation and a kind of business some
+	// employer has.
+	sectors := map[string]bool{}
+	for _, s := range Default().classifier().employers {
+		sectors[s] = true
+	}
+	if err := eachLexiconRow(employerRolesTSV, "employer_roles.tsv", 3, func(row []string) {
+		if _, ok := tx.ByCode(row[2]); !ok || !sectors[row[0]] {
+			t.Errorf("employer_roles.tsv: %v: unknown code or kind of business", row)
+		}
+	}); err != nil {
+		t.Error(err)
 	}
 	if err := eachLexiconRow([]byte("a\tb\nx\n"), "bad.tsv", 2, func([]string) {}); err == nil || !strings.Contains(err.Error(), "bad.tsv:2") {
 		t.Errorf("a short row: err = %v, want bad.tsv:2", err)

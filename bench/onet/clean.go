@@ -20,6 +20,10 @@ var (
 	employmentTSV []byte
 	//go:embed lexicon/not_occupations.tsv
 	notOccupationsTSV []byte
+	//go:embed lexicon/employers.tsv
+	employersTSV []byte
+	//go:embed lexicon/employer_roles.tsv
+	employerRolesTSV []byte
 )
 
 // rank are words of rank, level and training status that say nothing
@@ -424,14 +428,15 @@ func (c *classifier) expandWords(r reading) []reading {
 func stripSeniority(r reading) reading {
 	var words []string
 	for i, w := range r.words {
-		// A qualifier that ends the title is its head noun ("Physical
-		// Therapist Assistant"); ranks go wherever they stand.
-		if !seniority[w] || !rank[w] && i == len(r.words)-1 {
+		// A qualifier that ends the title, or that the text says is its
+		// head, is its head noun ("Physical Therapist Assistant",
+		// "Executive Assistant to the CEO"); ranks go wherever they stand.
+		if !seniority[w] || !rank[w] && (i == len(r.words)-1 || singularWord(w) == r.head) {
 			words = append(words, w)
 		}
 	}
 	if len(words) == 0 || len(words) == len(r.words) {
 		return r
 	}
-	return reading{words: words, weight: r.weight * weightStrip}
+	return reading{words: words, weight: r.weight * weightStrip, head: r.head}
 }
