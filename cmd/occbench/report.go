@@ -9,6 +9,7 @@ import (
 
 	"github.com/occbench/occbench/reasons"
 	"github.com/occbench/occbench/reports"
+	"github.com/occbench/occbench/reports/viewer"
 )
 
 func newReportCmd() *cobra.Command {
@@ -16,7 +17,8 @@ func newReportCmd() *cobra.Command {
 		format, out, paperPath, reference, correction, method, testPath string
 		alpha                                                           float64
 		examples                                                        int
-		noPaper, noPDF                                                  bool
+		noPaper, noPDF, noViewer                                        bool
+		judgeFiles                                                      []string
 		inputs                                                          reports.InputPaths
 	)
 	cmd := &cobra.Command{
@@ -31,6 +33,9 @@ test set the manifest names) and writes into --out (default RUN_DIR/report):
                                                scaling, reasons (those with data)
   report.pdf                                   all of it, with the manifest, the
                                                significance matrix and examples
+  viewer/index.html                            one self-contained page to browse
+                                               every user, answer, reason and
+                                               judge verdict (--no-viewer: none)
 
 Table 2 (EM and RM per system with 95% intervals and McNemar's test against
 the reference, --reference or the best by EM) is printed in --format. The
@@ -39,7 +44,8 @@ paper's published numbers are shown beside ours (--paper replaces them,
 from optional JSON files in RUN_DIR (judge_perturbation.json,
 reason_quality.json, reason_sources.json, scaling.json; see the README);
 Table 3's BLEU and ROUGE are also computed from the run when the test set
-has oracle reasons.`,
+has oracle reasons. The viewer shows the judge's verdicts on the reasons
+from the judge records RUN_DIR/judge*.jsonl (occbench judge -o) or --judge.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := args[0]
@@ -78,6 +84,13 @@ has oracle reasons.`,
 			if err != nil {
 				return err
 			}
+			if !noViewer {
+				page := filepath.Join(out, viewer.Dir, viewer.File)
+				if err := viewer.Write(page, rep, viewer.Options{JudgeFiles: judgeFiles}); err != nil {
+					return fmt.Errorf("viewer: %w", err)
+				}
+				written = append(written, page)
+			}
 			for _, w := range run.Warnings {
 				fmt.Fprintln(cmd.ErrOrStderr(), "occbench report: warning:", w)
 			}
@@ -96,6 +109,8 @@ has oracle reasons.`,
 	fl.Float64Var(&alpha, "alpha", 0.05, "significance level")
 	fl.IntVar(&examples, "examples", reports.DefaultExamples, "best and worst examples per system in the PDF (0: none)")
 	fl.BoolVar(&noPDF, "no-pdf", false, "skip report.pdf")
+	fl.BoolVar(&noViewer, "no-viewer", false, "skip viewer/index.html")
+	fl.StringArrayVar(&judgeFiles, "judge", nil, "judge records (occbench judge -o) the viewer shows beside the reasons; repeatable (default RUN_DIR/judge*.jsonl)")
 	fl.StringVar(&testPath, "test", "", "the run's test set, if it has moved since the run (its digest must match)")
 	fl.StringVar(&inputs.Perturbation, "perturbation", "", "Table 1 input (default RUN_DIR/"+reasons.PerturbationFile+" if present)")
 	fl.StringVar(&inputs.Reasons, "reasons", "", "Table 3 input (default RUN_DIR/"+reasons.QualityFile+" if present)")
