@@ -14,12 +14,10 @@ import (
 
 func newReportCmd() *cobra.Command {
 	var (
-		format, out, paperPath, reference, correction, method, testPath string
-		alpha                                                           float64
-		examples                                                        int
-		noPaper, noPDF, noViewer                                        bool
-		judgeFiles                                                      []string
-		inputs                                                          reports.InputPaths
+		rf              reportFlags
+		format, out     string
+		examples        int
+		noPDF, noViewer bool
 	)
 	cmd := &cobra.Command{
 		Use:   "report RUN_DIR",
@@ -53,27 +51,8 @@ from the judge records RUN_DIR/judge*.jsonl (occbench judge -o) or --judge.`,
 			if err != nil {
 				return fmt.Errorf("--format: %w", err)
 			}
-			var opts reports.Options
-			opts.Reference, opts.Examples, opts.NoPaper = reference, examples, noPaper
-			if examples == 0 {
-				opts.Examples = -1
-			}
-			if opts.Significance, err = significanceFlags(method, correction, alpha); err != nil {
-				return err
-			}
-			if paperPath != "" {
-				if opts.Paper, err = reports.LoadPaper(paperPath); err != nil {
-					return fmt.Errorf("--paper: %w", err)
-				}
-			}
-			run, err := reports.LoadRun(dir, reports.LoadOptions{TestPath: testPath})
-			if err != nil {
-				return err
-			}
-			if opts.Inputs, err = reports.LoadInputs(dir, inputs); err != nil {
-				return err
-			}
-			rep, err := reports.Build(run, opts)
+			rf.examples = examples
+			rep, err := rf.build(dir)
 			if err != nil {
 				return err
 			}
@@ -86,12 +65,12 @@ from the judge records RUN_DIR/judge*.jsonl (occbench judge -o) or --judge.`,
 			}
 			if !noViewer {
 				page := filepath.Join(out, viewer.Dir, viewer.File)
-				if err := viewer.Write(page, rep, viewer.Options{JudgeFiles: judgeFiles}); err != nil {
+				if err := viewer.Write(cmd.Context(), page, rep, viewer.Options{JudgeFiles: rf.judgeFiles}); err != nil {
 					return fmt.Errorf("viewer: %w", err)
 				}
 				written = append(written, page)
 			}
-			for _, w := range run.Warnings {
+			for _, w := range rep.Run.Warnings {
 				fmt.Fprintln(cmd.ErrOrStderr(), "occbench report: warning:", w)
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "occbench report: wrote %d files to %s (%s)\n", len(written), out, summarize(out, written))
@@ -101,23 +80,65 @@ from the judge records RUN_DIR/judge*.jsonl (occbench judge -o) or --judge.`,
 	fl := cmd.Flags()
 	fl.StringVar(&format, "format", "text", "format of the Table 2 printed: text, markdown, csv or latex")
 	fl.StringVar(&out, "out", "", "report directory (default RUN_DIR/report)")
-	fl.StringVar(&paperPath, "paper", "", "paper expectations file (YAML or JSON, the shape of reports/paper.yaml); default: the embedded one")
-	fl.BoolVar(&noPaper, "no-paper", false, "leave the paper's numbers out")
-	fl.StringVar(&reference, "reference", "", "runner Table 2 tests every other system against (default: the best by EM)")
-	fl.StringVar(&method, "method", "exact", "McNemar's test: exact, chi2 or chi2-corrected")
-	fl.StringVar(&correction, "correction", "bonferroni", "multiple-comparison correction: bonferroni or holm")
-	fl.Float64Var(&alpha, "alpha", 0.05, "significance level")
 	fl.IntVar(&examples, "examples", reports.DefaultExamples, "best and worst examples per system in the PDF (0: none)")
 	fl.BoolVar(&noPDF, "no-pdf", false, "skip report.pdf")
 	fl.BoolVar(&noViewer, "no-viewer", false, "skip viewer/index.html")
-	fl.StringArrayVar(&judgeFiles, "judge", nil, "judge records (occbench judge -o) the viewer shows beside the reasons; repeatable (default RUN_DIR/judge*.jsonl)")
-	fl.StringVar(&testPath, "test", "", "the run's test set, if it has moved since the run (its digest must match)")
-	fl.StringVar(&inputs.Perturbation, "perturbation", "", "Table 1 input (default RUN_DIR/"+reasons.PerturbationFile+" if present)")
-	fl.StringVar(&inputs.Reasons, "reasons", "", "Table 3 input (default RUN_DIR/"+reasons.QualityFile+" if present)")
-	fl.StringVar(&inputs.Sources, "sources", "", "Table 4 input (default RUN_DIR/"+reasons.SourcesFile+" if present)")
-	fl.StringVar(&inputs.Scaling, "scaling", "", "scaling input (default RUN_DIR/"+reports.ScalingFile+" if present)")
+	rf.add(cmd)
 	atLeast(cmd, map[string]int{"examples": 0})
 	return cmd
+}
+
+// reportFlags are the flags of what a report computes, shared by report
+// and view.
+type reportFlags struct {
+	paperPath, reference, correction, method, testPath string
+	alpha                                              float64
+	noPaper                                            bool
+	inputs                                             reports.InputPaths
+	judgeFiles                                         []string
+	examples                                           int
+}
+
+func (rf *reportFlags) add(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&rf.paperPath, "paper", "", "paper expectations file (YAML or JSON, the shape of reports/paper.yaml); default: the embedded one")
+	fl.BoolVar(&rf.noPaper, "no-paper", false, "leave the paper's numbers out")
+	fl.StringVar(&rf.reference, "reference", "", "runner Table 2 tests every other system against (default: the best by EM)")
+	fl.StringVar(&rf.method, "method", "exact", "McNemar's test: exact, chi2 or chi2-corrected")
+	fl.StringVar(&rf.correction, "correction", "bonferroni", "multiple-comparison correction: bonferroni or holm")
+	fl.Float64Var(&rf.alpha, "alpha", 0.05, "significance level")
+	fl.StringVar(&rf.testPath, "test", "", "the run's test set, if it has moved since the run (its digest must match)")
+	fl.StringVar(&rf.inputs.Perturbation, "perturbation", "", "Table 1 input (default RUN_DIR/"+reasons.PerturbationFile+" if present)")
+	fl.StringVar(&rf.inputs.Reasons, "reasons", "", "Table 3 input (default RUN_DIR/"+reasons.QualityFile+" if present)")
+	fl.StringVar(&rf.inputs.Sources, "sources", "", "Table 4 input (default RUN_DIR/"+reasons.SourcesFile+" if present)")
+	fl.StringVar(&rf.inputs.Scaling, "scaling", "", "scaling input (default RUN_DIR/"+reports.ScalingFile+" if present)")
+	fl.StringArrayVar(&rf.judgeFiles, "judge", nil, "judge records (occbench judge -o) the viewer shows beside the reasons; repeatable (default RUN_DIR/judge*.jsonl)")
+}
+
+// build loads the run in dir and computes its report.
+func (rf *reportFlags) build(dir string) (*reports.Report, error) {
+	var opts reports.Options
+	opts.Reference, opts.Examples, opts.NoPaper = rf.reference, rf.examples, rf.noPaper
+	if rf.examples == 0 {
+		opts.Examples = -1
+	}
+	var err error
+	if opts.Significance, err = significanceFlags(rf.method, rf.correction, rf.alpha); err != nil {
+		return nil, err
+	}
+	if rf.paperPath != "" {
+		if opts.Paper, err = reports.LoadPaper(rf.paperPath); err != nil {
+			return nil, fmt.Errorf("--paper: %w", err)
+		}
+	}
+	run, err := reports.LoadRun(dir, reports.LoadOptions{TestPath: rf.testPath})
+	if err != nil {
+		return nil, err
+	}
+	if opts.Inputs, err = reports.LoadInputs(dir, rf.inputs); err != nil {
+		return nil, err
+	}
+	return reports.Build(run, opts)
 }
 
 // significanceFlags reads --method, --correction and --alpha.

@@ -49,6 +49,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		newStatsCmd(),
 		newSynthCmd(),
 		newReportCmd(),
+		newViewCmd(),
 		newCompareCmd(),
 		newTrainCmd(),
 		newOracleCmd(),

@@ -88,10 +88,16 @@ func Open(t testing.TB, url string, width, height int) *Page {
 			}
 		}
 	}()
-	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
-		t.Fatalf("loading %s: %v", url, err)
-	}
+	p.Load(url)
 	return p
+}
+
+// Load navigates the tab to url and waits for its load event.
+func (p *Page) Load(url string) {
+	p.t.Helper()
+	if err := chromedp.Do(p.ctx, chromedp.Navigate(url)); err != nil {
+		p.t.Fatalf("loading %s: %v", url, err)
+	}
 }
 
 // Errors are the console errors and uncaught exceptions so far.

@@ -27,6 +27,9 @@ type Runner struct {
 	Reasons bool    // write a reason text
 	Latency float64 // ms per user
 	Tokens  int     // prompt tokens per user (completion = a quarter)
+	// Edit, if set, changes each prediction before it is written (to give
+	// it a ranking, longer texts, calls).
+	Edit func(i int, ex *bench.Example, p *rundir.Prediction)
 }
 
 // Outcome of one prediction.
@@ -175,6 +178,9 @@ func writePredictions(path string, test []*bench.Example, r Runner) error {
 		if r.Reasons && p.Error == "" {
 			p.Reason = fmt.Sprintf("The user worked as %s for eleven years, so %s follows.", ex.History[2].Occupation, p.Answer)
 			p.Raw = "<think>" + p.Reason + "</think><answer>" + p.Answer + "</answer>"
+		}
+		if r.Edit != nil {
+			r.Edit(i, ex, &p)
 		}
 		if err := w.Write(&p); err != nil {
 			w.Close()

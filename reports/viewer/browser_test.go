@@ -1,6 +1,7 @@
 package viewer
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -32,7 +33,7 @@ func TestPageInBrowser(t *testing.T) {
 	dir, test := newFixture(t)
 	rep := buildReport(t, dir)
 	path := filepath.Join(dir, "report", Dir, File)
-	if err := Write(path, rep, Options{Chunk: 25}); err != nil {
+	if err := Write(context.Background(), path, rep, Options{Chunk: 25}); err != nil {
 		t.Fatal(err)
 	}
 	p := browser.Open(t, "file://"+path, 1280, 1000)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -11,10 +12,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 
+	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/internal/jsonl"
+	"github.com/occbench/occbench/internal/pool"
 	"github.com/occbench/occbench/internal/safefile"
 	"github.com/occbench/occbench/reasons"
 	"github.com/occbench/occbench/reports"
@@ -58,15 +63,15 @@ func JudgeFiles(runDir string) ([]string, error) {
 }
 
 // Write writes the page of a built report to path, atomically.
-func Write(path string, rep *reports.Report, o Options) error {
+func Write(ctx context.Context, path string, rep *reports.Report, o Options) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	return safefile.Write(path, func(w io.Writer) error { return Render(w, rep, o) })
+	return safefile.Write(path, func(w io.Writer) error { return Render(ctx, w, rep, o) })
 }
 
-// Render writes the page of a built report.
-func Render(w io.Writer, rep *reports.Report, o Options) error {
+// Render writes the page of a built report. It uses every core.
+func Render(ctx context.Context, w io.Writer, rep *reports.Report, o Options) error {
 	b, err := newBuilder(rep, o)
 	if err != nil {
 		return err
@@ -75,7 +80,7 @@ func Render(w io.Writer, rep *reports.Report, o Options) error {
 	if err := b.scan(); err != nil {
 		return err
 	}
-	return b.write(w)
+	return b.write(ctx, w)
 }
 
 type judgeKey struct{ user, source string }
@@ -92,6 +97,7 @@ type builder struct {
 	// predictions file; files[s] is that file, open.
 	spans [][]span
 	files []*os.File
+	stale atomic.Int64 // current judge records of an earlier reason text
 }
 
 // span locates one line of a predictions file; n is 0 where the user has
@@ -157,6 +163,10 @@ func (b *builder) scan() error {
 			}
 		}
 		b.index.Hist = append(b.index.Hist, hist)
+		// Number what the user's page names, so that the pages can be
+		// written in parallel and the numbers stay the same.
+		b.occ.ids(b.related(ex))
+		b.occ.id(ex.BayesCode, ex.BayesTitle)
 	}
 	var mappings []string
 	for _, s := range run.Systems {
@@ -235,6 +245,7 @@ func (b *builder) scanSystem(s *reports.System, mappings *[]string) (sysIndex, [
 		}
 		spans[i] = span{off, len(line)}
 		si.Pred[i] = b.occ.id(p.Code, p.Title)
+		b.occ.ids(p.Ranked[:min(len(p.Ranked), RankedShown)])
 		si.Map[i] = mappingIndex(mappings, p.Mapping)
 		si.Score[i] = -1
 		if p.MapScore > 0 {
@@ -305,8 +316,8 @@ func eachLine(f *os.File, path string, fn func(off int64, line []byte, p *rundir
 func (b *builder) detail(i int) (*userDetail, error) {
 	run := b.rep.Run
 	ex := run.Test[i]
-	d := &userDetail{Bayes: b.occ.id(ex.BayesCode, ex.BayesTitle), Preds: make([]*predView, len(run.Systems))}
-	d.Related = b.occ.ids(b.occ.tax.RelatedCodes(ex.TargetCode, run.Manifest.Protocol.Related))
+	d := &userDetail{Bayes: b.occ.known(ex.BayesCode), Preds: make([]*predView, len(run.Systems))}
+	d.Related = b.occ.knownAll(b.related(ex))
 	for _, r := range ex.History {
 		d.History = append(d.History, newRecord(r, b.occ))
 	}
@@ -330,20 +341,29 @@ func (b *builder) detail(i int) (*userDetail, error) {
 		v := newPredView(&p, sys.Outcomes.RM[i], b.occ)
 		v.Judge, v.StaleJudge = b.judge(ex.UserID, sys.Name, p.Reason)
 		if v.StaleJudge {
-			b.meta.Judge.Stale++
+			b.stale.Add(1)
 		}
 		d.Preds[s] = v
 	}
 	return d, nil
 }
 
-// write writes the page. The detail chunks come first, since reading them
-// numbers occupations the index must list.
-func (b *builder) write(w io.Writer) error {
-	var chunks [][]byte
+// related is the true occupation's related list, as RM counts it.
+func (b *builder) related(ex *bench.Example) []string {
+	return b.occ.tax.RelatedCodes(ex.TargetCode, b.rep.Run.Manifest.Protocol.Related)
+}
+
+// write writes the page. The detail chunks are packed first, in parallel.
+func (b *builder) write(ctx context.Context, w io.Writer) error {
 	n := len(b.rep.Run.Test)
-	for lo := 0; lo < n; lo += b.opts.Chunk {
-		var users []*userDetail
+	chunks := make([][]byte, b.meta.Chunks)
+	nums := make([]int, len(chunks))
+	for c := range nums {
+		nums[c] = c
+	}
+	err := pool.Each(ctx, nums, runtime.GOMAXPROCS(0), func(_ context.Context, c int) error {
+		lo := c * b.opts.Chunk
+		users := make([]*userDetail, 0, b.opts.Chunk)
 		for i := lo; i < min(n, lo+b.opts.Chunk); i++ {
 			d, err := b.detail(i)
 			if err != nil {
@@ -351,13 +371,14 @@ func (b *builder) write(w io.Writer) error {
 			}
 			users = append(users, d)
 		}
-		c, err := packed(users)
-		if err != nil {
-			return err
-		}
-		chunks = append(chunks, c)
+		var err error
+		chunks[c], err = packed(users)
+		return err
+	})
+	if err != nil {
+		return err
 	}
-	b.index.Occ = b.occ.list
+	b.meta.Judge.Stale = int(b.stale.Load())
 	idx, err := packed(b.index)
 	if err != nil {
 		return err

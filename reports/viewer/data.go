@@ -233,6 +233,23 @@ func (o *occupations) ids(codes []string) []int {
 	return out
 }
 
+// known is code's number without numbering it, -1 for none: the detail
+// chunks, written in parallel, only read the numbers the scan gave.
+func (o *occupations) known(code string) int {
+	if i, ok := o.index[code]; ok {
+		return i
+	}
+	return -1
+}
+
+func (o *occupations) knownAll(codes []string) []int {
+	out := make([]int, len(codes))
+	for i, c := range codes {
+		out[i] = o.known(c)
+	}
+	return out
+}
+
 func newTable(t *reports.Table) table {
 	out := table{ID: t.ID, Title: t.Title, Group: t.Group, Notes: t.Notes}
 	for _, c := range t.Columns {
@@ -248,7 +265,7 @@ func newRecord(r bench.Record, occ *occupations) record {
 	out := record{Kind: r.Kind.String(), Start: r.Start.String(), End: r.End.String(), Occ: -1}
 	if r.IsJob() {
 		out.Title, out.Industry, out.Method, out.Score = r.Title, r.Industry, r.CodeMethod, r.CodeScore
-		out.Occ = occ.id(r.Code, r.Occupation)
+		out.Occ = occ.known(r.Code)
 		return out
 	}
 	out.School, out.Degree, out.Major, out.Grad = r.School, r.Degree, r.Major, r.GradYear
@@ -271,7 +288,7 @@ func (v *judgeView) lowest() int {
 func newPredView(p *rundir.Prediction, rm float64, occ *occupations) *predView {
 	v := &predView{
 		Answer: p.Answer, Parse: p.Parse, Mapping: p.Mapping, Score: p.MapScore,
-		Occ: occ.id(p.Code, p.Title), RM: rm, Reason: p.Reason,
+		Occ: occ.known(p.Code), RM: rm, Reason: p.Reason,
 		PT: p.PromptTokens, CT: p.CompletionTokens, RT: p.ReasoningTokens,
 		Latency: p.LatencyMS, Error: p.Error,
 	}
@@ -279,7 +296,7 @@ func newPredView(p *rundir.Prediction, rm float64, occ *occupations) *predView {
 		v.Raw = p.Raw
 	}
 	n := min(len(p.Ranked), RankedShown)
-	v.Ranked = occ.ids(p.Ranked[:n])
+	v.Ranked = occ.knownAll(p.Ranked[:n])
 	if len(p.Scores) >= n && n > 0 {
 		v.Scores = p.Scores[:n]
 	}

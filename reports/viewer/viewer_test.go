@@ -3,6 +3,7 @@ package viewer
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -103,7 +104,7 @@ func buildReport(t testing.TB, dir string) *reports.Report {
 func render(t testing.TB, rep *reports.Report, o Options) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := Render(&buf, rep, o); err != nil {
+	if err := Render(context.Background(), &buf, rep, o); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -227,17 +228,17 @@ func TestRenderErrors(t *testing.T) {
 	rep := buildReport(t, dir)
 	bad := filepath.Join(t.TempDir(), "judge.jsonl")
 	os.WriteFile(bad, []byte(`{"user_id":"u0000","source":"qwen"}`+"\n"+`{"user_id": 7}`+"\n"), 0o644)
-	err := Render(io.Discard, rep, Options{JudgeFiles: []string{bad}})
+	err := Render(context.Background(), io.Discard, rep, Options{JudgeFiles: []string{bad}})
 	if err == nil || !strings.Contains(err.Error(), bad+":2") {
 		t.Errorf("a bad judge line: %v, want an error naming %s:2", err, bad)
 	}
-	err = Render(io.Discard, rep, Options{JudgeFiles: []string{filepath.Join(dir, "absent.jsonl")}})
+	err = Render(context.Background(), io.Discard, rep, Options{JudgeFiles: []string{filepath.Join(dir, "absent.jsonl")}})
 	if err == nil || !strings.Contains(err.Error(), "absent.jsonl") {
 		t.Errorf("a missing judge file: %v", err)
 	}
 	// Write leaves nothing behind when it fails.
 	out := filepath.Join(t.TempDir(), Dir, File)
-	if err := Write(out, rep, Options{JudgeFiles: []string{bad}}); err == nil {
+	if err := Write(context.Background(), out, rep, Options{JudgeFiles: []string{bad}}); err == nil {
 		t.Fatal("Write with a bad judge file succeeded")
 	}
 	if entries, _ := os.ReadDir(filepath.Dir(out)); len(entries) != 0 {

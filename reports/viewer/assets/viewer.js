@@ -102,8 +102,10 @@ function params() {
   return out;
 }
 
+// hashOf is the link of a view: "#users&right=a", "#user=u1&system=b" (a
+// user page needs no view word).
 function hashOf(view, p) {
-  const parts = [view];
+  const parts = view === "user" ? [] : [view];
   for (const [k, v] of p) {
     if (k === "view" || v === "" || v === undefined || v === null) continue;
     parts.push(encodeURIComponent(k) + "=" + encodeURIComponent(v).replace(/%2C/g, ","));
@@ -488,7 +490,7 @@ function card(s, k, p, i, d, focus) {
       const note = o === INDEX.target[i] ? h("span", { class: "mark-E" }, "true") : d.related.includes(o) ? h("span", { class: "mark-R" }, "related") : "";
       t.append(h("tr", {}, h("td", { class: "num" }, r + 1), h("td", {}, occ(o)), h("td", { class: "num" }, p.scores ? p.scores[r].toPrecision(4) : ""), h("td", {}, note)));
     });
-    c.append(h("details", { open: true }, h("summary", {}, `top ${p.ranked.length}`), t));
+    c.append(h("details", { open: focus || !META.systems.some((x) => x.name === params().get("system")) }, h("summary", {}, `top ${p.ranked.length}`), t));
   }
   if (p.reason) {
     c.append(h("h4", {}, "Reason"), h("div", { class: "reason" }, p.reason));
@@ -528,20 +530,19 @@ async function renderUser(p) {
   app.append(h("div", { class: "userhead" }, h("h1", {}, "User " + id),
     prev ? h("a", { href: prev }, "← previous") : "", next ? h("a", { href: next }, "next →") : "",
     nav ? h("a", { href: lastListHash }, `back to the list (${at + 1} of ${nav.length})`) : h("a", { href: "#users" }, "all users")));
-  app.append(h("h2", {}, "History"), timeline(d, i));
+  const side = h("aside", { class: "person" }, h("h2", {}, "History"), timeline(d, i));
   const rel = h("ol", { class: "related" });
   d.related.forEach((o) => rel.append(h("li", {}, occ(o))));
-  app.append(h("details", {}, h("summary", {}, `The true occupation's ${d.related.length} related occupations (RM counts them in this order)`), rel));
-  if (d.bayes >= 0) app.append(h("p", {}, "Bayes-optimal prediction (the generator's): ", occ(d.bayes)));
+  side.append(h("details", {}, h("summary", {}, `The true occupation's ${d.related.length} related occupations (RM counts them in this order)`), rel));
+  if (d.bayes >= 0) side.append(h("p", {}, "Bayes-optimal prediction (the generator's): ", occ(d.bayes)));
   if (d.oracle) {
-    app.append(h("h2", {}, "Oracle reason"), h("div", { class: "reason oracle" }, d.oracle.reason));
-    if (d.oracle.judge) app.append(judgeTable(d.oracle.judge));
+    side.append(h("h2", {}, "Oracle reason"), h("div", { class: "reason oracle" }, d.oracle.reason));
+    if (d.oracle.judge) side.append(judgeTable(d.oracle.judge));
   }
-  app.append(h("h2", {}, "Systems"));
   const grid = h("div", { class: "systems" });
   const focus = p.get("system");
   META.systems.forEach((s, k) => grid.append(card(s, k, d.preds[k], i, d, s.name === focus)));
-  app.append(grid);
+  app.append(h("div", { class: "userbody" }, side, h("div", {}, h("h2", {}, "Systems"), grid)));
   return app;
 }
 
