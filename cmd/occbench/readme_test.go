@@ -26,6 +26,7 @@ var readmeSkips = []struct{ prefix, why string }{
 	{"occbench sources ", "needs a model endpoint (tested against a fake server in runners)"},
 	{"occbench train export ", "needs an oracle set made with a model (tested in training)"},
 	{"occbench train launch ", "needs LLaMA-Factory (tested with a stand-in in training)"},
+	{"occbench view ", "serves until Ctrl-C (TestViewCommand)"},
 }
 
 func readmeSkip(cmd string) (string, bool) {

@@ -12,7 +12,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -138,45 +137,32 @@ func TestViewerInBrowser(t *testing.T) {
 	}
 }
 
-// syncBuffer is a buffer two goroutines can share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // occbench view serves the page until Ctrl-C, and then exits cleanly.
 func TestViewCommand(t *testing.T) {
 	dir := reportRun(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	var stderr syncBuffer
+	var stderr lockedBuffer
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, io.Discard, &stderr, []string{"view", dir, "--addr", "127.0.0.1:0"}) }()
+	printed := func() string {
+		stderr.mu.Lock()
+		defer stderr.mu.Unlock()
+		return stderr.b.String()
+	}
 	addr := regexp.MustCompile(`at (http://127\.0\.0\.1:\d+/)`)
 	var url string
 	for deadline := time.Now().Add(30 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if m := addr.FindStringSubmatch(stderr.String()); m != nil {
+		if m := addr.FindStringSubmatch(printed()); m != nil {
 			url = m[1]
 		}
 		select {
 		case err := <-done:
-			t.Fatalf("view ended: %v\n%s", err, stderr.String())
+			t.Fatalf("view ended: %v\n%s", err, printed())
 		default:
 		}
 	}
 	if url == "" {
-		t.Fatalf("view printed no address: %s", stderr.String())
+		t.Fatalf("view printed no address: %s", printed())
 	}
 	resp, err := http.Get(url)
 	if err != nil {
