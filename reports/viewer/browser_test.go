@@ -122,6 +122,9 @@ func TestPageInBrowser(t *testing.T) {
 			t.Errorf("the user page lacks %q", w)
 		}
 	}
+	if pwned := browser.Eval[bool](p, `window.pwned !== undefined`); pwned || !strings.Contains(text, hostile) {
+		t.Errorf("markup in a reason ran (%v) or was not shown as text", pwned)
+	}
 	if focus := browser.Eval[string](p, `document.querySelector(".card.focus").dataset.system`); focus != "qwen" {
 		t.Errorf("the card in focus is %q, want qwen", focus)
 	}

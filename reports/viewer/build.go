@@ -131,11 +131,9 @@ func newBuilder(rep *reports.Report, o Options) (*builder, error) {
 			b.judges[judgeKey{recs[i].UserID, recs[i].Source}] = &recs[i]
 		}
 	}
-	n := len(run.Test)
 	b.meta = meta{
 		Run: filepath.Base(filepath.Clean(run.Dir)), Manifest: run.Manifest, Warnings: run.Warnings,
-		Reference: rep.Reference.Name, Alpha: rep.Opts.Significance.Alpha,
-		Users: n, Chunk: o.Chunk, Chunks: (n + o.Chunk - 1) / o.Chunk,
+		Reference: rep.Reference.Name, Chunk: o.Chunk,
 		Judge: judgeInfo{Files: baseNames(o.JudgeFiles), Threshold: o.Threshold},
 	}
 	return b, nil
@@ -194,7 +192,7 @@ func (b *builder) scan() error {
 	}
 	for _, t := range rep.Pairs {
 		b.meta.Pairs = append(b.meta.Pairs, pair{A: t.First, B: t.Second, OnlyA: t.B, OnlyB: t.C,
-			P: finite(t.P), PAdj: finite(t.PAdj), Sig: t.Significant(b.meta.Alpha)})
+			P: finite(t.P), PAdj: finite(t.PAdj), Sig: t.Significant(rep.Opts.Significance.Alpha)})
 	}
 	if len(rep.Pairs) > 0 {
 		b.meta.Family = familyNote(rep)
@@ -356,7 +354,7 @@ func (b *builder) related(ex *bench.Example) []string {
 // write writes the page. The detail chunks are packed first, in parallel.
 func (b *builder) write(ctx context.Context, w io.Writer) error {
 	n := len(b.rep.Run.Test)
-	chunks := make([][]byte, b.meta.Chunks)
+	chunks := make([][]byte, (n+b.opts.Chunk-1)/b.opts.Chunk)
 	nums := make([]int, len(chunks))
 	for c := range nums {
 		nums[c] = c

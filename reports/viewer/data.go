@@ -21,8 +21,7 @@ type meta struct {
 	Run       string           `json:"run"`
 	Manifest  *rundir.Manifest `json:"manifest"`
 	Warnings  []string         `json:"warnings"`
-	Reference string           `json:"reference"`
-	Alpha     float64          `json:"alpha"`
+	Reference string           `json:"reference"` // Table 2's
 	// Family says how the pairwise tests were made (test, correction, m).
 	Family   string    `json:"family"`
 	Systems  []system  `json:"systems"`
@@ -30,9 +29,7 @@ type meta struct {
 	Tables   []table   `json:"tables"`
 	Charts   []chart   `json:"charts"`
 	Mappings []string  `json:"mappings"`
-	Users    int       `json:"users"`
 	Chunk    int       `json:"chunk"` // users per detail chunk
-	Chunks   int       `json:"chunks"`
 	Judge    judgeInfo `json:"judge"`
 }
 

@@ -31,6 +31,12 @@ func fixtureRunners() []reportstest.Runner {
 		{Name: "last", Kind: "last", Settings: map[string]any{"display": "Repeat-last"}, Outcome: P(func(i int) bool { return i%5 == 0 }, func(i int) bool { return i%5 == 1 })},
 		{Name: "markov2", Kind: "markov", Settings: map[string]any{"display": "Markov-2"}, Outcome: P(func(i int) bool { return i%4 == 0 || i%7 == 3 }, nil)},
 		{Name: "qwen", Kind: "replay", Settings: map[string]any{"display": "Qwen3-8B-Joint", "category": "Proposed models"}, Reasons: true, Latency: 1800, Tokens: 900,
+			Edit: func(i int, _ *bench.Example, p *rundir.Prediction) {
+				if i == 3 { // text a page must show, never run
+					p.Reason += " " + hostile
+					p.Raw = "<think>" + p.Reason + "</think><answer>" + p.Answer + "</answer>"
+				}
+			},
 			Outcome: func(i int) reportstest.Outcome {
 				switch {
 				case i%17 == 5:
@@ -46,6 +52,9 @@ func fixtureRunners() []reportstest.Runner {
 }
 
 const fixtureUsers = 60
+
+// hostile is markup in a model's reason.
+const hostile = `<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>`
 
 // newFixture writes the fixture run with judge records for the replayed
 // model's reasons (one of them for an earlier text) and the oracle's.

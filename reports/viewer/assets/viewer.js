@@ -218,14 +218,21 @@ function renderManifest() {
     ["occbench", [m.occbench, m.go, m.platform].filter(Boolean).join(", ")],
     ["judge records", (META.judge.files || []).join(", ") || "none (occbench judge -o RUN_DIR/judge-NAME.jsonl adds them)"],
   ]));
-  const runners = h("table", {}, h("tr", {}, h("th", {}, "runner"), h("th", {}, "kind"), h("th", {}, "category"), h("th", { class: "num" }, "EM"), h("th", { class: "num" }, "failed"), h("th", { class: "num" }, "missing")));
+  const runners = h("table", {}, h("tr", {}, ["runner", "name", "kind", "category"].map((x) => h("th", {}, x)),
+    ["EM", "failed", "missing", "reasons judged"].map((x) => h("th", { class: "num" }, x))));
   META.systems.forEach((s) => {
     runners.append(h("tr", {},
-      h("td", {}, h("a", { href: hashOf("users", new Map([["right", s.name]])) }, s.display)),
+      h("td", {}, h("a", { href: hashOf("users", new Map([["right", s.name]])), title: "the users it got right" }, s.display),
+        s.name === META.reference ? " (Table 2's reference)" : ""),
+      h("td", { class: "code" }, s.name),
       h("td", {}, s.kind + (s.mode ? " (" + s.mode + ")" : "")), h("td", {}, s.category),
-      h("td", { class: "num" }, pct(s.em)), h("td", { class: "num" }, s.failed), h("td", { class: "num" }, s.missing)));
+      h("td", { class: "num" }, pct(s.em)), h("td", { class: "num" }, s.failed), h("td", { class: "num" }, s.missing),
+      h("td", { class: "num" }, s.judged)));
   });
   sec.append(runners);
+  if (META.judge.stale) {
+    sec.append(h("p", { class: "warning" }, `${META.judge.stale} judge records are of an earlier text of their reason and are not shown; run occbench judge again to score the current text.`));
+  }
   if (m.skipped) {
     for (const [name, why] of Object.entries(m.skipped)) sec.append(h("p", { class: "warning" }, `skipped ${name}: ${why}`));
   }
