@@ -35,6 +35,7 @@ var ErrDeferred = errors.New("deferred to a batch")
 // input and learning the batch id finds the batch by its input file.
 type Batch struct {
 	c      *Client
+	retry  *retrier // the client's, without its pool and rate limit
 	dir    string
 	opts   BatchOptions
 	st     *batchState
@@ -49,9 +50,13 @@ type BatchOptions struct {
 	Label  string        // recorded in the batch's metadata
 }
 
-// NewBatch keeps its state and files in dir.
-func (c *Client) NewBatch(dir string, opts BatchOptions) *Batch {
-	return &Batch{c: c, dir: dir, opts: opts, failed: map[string]string{}, fresh: map[string]bool{}}
+// NewBatch keeps its state and files in dir. A client of a pool has none:
+// a batch is a file sent to one server (Config.CheckBatch).
+func (c *Client) NewBatch(dir string, opts BatchOptions) (*Batch, error) {
+	if err := c.cfg.CheckBatch(); err != nil {
+		return nil, err
+	}
+	return &Batch{c: c, retry: c.retry.plain(), dir: dir, opts: opts, failed: map[string]string{}, fresh: map[string]bool{}}, nil
 }
 
 // batchState is state.json.
@@ -251,7 +256,7 @@ func (b *Batch) finish(ctx context.Context, e *batchEntry) error {
 // batchOp runs a Batch API call with the runner's retries; a call that
 // fails for good stops the run (resume continues from the saved state).
 func (b *Batch) batchOp(ctx context.Context, what string, op func(context.Context) error) error {
-	_, err := b.c.retry.run(ctx, what, func(rctx context.Context, _ *exchange) error { return op(rctx) })
+	_, err := b.retry.run(ctx, what, 0, func(rctx context.Context, _ *exchange) error { return op(rctx) })
 	if err != nil {
 		return fmt.Errorf("batch: %w", err)
 	}

@@ -17,6 +17,12 @@ import (
 // and every sampling setting), the sample id and the attempt number. The
 // API key is not part of it: a new key must not invalidate answers, and a
 // key must never be derivable from anything written to disk.
+//
+// The base URL keeps two servers that serve different weights under one
+// model name apart. A pool's servers are replicas of one model, so a pool
+// passes "": its keys do not depend on which server answered, and a run
+// resumed with more, fewer or other servers finds its answers. A base URL
+// is never empty, so no single endpoint's key can equal a pool's.
 func CacheKey(baseURL, model string, body []byte, sampleID string, attempt int) string {
 	h := sha256.New()
 	// Length-prefixed fields, so that no two field lists hash alike.

@@ -14,10 +14,11 @@ import (
 // request (for its URL, headers and checks) and the exact body that goes on
 // the wire and into the cache key.
 type Call struct {
-	Role string // what the request is for, in errors and records: model, reasoner, oracle, judge-utility…
-	Key  string // the cache key, also the Batch API's custom_id
-	req  openai.ChatCompletionRequest
-	body []byte
+	Role   string // what the request is for, in errors and records: model, reasoner, oracle, judge-utility…
+	Key    string // the cache key, also the Batch API's custom_id
+	req    openai.ChatCompletionRequest
+	body   []byte
+	tokens int // the estimate the rate limit counts until the answer comes
 }
 
 // Model is the model the call asks.
@@ -30,6 +31,9 @@ type Result struct {
 	Latency time.Duration
 	Tries   int
 	Source  string // http, cache, batch
+	// Endpoint is the base URL of the server that answered (Source http),
+	// without credentials or query.
+	Endpoint string
 }
 
 // Choice is one of a completion's answers.
@@ -45,6 +49,15 @@ func (c Choice) Truncated() bool { return c.FinishReason == "length" }
 // Usage are a completion's token counts.
 type Usage struct {
 	Prompt, Completion, Reasoning int
+}
+
+// total is what the answer counts against a tokens-per-minute limit; -1
+// when the server reported no usage.
+func (u Usage) total() int {
+	if u == (Usage{}) {
+		return -1
+	}
+	return u.Prompt + u.Completion
 }
 
 // chatRequest is the go-openai request of a prompt, without the sampling

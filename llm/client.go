@@ -24,6 +24,10 @@ type Options struct {
 	Sleep     func(context.Context, time.Duration) error
 	Rand      func() float64 // uniform in [0, 1), for backoff jitter
 	Getenv    func(string) string
+	// Limiter paces the requests; nil: one of the client's own for the
+	// config's rate_limit. Clients that count against one limit share one
+	// (a two-model runner's reasoner and predictor).
+	Limiter *Limiter
 }
 
 func (o Options) withDefaults(concurrency int) Options {
@@ -50,17 +54,21 @@ func (o Options) withDefaults(concurrency int) Options {
 	return o
 }
 
-// Client asks one endpoint for chat completions: from the request cache
-// when the answer is there, else from the server with a deadline and
-// retries per request. The API key is sent and redacted from everything
-// the client returns or stores. It is safe for concurrent use.
+// Client asks an endpoint, or a pool of servers, for chat completions:
+// from the request cache when the answer is there, else from a server
+// with a deadline and retries per request, under the rate limit. The API
+// key is sent and redacted from everything the client returns or stores.
+// It is safe for concurrent use.
 type Client struct {
 	cfg   Config
 	opts  Options
 	cache *Cache
-	api   *openai.Client
+	api   *openai.Client // the first server's, for the Batch API
 	retry *retrier
 	key   string
+	// keyURL is the base URL in the cache keys: a pool's servers are
+	// replicas of one model, so its keys have none (see CacheKey).
+	keyURL string
 }
 
 // New checks cfg, reads the API key from the variable it names and opens
@@ -81,10 +89,21 @@ func New(cfg Config, opts Options) (*Client, error) {
 	if c.cache, err = OpenCache(opts.CacheDir); err != nil {
 		return nil, err
 	}
-	oc := openai.DefaultConfig(c.key)
-	oc.BaseURL = strings.TrimRight(cfg.Endpoint.BaseURL, "/")
-	oc.HTTPClient = doer{c: &http.Client{Transport: opts.Transport}}
-	c.api = openai.NewClientWithConfig(oc)
+	httpc := doer{c: &http.Client{Transport: opts.Transport}}
+	var members []*member
+	for _, u := range cfg.Endpoint.BaseURL {
+		oc := openai.DefaultConfig(c.key)
+		oc.BaseURL = trimURL(u)
+		oc.HTTPClient = httpc
+		members = append(members, &member{name: endpointName(u), api: openai.NewClientWithConfig(oc)})
+	}
+	c.api = members[0].api
+	if !cfg.Endpoint.BaseURL.Pool() {
+		c.keyURL = cfg.Endpoint.BaseURL[0]
+	}
+	if opts.Limiter == nil {
+		opts.Limiter = NewLimiter(cfg.RateLimit, opts.Now, opts.Sleep)
+	}
 	c.retry = &retrier{
 		timeout:    time.Duration(cfg.Timeout),
 		maxRetries: cfg.MaxRetries,
@@ -93,6 +112,8 @@ func New(cfg Config, opts Options) (*Client, error) {
 		sleep:      opts.Sleep,
 		rand:       opts.Rand,
 		redact:     c.Redact,
+		pool:       newPool(members, cfg.PoolBackoff, opts.Now, opts.Sleep),
+		limiter:    opts.Limiter,
 	}
 	return c, nil
 }
@@ -113,7 +134,8 @@ func (c *Client) NewCall(role, prompt, sampleID string, attempt, n int) (*Call, 
 		return nil, err
 	}
 	return &Call{Role: role, req: req, body: body,
-		Key: CacheKey(c.cfg.Endpoint.BaseURL, c.cfg.Endpoint.Model, body, sampleID, attempt)}, nil
+		Key:    CacheKey(c.keyURL, c.cfg.Endpoint.Model, body, sampleID, attempt),
+		tokens: estimateTokens(prompt, c.cfg.Decoding, n)}, nil
 }
 
 // Failure is a request that failed for good: the sample records it and the
@@ -134,17 +156,18 @@ func (c *Client) Complete(ctx context.Context, call *Call) (*Result, error) {
 		return res, err
 	}
 	var res *Result
-	tries, err := c.retry.run(ctx, call.Role+" request", func(rctx context.Context, ex *exchange) error {
+	tries, err := c.retry.run(ctx, call.Role+" request", call.tokens, func(rctx context.Context, ex *exchange) error {
 		var decodeErr, cacheErr error
 		ex.body = call.body
 		ex.ok = func(body []byte) {
 			body = c.redactBytes(body)
 			if res, decodeErr = decodeChat(body); decodeErr == nil {
+				ex.used = res.Usage.total()
 				cacheErr = c.cache.Put(call.Key, body)
 			}
 		}
 		start := c.opts.Now()
-		_, err := c.api.CreateChatCompletion(rctx, call.req)
+		_, err := ex.member.api.CreateChatCompletion(rctx, call.req)
 		switch {
 		case cacheErr != nil:
 			return &fatalError{cacheErr}
@@ -152,6 +175,7 @@ func (c *Client) Complete(ctx context.Context, call *Call) (*Result, error) {
 			// go-openai decodes what we already have; its verdict on a body
 			// we could read does not matter.
 			res.Latency = c.opts.Now().Sub(start)
+			res.Endpoint = ex.member.name
 			return nil
 		case decodeErr != nil:
 			return &malformedError{decodeErr}

@@ -50,7 +50,7 @@ func TestClientComplete(t *testing.T) {
 	const key = "sk-test-0123456789"
 	srv, requests := server(t, key)
 	cfg := DefaultConfig.Clone()
-	cfg.Endpoint = Endpoint{BaseURL: srv.URL + "/v1", Model: "m", APIKeyEnv: "KEY"}
+	cfg.Endpoint = Endpoint{BaseURL: URLs{srv.URL + "/v1"}, Model: "m", APIKeyEnv: "KEY"}
 	cfg.MaxRetries = 0
 	opts := Options{CacheDir: t.TempDir(), Getenv: func(string) string { return key }}
 	c, err := New(cfg, opts)
@@ -91,7 +91,7 @@ func TestClientComplete(t *testing.T) {
 
 func TestNewChecksConfig(t *testing.T) {
 	base := DefaultConfig.Clone()
-	base.Endpoint = Endpoint{BaseURL: "http://localhost:8000/v1", Model: "m"}
+	base.Endpoint = Endpoint{BaseURL: URLs{"http://localhost:8000/v1"}, Model: "m"}
 	for _, tc := range []struct {
 		name string
 		edit func(*Config)
@@ -99,8 +99,8 @@ func TestNewChecksConfig(t *testing.T) {
 		err  string
 	}{
 		{"no cache", func(*Config) {}, Options{}, "cache: no directory"},
-		{"no base url", func(c *Config) { c.Endpoint.BaseURL = "" }, Options{CacheDir: "x"}, "endpoint.base_url: missing"},
-		{"credentials in url", func(c *Config) { c.Endpoint.BaseURL = "http://u:p@h/v1" }, Options{CacheDir: "x"}, "put credentials in the variable"},
+		{"no base url", func(c *Config) { c.Endpoint.BaseURL = nil }, Options{CacheDir: "x"}, "endpoint.base_url: missing"},
+		{"credentials in url", func(c *Config) { c.Endpoint.BaseURL = URLs{"http://u:p@h/v1"} }, Options{CacheDir: "x"}, "put credentials in the variable"},
 		{"no model", func(c *Config) { c.Endpoint.Model = "" }, Options{CacheDir: "x"}, "endpoint.model: missing"},
 		{"negative temperature", func(c *Config) { c.Temperature = Float(-1) }, Options{CacheDir: "x"}, "temperature -1"},
 		{"top_p", func(c *Config) { c.TopP = Float(0) }, Options{CacheDir: "x"}, "top_p 0"},

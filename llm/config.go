@@ -3,19 +3,25 @@ package llm
 import (
 	"fmt"
 	"maps"
-	"net/url"
 	"slices"
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
 )
 
-// Endpoint is an OpenAI-compatible server and model. The API key is read
-// from the environment variable APIKeyEnv names and is never recorded.
+// Endpoint is an OpenAI-compatible server and model, or a pool of servers
+// of that model. The API key, one for every server of a pool, is read from
+// the environment variable APIKeyEnv names and is never recorded.
 type Endpoint struct {
-	BaseURL   string `yaml:"base_url" json:"base_url"`
+	BaseURL   URLs   `yaml:"base_url" json:"base_url"`
 	Model     string `yaml:"model" json:"model"`
 	APIKeyEnv string `yaml:"api_key_env" json:"api_key_env,omitempty"`
+}
+
+// Clone is a deep copy.
+func (e Endpoint) Clone() Endpoint {
+	e.BaseURL = slices.Clone(e.BaseURL)
+	return e
 }
 
 // Decoding are the sampling settings of a request. A nil Temperature or
@@ -61,10 +67,16 @@ type Config struct {
 	Timeout     Duration `yaml:"timeout" json:"timeout"`         // per request
 	MaxRetries  int      `yaml:"max_retries" json:"max_retries"` // of a request that may pass on a second try
 	Backoff     Backoff  `yaml:"backoff" json:"backoff"`         // the waits between tries
+	// PoolBackoff is how long a server of a pool that failed stays out:
+	// base after its first fault, doubling with each failed probe up to
+	// max. Zero takes DefaultPoolBackoff.
+	PoolBackoff Backoff   `yaml:"pool_backoff" json:"pool_backoff,omitzero"`
+	RateLimit   RateLimit `yaml:"rate_limit" json:"rate_limit,omitzero"`
 }
 
 // DefaultConfig is greedy decoding (temperature 0, sent explicitly), 16
-// requests in flight, 5 minutes a request, 8 retries waiting 1 s to 1 min.
+// requests in flight, 5 minutes a request, 8 retries waiting 1 s to 1 min,
+// no rate limit.
 var DefaultConfig = Config{
 	Decoding:    Decoding{Temperature: Float(0)},
 	Concurrency: 16,
@@ -72,6 +84,11 @@ var DefaultConfig = Config{
 	MaxRetries:  8,
 	Backoff:     Backoff{Base: Duration(time.Second), Max: Duration(time.Minute)},
 }
+
+// DefaultPoolBackoff takes a failed server of a pool out for 2 s, then 4,
+// 8, … up to a minute while it keeps failing: a restarting replica is
+// probed often at first, a dead one about once a minute.
+var DefaultPoolBackoff = Backoff{Base: Duration(2 * time.Second), Max: Duration(time.Minute)}
 
 // DefaultMaxTokens is max_tokens when neither it nor max_completion_tokens
 // is set: a server's own default may cut reasoning short.
@@ -82,14 +99,19 @@ func Float(v float64) *float64 { return &v }
 
 // Clone is a deep copy.
 func (c Config) Clone() Config {
+	c.Endpoint = c.Endpoint.Clone()
 	c.Decoding = c.Decoding.Clone()
 	return c
 }
 
-// WithDefaults fills in what a config may leave to occbench: max_tokens.
+// WithDefaults fills in what a config may leave to occbench: max_tokens,
+// and a pool's back-off.
 func (c Config) WithDefaults() Config {
 	if c.MaxTokens == 0 && c.MaxCompletionTokens == 0 {
 		c.MaxTokens = DefaultMaxTokens
+	}
+	if c.PoolBackoff == (Backoff{}) && c.Endpoint.BaseURL.Pool() {
+		c.PoolBackoff = DefaultPoolBackoff
 	}
 	return c
 }
@@ -106,8 +128,23 @@ func (c *Config) Check() error {
 		return fmt.Errorf("timeout %s: want a positive duration such as 2m", c.Timeout)
 	case c.MaxRetries < 0:
 		return fmt.Errorf("max_retries %d: want 0 or more", c.MaxRetries)
-	case c.Backoff.Base <= 0 || c.Backoff.Max < c.Backoff.Base:
-		return fmt.Errorf("backoff {base: %s, max: %s}: want 0 < base <= max", c.Backoff.Base, c.Backoff.Max)
+	}
+	if err := c.Backoff.check("backoff"); err != nil {
+		return err
+	}
+	if c.Endpoint.BaseURL.Pool() {
+		if err := c.PoolBackoff.check("pool_backoff"); err != nil {
+			return err
+		}
+	}
+	return c.RateLimit.check()
+}
+
+// CheckBatch says whether the Batch API can take the config: it sends a
+// file to one server, so a pool has no use there.
+func (c *Config) CheckBatch() error {
+	if u := c.Endpoint.BaseURL; u.Pool() {
+		return fmt.Errorf("endpoint.base_url: the Batch API takes one URL, not a pool of %d (batch: true)", len(u))
 	}
 	return nil
 }
@@ -115,14 +152,10 @@ func (c *Config) Check() error {
 // CheckCall checks the endpoint and decoding alone; prefix goes before the
 // keys it names ("reasoner.").
 func (c *Config) CheckCall(prefix string) error {
-	u, err := url.Parse(c.Endpoint.BaseURL)
+	if err := c.Endpoint.BaseURL.check(prefix); err != nil {
+		return err
+	}
 	switch {
-	case c.Endpoint.BaseURL == "":
-		return fmt.Errorf("%sendpoint.base_url: missing (such as http://localhost:8000/v1)", prefix)
-	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
-		return fmt.Errorf("%sendpoint.base_url %q: want an http(s) URL such as http://localhost:8000/v1", prefix, c.Endpoint.BaseURL)
-	case u.User != nil:
-		return fmt.Errorf("%sendpoint.base_url: put credentials in the variable api_key_env names, not in the URL", prefix)
 	case c.Endpoint.Model == "":
 		return fmt.Errorf("%sendpoint.model: missing", prefix)
 	case c.Temperature != nil && *c.Temperature < 0:
@@ -138,7 +171,7 @@ func (c *Config) CheckCall(prefix string) error {
 	if err := openai.NewReasoningValidator().Validate(req); err != nil {
 		return fmt.Errorf("%smodel %s: %w (use max_completion_tokens, and temperature: null)", prefix, c.Endpoint.Model, err)
 	}
-	_, err = requestBody(req, c.Decoding)
+	_, err := requestBody(req, c.Decoding)
 	return err
 }
 

@@ -8,8 +8,13 @@ import "context"
 // displays.
 type Observer interface {
 	// Retrying is called with +1 when a request starts waiting to be
-	// retried and with -1 when the wait ends.
+	// retried, or for a server of its pool to come back, and with -1 when
+	// the wait ends.
 	Retrying(delta int)
+	// Throttled is called with +1 when a request starts waiting for the
+	// rate limit, named as the progress line shows it ("60 req/min"), and
+	// with -1 when the wait ends.
+	Throttled(limit string, delta int)
 	// Tokens adds completion tokens the server generated.
 	Tokens(n int)
 }

@@ -27,15 +27,27 @@ type Backoff struct {
 // park a worker for days.
 const maxRetryAfter = 10 * time.Minute
 
-// wait is the pause before retry k; retryAfter < 0 means the server sent
-// none. rnd is uniform in [0, 1).
-func (b Backoff) wait(k int, retryAfter time.Duration, rnd float64) time.Duration {
+// check names the setting (key) whose base and max cannot work.
+func (b Backoff) check(key string) error {
+	if b.Base <= 0 || b.Max < b.Base {
+		return fmt.Errorf("%s {base: %s, max: %s}: want 0 < base <= max", key, b.Base, b.Max)
+	}
+	return nil
+}
+
+// ceiling is min(Max, Base·2^(k-1)), the longest wait before retry k.
+func (b Backoff) ceiling(k int) time.Duration {
 	ceil := time.Duration(b.Base)
 	for i := 1; i < k && ceil < time.Duration(b.Max); i++ {
 		ceil *= 2
 	}
-	ceil = min(ceil, time.Duration(b.Max))
-	d := time.Duration(rnd * float64(ceil))
+	return min(ceil, time.Duration(b.Max))
+}
+
+// wait is the pause before retry k; retryAfter < 0 means the server sent
+// none. rnd is uniform in [0, 1).
+func (b Backoff) wait(k int, retryAfter time.Duration, rnd float64) time.Duration {
+	d := time.Duration(rnd * float64(b.ceiling(k)))
 	if retryAfter >= 0 {
 		d = max(d, min(retryAfter, maxRetryAfter))
 	}
@@ -80,6 +92,10 @@ type exchange struct {
 	status    int
 	header    http.Header
 	transport error // the round trip itself failed (connection, timeout)
+
+	member *member // the server of the pool the try went to; nil for Batch API calls
+	probe  bool    // the try probes a server coming back
+	used   int     // tokens the answer used, as the server reports them; -1 unknown
 }
 
 type exchangeKey struct{}
@@ -133,7 +149,8 @@ type malformedError struct{ err error }
 func (e *malformedError) Error() string { return "malformed response body: " + e.err.Error() }
 
 // retrier runs requests with a deadline each, retrying what may succeed on
-// a second try.
+// a second try. A chat completion's tries also wait for the rate limit and
+// take a server of the pool.
 type retrier struct {
 	timeout    time.Duration
 	maxRetries int
@@ -142,19 +159,34 @@ type retrier struct {
 	sleep      func(context.Context, time.Duration) error
 	rand       func() float64
 	redact     func(string) string
+	pool       *pool    // nil: the op calls a server of its own (Batch API calls)
+	limiter    *Limiter // nil: no rate limit
+}
+
+// plain is r without a pool or a rate limit, for the Batch API's calls:
+// they go to one server, under limits of their own.
+func (r retrier) plain() *retrier {
+	r.pool, r.limiter = nil, nil
+	return &r
 }
 
 // run calls op until it succeeds, fails in a way no retry can fix, or the
 // retries run out; op gets a context with the request deadline and a fresh
-// exchange. The error is a *Failure for a failed request, anything else
-// (the run's context ended, a *fatalError) stops the run.
-func (r *retrier) run(ctx context.Context, what string, op func(context.Context, *exchange) error) (tries int, err error) {
+// exchange. tokens is the request's estimate for the rate limit. The error
+// is a *Failure for a failed request, anything else (the run's context
+// ended, a *fatalError) stops the run.
+func (r *retrier) run(ctx context.Context, what string, tokens int, op func(context.Context, *exchange) error) (tries int, err error) {
 	for tries = 1; ; tries++ {
-		ex := &exchange{}
+		ex, err := r.begin(ctx, tokens)
+		if err != nil {
+			return tries, err
+		}
 		rctx, cancel := context.WithTimeout(ctx, r.timeout)
 		err = op(context.WithValue(rctx, exchangeKey{}, ex), ex)
 		timedOut := rctx.Err() != nil && ctx.Err() == nil
 		cancel()
+		fault := err != nil && ctx.Err() == nil && endpointFault(ex, timedOut)
+		r.end(ex, tokens, fault)
 		if err == nil {
 			return tries, nil
 		}
@@ -174,6 +206,9 @@ func (r *retrier) run(ctx context.Context, what string, op func(context.Context,
 			}
 			return tries, &Failure{Msg: msg, Tries: tries}
 		}
+		if fault && r.pool.failover(ex.member) {
+			continue // another server takes the retry at once
+		}
 		ra := time.Duration(-1)
 		if ex.header != nil {
 			ra = parseRetryAfter(ex.header, r.now())
@@ -190,6 +225,38 @@ func (r *retrier) run(ctx context.Context, what string, op func(context.Context,
 			return tries, err
 		}
 	}
+}
+
+// begin waits for the rate limit and a server of the pool, and makes the
+// try's exchange.
+func (r *retrier) begin(ctx context.Context, tokens int) (*exchange, error) {
+	if err := r.limiter.Wait(ctx, tokens); err != nil {
+		return nil, err
+	}
+	ex := &exchange{used: -1}
+	if r.pool != nil {
+		var err error
+		if ex.member, ex.probe, err = r.pool.pick(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return ex, nil
+}
+
+// end gives the try's server back to the pool and settles its tokens.
+func (r *retrier) end(ex *exchange, tokens int, fault bool) {
+	if ex.member != nil {
+		r.pool.release(ex.member, ex.probe, fault)
+	}
+	r.limiter.Settle(tokens, ex.used)
+}
+
+// endpointFault says a failed try looks like a dead or overloaded server:
+// no connection, a connection cut, no answer in time, or a 5xx. A 4xx (a
+// bad request, a wrong key, a rate limit) and a malformed body come from a
+// server that works.
+func endpointFault(ex *exchange, timedOut bool) bool {
+	return timedOut || ex.transport != nil || ex.status >= 500
 }
 
 // classify says whether a failed request is worth retrying, and why it
@@ -248,4 +315,29 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// sleepUntil waits d, or until changed is closed, or until ctx ends; only
+// the last is an error. d < 0 waits for changed alone. The wait goes
+// through sleep, so that tests can fake the clock.
+func sleepUntil(ctx context.Context, sleep func(context.Context, time.Duration) error, d time.Duration, changed <-chan struct{}) error {
+	if d < 0 {
+		select {
+		case <-changed:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-changed:
+			cancel()
+		case <-wctx.Done():
+		}
+	}()
+	sleep(wctx, d) // its error is wctx's: a change, or ctx's end
+	return ctx.Err()
 }

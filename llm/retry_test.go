@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -85,11 +86,28 @@ func TestClassify(t *testing.T) {
 	}
 }
 
-// countingObserver counts requests waiting to be retried.
-type countingObserver struct{ retrying, tokens int }
+// countingObserver counts requests waiting to be retried or for a rate
+// limit.
+type countingObserver struct {
+	mu               sync.Mutex
+	retrying, tokens int
+	throttled        map[string]int
+	everThrottled    []string
+}
 
-func (o *countingObserver) Retrying(d int) { o.retrying += d }
-func (o *countingObserver) Tokens(n int)   { o.tokens += n }
+func (o *countingObserver) Retrying(d int) { o.mu.Lock(); o.retrying += d; o.mu.Unlock() }
+func (o *countingObserver) Tokens(n int)   { o.mu.Lock(); o.tokens += n; o.mu.Unlock() }
+func (o *countingObserver) Throttled(limit string, d int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.throttled == nil {
+		o.throttled = map[string]int{}
+	}
+	o.throttled[limit] += d
+	if d > 0 {
+		o.everThrottled = append(o.everThrottled, limit)
+	}
+}
 
 // The observer counts a request as retrying while it waits.
 func TestRetrierReportsWaits(t *testing.T) {
@@ -105,7 +123,7 @@ func TestRetrierReportsWaits(t *testing.T) {
 		},
 	}
 	calls := 0
-	tries, err := r.run(WithObserver(context.Background(), o), "req", func(context.Context, *exchange) error {
+	tries, err := r.run(WithObserver(context.Background(), o), "req", 0, func(context.Context, *exchange) error {
 		calls++
 		return &openai.APIError{HTTPStatusCode: 502, Message: "bad gateway"}
 	})
@@ -119,7 +137,7 @@ func TestRetrierReportsWaits(t *testing.T) {
 	// A cancelled run is not a sample error.
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := r.run(ctx, "req", func(ctx context.Context, _ *exchange) error { return ctx.Err() }); !errors.Is(err, context.Canceled) {
+	if _, err := r.run(ctx, "req", 0, func(ctx context.Context, _ *exchange) error { return ctx.Err() }); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
 	}
 }

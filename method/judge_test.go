@@ -64,7 +64,7 @@ func judgeExamples() []*bench.Example {
 func TestJudge(t *testing.T) {
 	srv := llmtest.NewScripted(t, `\[F\d C\d U\d\]`, judgeScript)
 	mc := DefaultJudge
-	mc.Endpoint = llm.Endpoint{BaseURL: srv.URL(), Model: "gpt-4.1"}
+	mc.Endpoint = llm.Endpoint{BaseURL: llm.URLs{srv.URL()}, Model: "gpt-4.1"}
 	mc.MaxRetries = 1
 	out := filepath.Join(t.TempDir(), "judge.jsonl")
 	opts := JudgeOptions{Model: mc, Env: noWaits}
@@ -182,7 +182,7 @@ func TestPerturbationStudy(t *testing.T) {
 	rel, _ := tax.ByCode(tax.RelatedCodes(codeNP, 1)[0])
 	srv := llmtest.NewScripted(t, `\(u\d+\)`, perturbJudge(rel.Title))
 	mc := DefaultJudge
-	mc.Endpoint = llm.Endpoint{BaseURL: srv.URL(), Model: "gpt-4.1"}
+	mc.Endpoint = llm.Endpoint{BaseURL: llm.URLs{srv.URL()}, Model: "gpt-4.1"}
 	exs := make([]*bench.Example, 12)
 	for i := range exs {
 		id := fmt.Sprintf("u%d", i)

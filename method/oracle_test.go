@@ -64,7 +64,7 @@ func oracleScript(prompt string, k int) (string, int) {
 
 func testOracleOpts(t *testing.T, url string, n bool) OracleOptions {
 	mc := DefaultOracle
-	mc.Endpoint = llm.Endpoint{BaseURL: url, Model: "gpt-4.1"}
+	mc.Endpoint = llm.Endpoint{BaseURL: llm.URLs{url}, Model: "gpt-4.1"}
 	mc.N = n
 	mc.Attempts = 4
 	mc.MaxRetries = 1
@@ -288,7 +288,7 @@ func TestNothingProducedIsAnError(t *testing.T) {
 		t.Errorf("an oracle set was written: %v", err)
 	}
 	mc := DefaultJudge
-	mc.Endpoint = llm.Endpoint{BaseURL: srv.URL(), Model: "j"}
+	mc.Endpoint = llm.Endpoint{BaseURL: llm.URLs{srv.URL()}, Model: "j"}
 	_, _, err = Judge(context.Background(), JudgeItemsFromOracle(judgeExamples()), filepath.Join(t.TempDir(), "j.jsonl"), JudgeOptions{Model: mc, Env: noWaits})
 	if err == nil || !strings.Contains(err.Error(), "judge: every one of the 4 reasons") || !strings.Contains(err.Error(), "HTTP 400") {
 		t.Fatalf("judge: %v", err)

@@ -42,7 +42,7 @@ func rerankScript(prompt string, _ int) (string, int) {
 func TestReranker(t *testing.T) {
 	srv := llmtest.NewScripted(t, `Text to code: ".*"`, rerankScript)
 	mc := DefaultJudge
-	mc.Endpoint = llm.Endpoint{BaseURL: srv.URL(), Model: "m"}
+	mc.Endpoint = llm.Endpoint{BaseURL: llm.URLs{srv.URL()}, Model: "m"}
 	mc.MaxRetries = 0
 	cache := filepath.Join(t.TempDir(), "cache")
 	newRR := func() *Reranker {

@@ -39,7 +39,7 @@ func TestReasonSourcesTable(t *testing.T) {
 `)
 	mc := func(model string) ModelConfig {
 		m := DefaultJudge
-		m.Endpoint = llm.Endpoint{BaseURL: srv.URL(), Model: model}
+		m.Endpoint = llm.Endpoint{BaseURL: llm.URLs{srv.URL()}, Model: model}
 		return m
 	}
 	run := filepath.Join(dir, "run")

@@ -53,6 +53,9 @@ type Call struct {
 	Model            string  `json:"model"`
 	CacheKey         string  `json:"cache_key"`
 	Source           string  `json:"source"` // http, cache, batch
+	// Endpoint is the base URL of the server that answered (source http):
+	// one of a pool's, without credentials.
+	Endpoint         string  `json:"endpoint,omitempty"`
 	Tries            int     `json:"tries,omitempty"`
 	FinishReason     string  `json:"finish_reason,omitempty"`
 	PromptTokens     int     `json:"prompt_tokens,omitempty"`

@@ -56,8 +56,22 @@ type LLMSettings struct {
 // reasonerConfig is the client config of the two-model reasoner.
 func (s *LLMSettings) reasonerConfig() llm.Config {
 	c := s.Config.Clone()
-	c.Endpoint, c.Decoding = s.Reasoner.Endpoint, s.Reasoner.Decoding.Clone()
+	c.Endpoint, c.Decoding = s.Reasoner.Endpoint.Clone(), s.Reasoner.Decoding.Clone()
 	return c
+}
+
+// reasonerOrMain is the reasoner's config, or the predictor's when there
+// is no reasoner.
+func (s *LLMSettings) reasonerOrMain() llm.Config {
+	if s.Reasoner == nil {
+		return s.Config
+	}
+	return s.reasonerConfig()
+}
+
+// pooled says a call of the runner goes to a pool of servers.
+func (s *LLMSettings) pooled() bool {
+	return s.Endpoint.BaseURL.Pool() || s.reasonerOrMain().Endpoint.BaseURL.Pool()
 }
 
 // DefaultLLM are the llm kind's defaults: llm.DefaultConfig (temperature
@@ -104,7 +118,7 @@ func decodeLLM(spec *rundir.RunnerSpec) (*LLMSettings, error) {
 	}
 	s.Config = s.Config.WithDefaults()
 	if s.Reasoner != nil || s.Mode == ModeTwoModel {
-		r := ReasonerSettings{Endpoint: s.Endpoint, Decoding: s.Decoding.Clone(), N: 1}
+		r := ReasonerSettings{Endpoint: s.Endpoint.Clone(), Decoding: s.Decoding.Clone(), N: 1}
 		if err := spec.DecodeSetting("reasoner", &r); err != nil {
 			return nil, err
 		}
@@ -113,8 +127,12 @@ func decodeLLM(spec *rundir.RunnerSpec) (*LLMSettings, error) {
 	if err := s.check(); err != nil {
 		return nil, spec.Errorf("%w", err)
 	}
-	if !s.Batch { // keep the manifest to the settings that apply
+	// Keep the manifest to the settings that apply.
+	if !s.Batch {
 		s.BatchPoll, s.BatchSize, s.CompletionWindow = 0, 0, ""
+	}
+	if !s.pooled() {
+		s.PoolBackoff = llm.Backoff{}
 	}
 	s.Prompt = spec.Path(s.Prompt)
 	if s.Reasoner != nil {
@@ -155,6 +173,13 @@ func (s *LLMSettings) check() error {
 	}
 	if err := prompt.CheckHistoryFormat(s.HistoryFormat); err != nil {
 		return err
+	}
+	if s.Batch {
+		for _, c := range []llm.Config{s.Config, s.reasonerOrMain()} {
+			if err := c.CheckBatch(); err != nil {
+				return err
+			}
+		}
 	}
 	switch {
 	case s.Batch && s.BatchPoll <= 0:
@@ -233,6 +258,9 @@ func (r *llmRunner) Prepare(_ context.Context, env *Env) error {
 	if opts.CacheDir == "" {
 		opts.CacheDir = rundir.DefaultCacheDir(env.RunDir)
 	}
+	// One rate limit for the runner: its reasoner and predictor count
+	// against it together.
+	opts.Limiter = llm.NewLimiter(r.s.RateLimit, opts.Now, opts.Sleep)
 	var err error
 	if r.main, err = llm.New(r.s.Config, opts); err != nil {
 		return err

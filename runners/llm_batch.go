@@ -28,10 +28,11 @@ func (b *llmBatchRunner) Prepare(ctx context.Context, env *Env) error {
 	if err := b.llmRunner.Prepare(ctx, env); err != nil {
 		return err
 	}
-	b.batch = b.main.NewBatch(filepath.Join(env.RunDir, "batches", b.name), llm.BatchOptions{
+	var err error
+	b.batch, err = b.main.NewBatch(filepath.Join(env.RunDir, "batches", b.name), llm.BatchOptions{
 		Poll: b.s.BatchPoll.D(), Window: b.s.CompletionWindow, Label: b.name,
 	})
-	return nil
+	return err
 }
 
 // PredictBatch predicts a chunk of users. Each pass builds every user's

@@ -92,7 +92,7 @@ func (r *llmRunner) record(p *rundir.Prediction, c *llm.Call, res *llm.Result, e
 		p.Error, p.Mapping = f.Msg, "none"
 		return false, nil
 	}
-	call.Source, call.Tries = res.Source, res.Tries
+	call.Source, call.Endpoint, call.Tries = res.Source, res.Endpoint, res.Tries
 	call.FinishReason = res.Choices[0].FinishReason
 	call.PromptTokens, call.CompletionTokens, call.ReasoningTokens = res.Usage.Prompt, res.Usage.Completion, res.Usage.Reasoning
 	call.LatencyMS = float64(res.Latency) / float64(time.Millisecond)

@@ -442,7 +442,7 @@ func TestLLMSettingsErrors(t *testing.T) {
 	}
 	ls := set.(*LLMSettings)
 	r := ls.Reasoner
-	if r.Endpoint.Model != "reas" || r.Endpoint.BaseURL != "http://h/v1" || r.Endpoint.APIKeyEnv != "K" || *r.Temperature != 0 || r.N != 1 || *ls.Temperature != 0.5 || ls.N != 3 {
+	if r.Endpoint.Model != "reas" || r.Endpoint.BaseURL.String() != "http://h/v1" || r.Endpoint.APIKeyEnv != "K" || *r.Temperature != 0 || r.N != 1 || *ls.Temperature != 0.5 || ls.N != 3 {
 		t.Errorf("reasoner %+v (temperature %v), predictor temperature %v", r, *r.Temperature, *ls.Temperature)
 	}
 }

@@ -16,7 +16,7 @@ import (
 // judge): a small YAML file (--config) and flags that override it.
 type modelFlags struct {
 	config      string
-	baseURL     string
+	baseURLs    []string
 	model       string
 	apiKeyEnv   string
 	temperature float64
@@ -30,8 +30,8 @@ type modelFlags struct {
 
 func (m *modelFlags) add(cmd *cobra.Command, def method.ModelConfig, attempts bool) {
 	f := cmd.Flags()
-	f.StringVar(&m.config, "config", "", "YAML with endpoint {base_url, model, api_key_env}, temperature, max_tokens, concurrency, timeout, max_retries"+map[bool]string{true: ", attempts, n", false: ""}[attempts])
-	f.StringVar(&m.baseURL, "endpoint", "", "OpenAI-compatible base URL, such as http://localhost:8000/v1")
+	f.StringVar(&m.config, "config", "", "YAML with endpoint {base_url, model, api_key_env}, temperature, max_tokens, concurrency, timeout, max_retries, rate_limit"+map[bool]string{true: ", attempts, n", false: ""}[attempts])
+	f.StringSliceVar(&m.baseURLs, "endpoint", nil, "OpenAI-compatible base URL, such as http://localhost:8000/v1; several (repeated or comma-separated) make a pool")
 	f.StringVar(&m.model, "model", "", "model name")
 	f.StringVar(&m.apiKeyEnv, "api-key-env", "", "environment variable holding the API key")
 	t := 0.0
@@ -81,7 +81,7 @@ func (m *modelFlags) merge(cmd *cobra.Command, def method.ModelConfig) (method.M
 			fn()
 		}
 	}
-	set("endpoint", func() { mc.Endpoint.BaseURL = m.baseURL })
+	set("endpoint", func() { mc.Endpoint.BaseURL = llm.URLs(m.baseURLs) })
 	set("model", func() { mc.Endpoint.Model = m.model })
 	set("api-key-env", func() { mc.Endpoint.APIKeyEnv = m.apiKeyEnv })
 	set("temperature", func() { mc.Temperature = &m.temperature })
@@ -97,15 +97,15 @@ func (m *modelFlags) merge(cmd *cobra.Command, def method.ModelConfig) (method.M
 		}
 		mc.Timeout = d
 	}
-	if mc.Endpoint.BaseURL == "" || mc.Endpoint.Model == "" {
+	if len(mc.Endpoint.BaseURL) == 0 || mc.Endpoint.Model == "" {
 		return mc, fmt.Errorf("give the model's --endpoint and --model (or endpoint.base_url and endpoint.model in --config)")
 	}
 	return mc, nil
 }
 
 // flatEndpoint accepts the endpoint written flat as well as nested:
-// "endpoint: URL", "model: M", "api_key_env: K" at the top level become
-// endpoint: {base_url: URL, model: M, api_key_env: K}.
+// "endpoint: URL" (or a list of URLs), "model: M", "api_key_env: K" at the
+// top level become endpoint: {base_url: URL, model: M, api_key_env: K}.
 func flatEndpoint(b []byte) ([]byte, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(b, &doc); err != nil {
@@ -121,7 +121,7 @@ func flatEndpoint(b []byte) ([]byte, error) {
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		k, v := top.Content[i], top.Content[i+1]
 		switch {
-		case k.Value == "endpoint" && v.Kind == yaml.ScalarNode:
+		case k.Value == "endpoint" && v.Kind != yaml.MappingNode:
 			moved = append(moved, &yaml.Node{Kind: yaml.ScalarNode, Value: "base_url"}, v)
 		case k.Value == "endpoint":
 			ep = v

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -97,7 +98,7 @@ func TestModelConfigYAML(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if mc.Endpoint != (llm.Endpoint{BaseURL: "http://h/v1", Model: "m", APIKeyEnv: "K"}) || mc.Attempts != 3 || mc.N || *mc.Temperature != 0.7 || mc.Concurrency != 16 {
+			if !reflect.DeepEqual(mc.Endpoint, llm.Endpoint{BaseURL: llm.URLs{"http://h/v1"}, Model: "m", APIKeyEnv: "K"}) || mc.Attempts != 3 || mc.N || *mc.Temperature != 0.7 || mc.Concurrency != 16 {
 				t.Errorf("config %+v", mc)
 			}
 			if strings.Contains(tc.yaml, "top_p") && (*mc.TopP != 0.9 || *mc.Seed != 4 || mc.Backoff.Max.D() != 10*time.Second) {

@@ -1,5 +1,6 @@
 // Package progress shows how a long stage moves on stderr: items done, in
-// flight, retrying and failed, tokens per second and the time left. The
+// flight, retrying and failed, tokens per second, the time left, and the
+// rate limit while it holds requests back. The
 // engine's runners and the method steps use it; model clients feed it
 // through the llm.Observer it implements.
 package progress
@@ -7,7 +8,10 @@ package progress
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,6 +29,9 @@ type Display struct {
 	failed   atomic.Int64
 	tokens   atomic.Int64
 	start    time.Time
+
+	mu        sync.Mutex
+	throttled map[string]int // requests waiting for each rate limit
 	now      func() time.Time
 
 	w     io.Writer
@@ -116,6 +123,30 @@ func (p *Display) Tokens(n int) {
 	}
 }
 
+// Throttled is called with +1 when a request starts waiting for a rate
+// limit ("60 req/min") and -1 when it goes; the line names the limits that
+// hold requests back.
+func (p *Display) Throttled(limit string, delta int) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.throttled == nil {
+		p.throttled = map[string]int{}
+	}
+	if p.throttled[limit] += delta; p.throttled[limit] <= 0 {
+		delete(p.throttled, limit)
+	}
+}
+
+// binding are the rate limits requests wait for now, sorted.
+func (p *Display) binding() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Sorted(maps.Keys(p.throttled))
+}
+
 // Line is the current progress line.
 func (p *Display) Line() string {
 	done, total := p.done.Load(), p.total
@@ -128,7 +159,11 @@ func (p *Display) Line() string {
 		left := time.Duration(float64(el) / float64(done) * float64(total-done))
 		s += ", " + left.Round(time.Second).String() + " left"
 	}
-	return s + ", " + el.Round(100*time.Millisecond).String()
+	s += ", " + el.Round(100*time.Millisecond).String()
+	if limits := p.binding(); len(limits) > 0 {
+		s += ", rate-limited: " + strings.Join(limits, " and ")
+	}
+	return s
 }
 
 func (p *Display) draw(final bool) {

@@ -24,6 +24,16 @@ func TestDisplay(t *testing.T) {
 	if got := p.Line(); got != want {
 		t.Errorf("Line() = %q\nwant %q", got, want)
 	}
+	// The rate limit shows while requests wait for it, and only then.
+	p.Throttled("60 req/min", 1)
+	p.Throttled("60 req/min", 1)
+	p.Throttled("90000 tok/min", 1)
+	p.Throttled("60 req/min", -1)
+	if got := p.Line(); got != want+", rate-limited: 60 req/min and 90000 tok/min" {
+		t.Errorf("rate-limited: Line() = %q", got)
+	}
+	p.Throttled("60 req/min", -1)
+	p.Throttled("90000 tok/min", -1)
 	p.Close()
 	if !strings.HasSuffix(buf.String(), want+"\n") {
 		t.Errorf("final output %q", buf.String())
@@ -37,6 +47,7 @@ func TestNilDisplay(t *testing.T) {
 	p.Started()
 	p.Finished(true)
 	p.Retrying(1)
+	p.Throttled("60 req/min", 1)
 	p.Tokens(3)
 	p.Close()
 }
