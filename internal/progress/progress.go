@@ -32,7 +32,7 @@ type Display struct {
 
 	mu        sync.Mutex
 	throttled map[string]int // requests waiting for each rate limit
-	now      func() time.Time
+	now       func() time.Time
 
 	w     io.Writer
 	tty   bool
