@@ -49,13 +49,11 @@ type Prediction struct {
 
 // Call is one model request of a prediction.
 type Call struct {
-	Role     string `json:"role"` // model, reasoner, predictor
-	Model    string `json:"model"`
-	CacheKey string `json:"cache_key"`
-	Source   string `json:"source"` // http, cache, batch
-	// Endpoint is the base URL of the server that answered (source http):
-	// one of a pool's, without credentials.
-	Endpoint         string  `json:"endpoint,omitempty"`
+	Role             string  `json:"role"` // model, reasoner, predictor
+	Model            string  `json:"model"`
+	CacheKey         string  `json:"cache_key"`
+	Source           string  `json:"source"`             // http, cache, batch
+	Endpoint         string  `json:"endpoint,omitempty"` // the base URL of the server that answered (source http), without credentials
 	Tries            int     `json:"tries,omitempty"`
 	FinishReason     string  `json:"finish_reason,omitempty"`
 	PromptTokens     int     `json:"prompt_tokens,omitempty"`

@@ -29,10 +29,10 @@ type Display struct {
 	failed   atomic.Int64
 	tokens   atomic.Int64
 	start    time.Time
+	now      func() time.Time
 
 	mu        sync.Mutex
 	throttled map[string]int // requests waiting for each rate limit
-	now       func() time.Time
 
 	w     io.Writer
 	tty   bool
