@@ -86,6 +86,10 @@ func (u URLs) MarshalYAML() (any, error) {
 
 // UnmarshalJSON reads a string or an array of strings (manifests).
 func (u *URLs) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*u = nil
+		return nil
+	}
 	var one string
 	if err := json.Unmarshal(b, &one); err == nil {
 		*u = URLs{one}

@@ -107,6 +107,9 @@ type Server struct {
 	DropBodies bool
 	GateAt     int           // hold requests once this many succeeded (0: never)
 	Release    chan struct{} // batches complete once closed (nil: at once)
+	// Limits, when set, are enforced as a provider does: a request over
+	// them gets a 429.
+	Limits Limits
 
 	mu        sync.Mutex
 	seen      map[string]int // body digest → requests
@@ -121,6 +124,8 @@ type Server struct {
 	batchOrd  []string
 	created   int
 	uploads   int
+	buckets   *buckets // Limits' state, made at the first request
+	limited   int      // 429s for going over Limits
 }
 
 type fakeBatch struct {
@@ -179,6 +184,21 @@ func (f *Server) GateState() (active, waiting int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.active, f.waiting
+}
+
+// Kill stops the server as a crash does: the requests in flight lose their
+// connections and new ones are refused.
+func (f *Server) Kill() {
+	f.OpenGate()
+	f.srv.CloseClientConnections()
+	f.srv.Close()
+}
+
+// Limited is how many requests got a 429 for going over Limits.
+func (f *Server) Limited() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.limited
 }
 
 // HeldRequests is how many requests the gate has held.
@@ -276,8 +296,16 @@ func (f *Server) chat(w http.ResponseWriter, r *http.Request) {
 	if !f.DropBodies {
 		f.bodies = append(f.bodies, req)
 	}
+	charge, admitted := f.admitLocked(req)
+	if !admitted {
+		f.limited++
+		f.mu.Unlock()
+		w.Header().Set("Retry-After", "1")
+		writeJSON(w, 429, map[string]any{"error": map[string]any{"message": "rate limit reached", "type": "requests"}})
+		return
+	}
 	gated := f.GateAt > 0 && f.totalLocked() >= f.GateAt
-	gate, plan := f.gate, f.plan
+	gate, plan, latency := f.gate, f.plan, f.Latency
 	if gated {
 		f.held++
 		f.waiting++
@@ -295,9 +323,9 @@ func (f *Server) chat(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if f.Latency > 0 {
+	if latency > 0 {
 		select {
-		case <-time.After(f.Latency):
+		case <-time.After(latency):
 		case <-r.Context().Done():
 			return
 		}
@@ -331,6 +359,7 @@ func (f *Server) chat(w http.ResponseWriter, r *http.Request) {
 		// cache it) before the write call returns here.
 		f.mu.Lock()
 		f.successes[d]++
+		f.settleLocked(charge, out["usage"].(map[string]any)["total_tokens"].(int))
 		f.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(b)
@@ -350,12 +379,7 @@ var lastOccupation = regexp.MustCompile(`"occupation":"([^"]+)"`)
 // completion is the model's answer to a request: the occupation of the
 // last job in the prompt's history.
 func (f *Server) completion(req map[string]any, fl Fault) map[string]any {
-	msgs, _ := req["messages"].([]any)
-	prompt := ""
-	if len(msgs) > 0 {
-		m, _ := msgs[len(msgs)-1].(map[string]any)
-		prompt, _ = m["content"].(string)
-	}
+	prompt := promptOf(req)
 	occ := lastOccupation.FindAllStringSubmatch(prompt, -1)
 	last, first := "Chief Executives", "Chief Executives"
 	if len(occ) > 0 {
@@ -415,6 +439,17 @@ func (f *Server) completion(req map[string]any, fl Fault) map[string]any {
 		usage["completion_tokens_details"] = map[string]any{"reasoning_tokens": reasoningTokens}
 	}
 	return map[string]any{"id": "chatcmpl-x", "object": "chat.completion", "created": 1700000000, "model": req["model"], "choices": choices, "usage": usage}
+}
+
+// promptOf is the text of a request's last message.
+func promptOf(req map[string]any) string {
+	msgs, _ := req["messages"].([]any)
+	if len(msgs) == 0 {
+		return ""
+	}
+	m, _ := msgs[len(msgs)-1].(map[string]any)
+	prompt, _ := m["content"].(string)
+	return prompt
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
