@@ -50,7 +50,8 @@ func estimateTokens(prompt string, d Decoding, n int) int {
 // estimate includes its whole max_tokens. Both start full.
 //
 // A request waits its turn (first come, first served) until both buckets
-// hold its cost, then takes it. One costing more than the tokens bucket
+// hold its cost, then takes it; one that had to wait goes limitGuard after
+// the buckets first hold its cost. One costing more than the tokens bucket
 // holds waits for a full bucket and leaves the bucket in debt, which the
 // requests after it wait out: it never deadlocks, and the rate over time
 // stays the limit. When its answer comes, Settle replaces the estimate by
@@ -68,6 +69,17 @@ type Limiter struct {
 	changed  chan struct{} // closed when the head of the queue may go sooner
 	binding  string        // the limit the head waits for, for the progress line
 }
+
+// limitGuard is how much later than the buckets allow a request that had
+// to wait goes. Requests take unequal times to reach the provider (the
+// first opens a connection): without it, one that arrives sooner after
+// the one before than it was sent would find the provider's bucket a
+// fraction of a request short. It delays requests, not the rate, as long
+// as the bucket can hold the guard's worth beside a request (above 66
+// requests a minute): the bucket fills meanwhile, and the next request
+// waits that much less. Below, a request waits its interval plus the
+// guard, up to a tenth of the rate at 60 requests a minute.
+const limitGuard = 100 * time.Millisecond
 
 // NewLimiter is the limiter of rl (nil when rl limits nothing); nil now
 // and sleep take the real clock.
@@ -93,7 +105,10 @@ func NewLimiter(rl RateLimit, now func() time.Time, sleep func(context.Context, 
 }
 
 // waiter is a request waiting for its turn.
-type waiter struct{ cost float64 }
+type waiter struct {
+	cost  float64
+	ready time.Time // when the buckets held its cost, once it had to wait
+}
 
 // bucket is a token bucket whose level may go below zero (a debt).
 type bucket struct {
@@ -146,7 +161,7 @@ func (l *Limiter) Wait(ctx context.Context, tokens int) error {
 	for {
 		d := time.Duration(-1) // not first in line: until the head goes
 		if l.queue[0] == w {
-			if d = l.delay(w.cost); d == 0 {
+			if d = l.headDelay(w); d == 0 {
 				l.take(w.cost)
 				l.leave(w)
 				l.mu.Unlock()
@@ -171,10 +186,26 @@ func (l *Limiter) Wait(ctx context.Context, tokens int) error {
 	}
 }
 
-// delay is how long the head of the queue, costing cost tokens, must still
-// wait; it notes the limit that binds.
-func (l *Limiter) delay(cost float64) time.Duration {
+// headDelay is how long the head of the queue must still wait: until the
+// buckets hold its cost, then, if it had to wait for that, limitGuard.
+func (l *Limiter) headDelay(w *waiter) time.Duration {
 	now := l.now()
+	if d := l.delay(now, w.cost); d > 0 {
+		w.ready = now.Add(d)
+		return d + limitGuard
+	}
+	if w.ready.IsZero() {
+		return 0 // it never waited
+	}
+	if now.Before(w.ready) {
+		w.ready = now // a refund made it ready sooner
+	}
+	return max(w.ready.Add(limitGuard).Sub(now), 0)
+}
+
+// delay is how long until the buckets hold cost tokens and a request; it
+// notes the limit that binds.
+func (l *Limiter) delay(now time.Time, cost float64) time.Duration {
 	var d time.Duration
 	for _, b := range []struct {
 		b    *bucket

@@ -74,9 +74,10 @@ func TestEstimateTokens(t *testing.T) {
 }
 
 // Each case sends requests of the given costs one after another (settling
-// each as it goes when used is given) and expects the limiter's waits.
+// each as it goes when used is given) and expects the limiter's waits. A
+// request that has to wait goes limitGuard (g) after the buckets allow.
 func TestLimiterWaits(t *testing.T) {
-	sec := time.Second
+	sec, g := time.Second, limitGuard
 	for _, tc := range []struct {
 		name  string
 		limit RateLimit
@@ -85,23 +86,27 @@ func TestLimiterWaits(t *testing.T) {
 		want  []time.Duration
 	}{
 		{"no limit", RateLimit{}, []int{1e9, 1e9}, nil, nil},
-		// 120 req/min: two a second, a burst of two.
-		{"requests", RateLimit{RequestsPerMinute: 120}, []int{0, 0, 0, 0}, nil, []time.Duration{sec / 2, sec / 2}},
+		// 120 req/min: two a second, a burst of two. The guard delays the
+		// third request; the fourth waits that much less.
+		{"requests", RateLimit{RequestsPerMinute: 120}, []int{0, 0, 0, 0, 0}, nil, []time.Duration{sec/2 + g, sec / 2, sec / 2}},
+		// 60 req/min: a bucket of one request, which cannot hold the guard
+		// beside it: each wait is a second and the guard.
+		{"one a second", RateLimit{RequestsPerMinute: 60}, []int{0, 0, 0}, nil, []time.Duration{sec + g, sec + g}},
 		// Under 60 req/min the bucket still holds one request.
-		{"one request at least", RateLimit{RequestsPerMinute: 30}, []int{0, 0}, nil, []time.Duration{2 * sec}},
+		{"one request at least", RateLimit{RequestsPerMinute: 30}, []int{0, 0}, nil, []time.Duration{2*sec + g}},
 		// 600 tok/min: 10 a second, a burst of 600.
-		{"tokens", RateLimit{TokensPerMinute: 600}, []int{500, 200}, nil, []time.Duration{10 * sec}},
+		{"tokens", RateLimit{TokensPerMinute: 600}, []int{500, 200}, nil, []time.Duration{10*sec + g}},
 		// Larger than the bucket: waits for a full bucket, then leaves a
 		// debt of 40 that the next request waits out with its own 10.
-		{"larger than the bucket", RateLimit{TokensPerMinute: 60}, []int{30, 100, 10}, nil, []time.Duration{30 * sec, 50 * sec}},
+		{"larger than the bucket", RateLimit{TokensPerMinute: 60}, []int{30, 100, 10}, nil, []time.Duration{30*sec + g, 50*sec + g}},
 		// The first answer used 100 of its 600: 500 come back at once.
 		{"refund", RateLimit{TokensPerMinute: 600}, []int{600, 500}, []int{100, -1}, nil},
 		// The first answer used 400 more than its 100: charged.
-		{"charge", RateLimit{TokensPerMinute: 600}, []int{100, 400}, []int{500, -1}, []time.Duration{30 * sec}},
+		{"charge", RateLimit{TokensPerMinute: 600}, []int{100, 400}, []int{500, -1}, []time.Duration{30*sec + g}},
 		// No usage reported: the estimate stands.
-		{"no usage", RateLimit{TokensPerMinute: 600}, []int{600, 100}, []int{-1, -1}, []time.Duration{10 * sec}},
+		{"no usage", RateLimit{TokensPerMinute: 600}, []int{600, 100}, []int{-1, -1}, []time.Duration{10*sec + g}},
 		// Both limits: each request waits for the one that binds.
-		{"both", RateLimit{RequestsPerMinute: 60, TokensPerMinute: 6000}, []int{5000, 500, 2000}, nil, []time.Duration{sec, 14 * sec}},
+		{"both", RateLimit{RequestsPerMinute: 60, TokensPerMinute: 6000}, []int{5000, 500, 2000}, nil, []time.Duration{sec + g, 14 * sec}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			clock := newFakeClock()
@@ -151,23 +156,32 @@ func TestLimiterReportsTheBindingLimit(t *testing.T) {
 }
 
 // blockingClock's sleeps last until their context ends (a change in the
-// limiter, or the caller's end); entered receives each.
+// limiter, or the caller's end) or the test ends them as their timer
+// would (fire), moving the clock on; entered receives each.
 type blockingClock struct {
 	*fakeClock
 	entered chan time.Duration
+	timer   chan struct{}
 }
 
 func (c blockingClock) sleep(ctx context.Context, d time.Duration) error {
 	c.entered <- d
-	<-ctx.Done()
-	return ctx.Err()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-c.timer:
+		c.advance(d)
+		return nil
+	}
 }
+
+func (c blockingClock) fire() { c.timer <- struct{}{} }
 
 // Requests wait their turn; a refund wakes the head of the queue before its
 // wait is over, and a request whose context ends leaves the queue to the
 // next.
 func TestLimiterQueue(t *testing.T) {
-	clock := blockingClock{newFakeClock(), make(chan time.Duration, 4)}
+	clock := blockingClock{newFakeClock(), make(chan time.Duration, 4), make(chan struct{})}
 	l := NewLimiter(RateLimit{TokensPerMinute: 600}, clock.now, clock.sleep)
 	if err := l.Wait(context.Background(), 600); err != nil { // the bucket is empty now
 		t.Fatal(err)
@@ -181,8 +195,8 @@ func TestLimiterQueue(t *testing.T) {
 		done <- result{name, l.Wait(ctx, cost)}
 	}
 	go wait("first", context.Background(), 300)
-	if d := <-clock.entered; d != 30*time.Second {
-		t.Fatalf("the head waits %v, want 30s", d)
+	if d := <-clock.entered; d != 30*time.Second+limitGuard {
+		t.Fatalf("the head waits %v, want 30s and the guard", d)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	go wait("second", ctx, 100)
@@ -197,12 +211,18 @@ func TestLimiterQueue(t *testing.T) {
 	for len(queueOf(l)) < 3 {
 		time.Sleep(time.Millisecond)
 	}
-	l.Settle(600, 300) // 300 back: the head goes without its 30 s
+	l.Settle(600, 300) // 300 back: the head is ready without its 30 s…
+	if d := <-clock.entered; d != limitGuard {
+		t.Fatalf("the head waits %v more, want the guard", d)
+	}
+	clock.fire() // …and goes once the guard is over
 	if r := <-done; r.name != "first" || r.err != nil {
 		t.Fatalf("%s went first (%v)", r.name, r.err)
 	}
-	if d := <-clock.entered; d != 10*time.Second {
-		t.Fatalf("the second waits %v, want 10s", d)
+	// The bucket refilled 1 token during the guard and holds 1 after the
+	// first took 300: 99 to go at 10 a second.
+	if d := <-clock.entered; d != 9900*time.Millisecond+limitGuard {
+		t.Fatalf("the second waits %v, want 9.9s and the guard", d)
 	}
 	cancel()
 	if r := <-done; r.name != "second" || !errors.Is(r.err, context.Canceled) {
@@ -210,6 +230,10 @@ func TestLimiterQueue(t *testing.T) {
 	}
 	<-clock.entered // the third is at the head now
 	l.Settle(100, 0)
+	if d := <-clock.entered; d != limitGuard {
+		t.Fatalf("the third waits %v after its refund, want the guard", d)
+	}
+	clock.fire()
 	if r := <-done; r.name != "third" || r.err != nil {
 		t.Fatalf("%s: %v, want the third", r.name, r.err)
 	}

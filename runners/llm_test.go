@@ -422,6 +422,14 @@ func TestLLMSettingsErrors(t *testing.T) {
 		{"history", "endpoint: {base_url: 'http://h/v1', model: m}, history_format: v9", "history_format"},
 		{"prompt", "endpoint: {base_url: 'http://h/v1', model: m}, prompt: /nonexistent.tmpl", "nonexistent.tmpl"},
 		{"o-series", "endpoint: {base_url: 'http://h/v1', model: o3-mini}", "max_completion_tokens"},
+		{"base_url mapping", "endpoint: {base_url: {a: 'http://h/v1'}, model: m}", "endpoint.base_url: want one URL or a list of URLs, not a mapping"},
+		{"pool member", "endpoint: {base_url: ['http://a/v1', 'localhost:8000'], model: m}", `endpoint.base_url[1] "localhost:8000": want an http(s) URL`},
+		{"pool twice", "endpoint: {base_url: ['http://a/v1', 'http://a/v1/'], model: m}", "listed twice"},
+		{"pool backoff", "endpoint: {base_url: ['http://a/v1', 'http://b/v1'], model: m}, pool_backoff: {base: 2s, max: 1s}", "pool_backoff {base: 2s, max: 1s}: want 0 < base <= max"},
+		{"reasoner pool", "mode: two-model, endpoint: {base_url: 'http://h/v1', model: m}, reasoner: {endpoint: {base_url: ['http://a/v1', 'ftp://b']}}", `reasoner.endpoint.base_url[1] "ftp://b"`},
+		{"batch pool", "endpoint: {base_url: ['http://a/v1', 'http://b/v1'], model: m}, batch: true", "endpoint.base_url: the Batch API takes one URL, not a pool of 2 (batch: true)"},
+		{"rate limit", "endpoint: {base_url: 'http://h/v1', model: m}, rate_limit: {requests_per_minute: -60}", "rate_limit.requests_per_minute -60: want 0 (no limit) or more"},
+		{"rate limit misspelt", "endpoint: {base_url: 'http://h/v1', model: m}, rate_limit: {rpm: 60}", `unknown setting "rate_limit.rpm"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, err := rundir.ParseSuite([]byte("name: x\ntest: t\nrunners:\n  - {name: m, kind: llm, " + tc.entry + "}\n"))

@@ -9,7 +9,9 @@ import (
 // requests bucket holding one second's worth (at least one request), the
 // tokens bucket a minute's worth. A request is counted when it arrives as
 // its prompt (a token per four bytes) plus max_tokens for each of its n
-// choices, and corrected to the usage of its answer. Zero is no limit.
+// choices, and corrected to the usage of its answer: a refund before the
+// answer is sent, a charge after, so the server is never stricter than a
+// client that settles when it reads the answer. Zero is no limit.
 type Limits struct {
 	RequestsPerMinute, TokensPerMinute int
 }

@@ -357,12 +357,20 @@ func (f *Server) chat(w http.ResponseWriter, r *http.Request) {
 		b, _ := json.Marshal(out)
 		// Counted before it is written: a client may have the answer (and
 		// cache it) before the write call returns here.
+		used := out["usage"].(map[string]any)["total_tokens"].(int)
 		f.mu.Lock()
 		f.successes[d]++
-		f.settleLocked(charge, out["usage"].(map[string]any)["total_tokens"].(int))
+		if used < charge {
+			f.settleLocked(charge, used) // tokens back before the client can know
+		}
 		f.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(b)
+		if used > charge {
+			f.mu.Lock()
+			f.settleLocked(charge, used) // a charge once the client may know
+			f.mu.Unlock()
+		}
 	}
 }
 
