@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/internal/fixture"
 	"github.com/occbench/occbench/llm"
@@ -108,10 +110,47 @@ func TestModelConfigYAML(t *testing.T) {
 	}
 }
 
+// A pool and a rate limit come from a model file, nested or flat, and
+// --endpoint takes several URLs, repeated or comma-separated.
+func TestModelConfigPool(t *testing.T) {
+	const limits = "rate_limit: {requests_per_minute: 60, tokens_per_minute: 9000}\npool_backoff: {base: 1s, max: 10s}\n"
+	for _, tc := range []struct {
+		name, yaml string
+		args       []string
+	}{
+		{"nested", "endpoint: {base_url: [http://a/v1, http://b/v1], model: m}\n" + limits, nil},
+		{"flat", "endpoint: [http://a/v1, http://b/v1]\nmodel: m\n" + limits, nil},
+		{"comma-separated flag", "endpoint: http://c/v1\nmodel: m\n" + limits, []string{"--endpoint", "http://a/v1,http://b/v1"}},
+		{"repeated flag", "endpoint: http://c/v1\nmodel: m\n" + limits, []string{"--endpoint", "http://a/v1", "--endpoint", "http://b/v1"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "m.yaml")
+			fixture.Write(t, p, tc.yaml)
+			cmd := &cobra.Command{Use: "judge"}
+			var mf modelFlags
+			mf.add(cmd, method.DefaultJudge, false)
+			if err := cmd.ParseFlags(append([]string{"--config", p}, tc.args...)); err != nil {
+				t.Fatal(err)
+			}
+			mc, err := mf.resolve(cmd, method.DefaultJudge)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := (llm.URLs{"http://a/v1", "http://b/v1"}); !reflect.DeepEqual(mc.Endpoint.BaseURL, want) {
+				t.Errorf("base_url %v, want %v", mc.Endpoint.BaseURL, want)
+			}
+			if mc.RateLimit != (llm.RateLimit{RequestsPerMinute: 60, TokensPerMinute: 9000}) || mc.PoolBackoff.Max.D() != 10*time.Second {
+				t.Errorf("rate_limit %+v, pool_backoff %+v", mc.RateLimit, mc.PoolBackoff)
+			}
+		})
+	}
+}
+
 func FuzzFlatEndpoint(f *testing.F) {
 	f.Add("endpoint: http://h/v1\nmodel: m\n")
 	f.Add("endpoint: {base_url: u}\nmodel: m\n")
 	f.Add("- a\n- b\n")
+	f.Add("endpoint: [http://a/v1, http://b/v1]\nmodel: m\n")
 	f.Fuzz(func(t *testing.T, s string) {
 		_, _ = flatEndpoint([]byte(s)) // must not panic
 	})
