@@ -95,7 +95,7 @@ func New(cfg Config, opts Options) (*Client, error) {
 		oc := openai.DefaultConfig(c.key)
 		oc.BaseURL = trimURL(u)
 		oc.HTTPClient = httpc
-		members = append(members, &member{name: endpointName(u), api: openai.NewClientWithConfig(oc)})
+		members = append(members, &member{name: c.Redact(endpointName(u)), api: openai.NewClientWithConfig(oc)})
 	}
 	c.api = members[0].api
 	if !cfg.Endpoint.BaseURL.Pool() {

@@ -74,21 +74,22 @@ type Config struct {
 	RateLimit   RateLimit `yaml:"rate_limit" json:"rate_limit,omitzero"`
 }
 
+// DefaultPoolBackoff takes a failed server of a pool out for 2 s, then 4,
+// 8, … up to a minute while it keeps failing: a restarting replica is
+// probed often at first, a dead one about once a minute.
+var DefaultPoolBackoff = Backoff{Base: Duration(2 * time.Second), Max: Duration(time.Minute)}
+
 // DefaultConfig is greedy decoding (temperature 0, sent explicitly), 16
 // requests in flight, 5 minutes a request, 8 retries waiting 1 s to 1 min,
-// no rate limit.
+// DefaultPoolBackoff, no rate limit.
 var DefaultConfig = Config{
 	Decoding:    Decoding{Temperature: Float(0)},
 	Concurrency: 16,
 	Timeout:     Duration(5 * time.Minute),
 	MaxRetries:  8,
 	Backoff:     Backoff{Base: Duration(time.Second), Max: Duration(time.Minute)},
+	PoolBackoff: DefaultPoolBackoff,
 }
-
-// DefaultPoolBackoff takes a failed server of a pool out for 2 s, then 4,
-// 8, … up to a minute while it keeps failing: a restarting replica is
-// probed often at first, a dead one about once a minute.
-var DefaultPoolBackoff = Backoff{Base: Duration(2 * time.Second), Max: Duration(time.Minute)}
 
 // DefaultMaxTokens is max_tokens when neither it nor max_completion_tokens
 // is set: a server's own default may cut reasoning short.

@@ -2,6 +2,7 @@ package runners
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -452,6 +453,43 @@ func TestLLMSettingsErrors(t *testing.T) {
 	r := ls.Reasoner
 	if r.Endpoint.Model != "reas" || r.Endpoint.BaseURL.String() != "http://h/v1" || r.Endpoint.APIKeyEnv != "K" || *r.Temperature != 0 || r.N != 1 || *ls.Temperature != 0.5 || ls.N != 3 {
 		t.Errorf("reasoner %+v (temperature %v), predictor temperature %v", r, *r.Temperature, *ls.Temperature)
+	}
+}
+
+// A single URL's settings read in the manifest as they did before pools;
+// a pool's record its back-off, the default where it leaves one out.
+func TestLLMSettingsOfPools(t *testing.T) {
+	for _, tc := range []struct {
+		name, entry string
+		json        []string // in the manifest's settings
+		absent      []string
+	}{
+		{"one URL", "endpoint: {base_url: 'http://h/v1', model: m}, pool_backoff: {max: 10s}",
+			[]string{`"base_url":"http://h/v1"`}, []string{"pool_backoff", "rate_limit"}},
+		{"pool", "endpoint: {base_url: ['http://a/v1', 'http://b/v1'], model: m}, pool_backoff: {max: 10s}, rate_limit: {tokens_per_minute: 9000}",
+			[]string{`"base_url":["http://a/v1","http://b/v1"]`, `"pool_backoff":{"base":"2s","max":"10s"}`, `"rate_limit":{"tokens_per_minute":9000}`}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := rundir.ParseSuite([]byte("name: x\ntest: t\nrunners:\n  - {name: m, kind: llm, " + tc.entry + "}\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, set, err := New(&s.Runners[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := json.Marshal(set)
+			for _, w := range tc.json {
+				if !strings.Contains(string(b), w) {
+					t.Errorf("settings lack %s: %s", w, b)
+				}
+			}
+			for _, a := range tc.absent {
+				if strings.Contains(string(b), a) {
+					t.Errorf("settings hold %s: %s", a, b)
+				}
+			}
+		})
 	}
 }
 
