@@ -207,18 +207,17 @@ func (l *Limiter) headDelay(w *waiter) time.Duration {
 // notes the limit that binds.
 func (l *Limiter) delay(now time.Time, cost float64) time.Duration {
 	var d time.Duration
-	for _, b := range []struct {
-		b    *bucket
-		cost float64
-	}{{l.requests, 1}, {l.tokens, cost}} {
-		if b.b == nil {
-			continue
+	wait := func(b *bucket, cost float64) {
+		if b == nil {
+			return
 		}
-		b.b.refill(now)
-		if bd := b.b.delay(b.cost); bd > d {
-			d, l.binding = bd, b.b.label
+		b.refill(now)
+		if bd := b.delay(cost); bd > d {
+			d, l.binding = bd, b.label
 		}
 	}
+	wait(l.requests, 1)
+	wait(l.tokens, cost)
 	return d
 }
 
@@ -240,9 +239,12 @@ func (l *Limiter) leave(w *waiter) {
 	l.signal()
 }
 
+// signal wakes the waiting requests, if any.
 func (l *Limiter) signal() {
-	close(l.changed)
-	l.changed = make(chan struct{})
+	if len(l.queue) > 0 {
+		close(l.changed)
+		l.changed = make(chan struct{})
+	}
 }
 
 // Settle replaces a request's estimate by the tokens its answer used

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -27,15 +28,21 @@ import (
 //
 // OCCBENCH_BENCH_CACHE=DIR puts the request cache under DIR (a tmpfs such
 // as /dev/shm separates the file system's cost of one file per response).
+//
+// pool=2 spreads the same run over two such servers (endpoint.base_url a
+// list): the pool's picking must cost no more than a single URL's.
 func BenchmarkLLMRun(b *testing.B) {
 	for _, users := range []int{500, 2000} {
 		b.Run(fmt.Sprintf("users=%d", users), func(b *testing.B) {
-			benchLLMRun(b, users, 64, 100*time.Millisecond)
+			benchLLMRun(b, users, 64, 1, 100*time.Millisecond)
 		})
 	}
+	b.Run("users=2000/pool=2", func(b *testing.B) {
+		benchLLMRun(b, 2000, 64, 2, 100*time.Millisecond)
+	})
 }
 
-func benchLLMRun(b *testing.B, users, concurrency int, latency time.Duration) {
+func benchLLMRun(b *testing.B, users, concurrency, servers int, latency time.Duration) {
 	dir := b.TempDir()
 	cacheRoot := dir
 	if d := os.Getenv("OCCBENCH_BENCH_CACHE"); d != "" {
@@ -46,8 +53,16 @@ func benchLLMRun(b *testing.B, users, concurrency int, latency time.Duration) {
 		b.Cleanup(func() { os.RemoveAll(cacheRoot) })
 	}
 	test, _ := llmTestSet(b, dir, users)
-	srv := llmtest.New(b, llmtest.NoFaults)
-	srv.Set(func(f *llmtest.Server) { f.Latency, f.DropBodies = latency, true })
+	var urls []string
+	for range servers {
+		srv := llmtest.New(b, llmtest.NoFaults)
+		srv.Set(func(f *llmtest.Server) { f.Latency, f.DropBodies = latency, true })
+		urls = append(urls, fmt.Sprintf("%q", srv.URL()))
+	}
+	baseURL := strings.Join(urls, ", ")
+	if servers > 1 {
+		baseURL = "[" + baseURL + "]"
+	}
 	onet.Default().Normalize("warm up the normaliser's index")
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -59,7 +74,7 @@ func benchLLMRun(b *testing.B, users, concurrency int, latency time.Duration) {
 		b.StopTimer()
 		out := filepath.Join(dir, fmt.Sprint("run", i))
 		s := llmSuite(b, test, out, filepath.Join(cacheRoot, fmt.Sprint("cache", i)), fmt.Sprintf(
-			"  - {name: m, kind: llm, mode: joint, endpoint: {base_url: %q, model: m}, concurrency: %d}\n", srv.URL(), concurrency))
+			"  - {name: m, kind: llm, mode: joint, endpoint: {base_url: %s, model: m}, concurrency: %d}\n", baseURL, concurrency))
 		runtime.GC()
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
