@@ -32,6 +32,12 @@ type Options struct {
 	Out         string   // overrides the suite's out
 	Only        []string // run only these runners
 	Limit       int      // only the first Limit test users
+	// Shard, when set, predicts only its part of the (limited) test
+	// users; the models are trained as for all of them.
+	Shard *rundir.Shard
+	// ModelDir holds trained models instead of the run's models/, so that
+	// the shards of a run train each model once and share it.
+	ModelDir string
 	Resume      bool     // continue the run in Out: skip users already recorded
 	RetryErrors bool     // with Resume, also redo users recorded with an error
 	Fresh       bool     // discard predictions and scores already in Out (trained models are kept)
@@ -59,6 +65,12 @@ func Run(ctx context.Context, s *rundir.Suite, opts Options) (*rundir.Scores, er
 	if err := opts.Check(); err != nil {
 		return nil, err
 	}
+	if opts.ModelDir != "" {
+		// Absolute in the manifest, for --resume from another directory.
+		if abs, err := filepath.Abs(opts.ModelDir); err == nil {
+			opts.ModelDir = abs
+		}
+	}
 	dir := opts.Out
 	if dir == "" {
 		dir = s.Out
@@ -82,14 +94,16 @@ func Run(ctx context.Context, s *rundir.Suite, opts Options) (*rundir.Scores, er
 		return nil, err
 	}
 	fileUsers := len(test)
-	if opts.Limit > 0 && opts.Limit < len(test) {
-		test = test[:opts.Limit]
+	all := rundir.Limited(test, opts.Limit)
+	if test = all; opts.Shard != nil {
+		test = opts.Shard.Select(all)
 	}
 	env := &Env{
 		TrainPath: s.Train,
 		Test:      test,
+		AllTest:   all,
 		RunDir:    dir,
-		ModelDir:  filepath.Join(dir, rundir.ModelDir),
+		ModelDir:  cmp.Or(opts.ModelDir, filepath.Join(dir, rundir.ModelDir)),
 		Seed:      s.Seed,
 		Retrain:   opts.Retrain,
 		Log:       opts.Stderr,
@@ -176,6 +190,10 @@ func (o *Options) Check() error {
 		return errors.New("--retry-errors needs --resume DIR")
 	case o.Limit < 0:
 		return fmt.Errorf("--limit %d: want a positive number of test users (0 or no flag: all)", o.Limit)
+	case o.Shard != nil:
+		if err := o.Shard.Check(); err != nil {
+			return err
+		}
 	}
 	for _, n := range o.Only {
 		if n == "" {
@@ -185,8 +203,8 @@ func (o *Options) Check() error {
 	return nil
 }
 
-// resumed reads the manifest of the run to continue and takes its limit
-// when none is given.
+// resumed reads the manifest of the run to continue and takes its limit,
+// shard and models directory when none is given.
 func resumed(dir string, opts *Options) (*rundir.Manifest, error) {
 	m, err := rundir.ReadManifest(filepath.Join(dir, rundir.ManifestFile))
 	if errors.Is(err, os.ErrNotExist) {
@@ -200,6 +218,15 @@ func resumed(dir string, opts *Options) (*rundir.Manifest, error) {
 		opts.Limit = m.Limit
 	case opts.Limit != m.Limit:
 		return nil, fmt.Errorf("--resume %s: that run used --limit %d, not %d (leave --limit out to continue it)", dir, m.Limit, opts.Limit)
+	}
+	switch {
+	case opts.Shard == nil:
+		opts.Shard = m.Shard
+	case !opts.Shard.Same(m.Shard):
+		return nil, fmt.Errorf("--resume %s: that run is %s, not shard %s (leave --shard out to continue it)", dir, shardName(m.Shard), opts.Shard)
+	}
+	if opts.ModelDir == "" {
+		opts.ModelDir = m.Models
 	}
 	return m, nil
 }
@@ -301,6 +328,10 @@ func openManifest(dir string, s *rundir.Suite, prev *rundir.Manifest, opts Optio
 		Runners:   map[string]*rundir.RunnerManifest{},
 		Started:   opts.Now().UTC(),
 		Limit:     opts.Limit,
+		Models:    opts.ModelDir,
+	}
+	if opts.Shard != nil {
+		m.Shard = &rundir.Shard{K: opts.Shard.K, N: opts.Shard.N, Users: users}
 	}
 	for _, sp := range specs {
 		m.Selected = append(m.Selected, sp.Name)
@@ -333,6 +364,14 @@ func dataset(path, suiteFile string) (rundir.Dataset, error) {
 		}
 	}
 	return ds, nil
+}
+
+// shardName says which shard a run is, for errors.
+func shardName(s *rundir.Shard) string {
+	if s == nil {
+		return "not a shard"
+	}
+	return "shard " + s.String()
 }
 
 func moduleVersion() string {

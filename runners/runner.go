@@ -63,7 +63,12 @@ type Describer interface {
 // Env is what a runner may use while preparing.
 type Env struct {
 	TrainPath string
-	Test      []*bench.Example // the users the run predicts (after --limit)
+	Test      []*bench.Example // the users the run predicts (after --limit and --shard)
+	// AllTest are the test users of the whole run, in every shard (after
+	// --limit): what is learnt from the test set, such as the histories a
+	// transductive model trains on, reads these, so every shard trains the
+	// model an unsharded run trains.
+	AllTest []*bench.Example
 	RunDir    string
 	ModelDir  string // trained models are cached here, keyed by data and settings
 	Seed      uint64
