@@ -32,12 +32,6 @@ type Options struct {
 	Out         string   // overrides the suite's out
 	Only        []string // run only these runners
 	Limit       int      // only the first Limit test users
-	// Shard, when set, predicts only its part of the (limited) test
-	// users; the models are trained as for all of them.
-	Shard *rundir.Shard
-	// ModelDir holds trained models instead of the run's models/, so that
-	// the shards of a run train each model once and share it.
-	ModelDir string
 	Resume      bool     // continue the run in Out: skip users already recorded
 	RetryErrors bool     // with Resume, also redo users recorded with an error
 	Fresh       bool     // discard predictions and scores already in Out (trained models are kept)
@@ -45,6 +39,12 @@ type Options struct {
 	Stderr      io.Writer
 	Now         func() time.Time
 	Version     string // occbench version for the manifest
+	// Shard, when set, predicts only its part of the (limited) test
+	// users; the models are trained as for all of them.
+	Shard *rundir.Shard
+	// ModelDir holds trained models instead of the run's models/, so that
+	// the shards of a run train each model once and share it.
+	ModelDir string
 }
 
 // Run runs the suite's runners over its test set and writes the run
@@ -223,7 +223,11 @@ func resumed(dir string, opts *Options) (*rundir.Manifest, error) {
 	case opts.Shard == nil:
 		opts.Shard = m.Shard
 	case !opts.Shard.Same(m.Shard):
-		return nil, fmt.Errorf("--resume %s: that run is %s, not shard %s (leave --shard out to continue it)", dir, shardName(m.Shard), opts.Shard)
+		was := "not sharded"
+		if m.Shard != nil {
+			was = "shard " + m.Shard.String()
+		}
+		return nil, fmt.Errorf("--resume %s: that run is %s; --shard %s would be another run (leave --shard out to continue it)", dir, was, opts.Shard)
 	}
 	if opts.ModelDir == "" {
 		opts.ModelDir = m.Models
@@ -364,14 +368,6 @@ func dataset(path, suiteFile string) (rundir.Dataset, error) {
 		}
 	}
 	return ds, nil
-}
-
-// shardName says which shard a run is, for errors.
-func shardName(s *rundir.Shard) string {
-	if s == nil {
-		return "not a shard"
-	}
-	return "shard " + s.String()
 }
 
 func moduleVersion() string {
