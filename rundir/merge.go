@@ -442,6 +442,11 @@ func writeMerged(out string, man *Manifest, test []*bench.Example, names []strin
 	if err := WriteManifest(filepath.Join(tmp, ManifestFile), man); err != nil {
 		return nil, err
 	}
+	// os.Rename does not replace a directory, even an empty one; Remove
+	// removes only an empty one.
+	if err := os.Remove(out); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("-o %s: %w", out, err)
+	}
 	if err := os.Rename(tmp, out); err != nil {
 		return nil, fmt.Errorf("-o %s: %w", out, err)
 	}
