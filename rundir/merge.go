@@ -475,6 +475,10 @@ func mergeTemp(out string) (string, func() error, error) {
 	if err != nil {
 		return "", nil, err
 	}
+	if err := os.Chmod(tmp, 0o755); err != nil { // MkdirTemp's 0700 is for temporaries, not a run
+		os.RemoveAll(tmp)
+		return "", nil, err
+	}
 	unlock, err := Lock(tmp)
 	if err != nil {
 		os.RemoveAll(tmp)
