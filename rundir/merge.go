@@ -22,10 +22,9 @@ type MergeOptions struct {
 	TestPath string
 }
 
-// Merged is the run directory Merge wrote.
+// Merged is what Merge wrote.
 type Merged struct {
-	Manifest *Manifest
-	Scores   *Scores
+	Scores *Scores
 	// Warnings are facts to tell: shards made by different occbench
 	// versions.
 	Warnings []string
@@ -70,22 +69,12 @@ func Merge(out string, dirs []string, o MergeOptions) (*Merged, error) {
 	if err := checkShardsComplete(shards, test); err != nil {
 		return nil, err
 	}
-	preds := map[string][]Prediction{}
-	var errs []error
-	for _, name := range first.scores.Order {
-		if preds[name], err = joinRecords(shards, name, test); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
 	man, warnings := mergeManifests(shards, testPath, len(test))
-	scores, err := writeMerged(out, man, test, first.scores.Order, preds)
+	scores, err := writeMerged(out, shards, man, test)
 	if err != nil {
 		return nil, err
 	}
-	return &Merged{Manifest: man, Scores: scores, Warnings: warnings}, nil
+	return &Merged{Scores: scores, Warnings: warnings}, nil
 }
 
 // readShards reads the manifests and scores of the shards, checks that
@@ -415,8 +404,10 @@ func checkOut(out string) error {
 }
 
 // writeMerged writes the merged run into a temporary directory beside out,
-// scores it from the records written, and renames it to out.
-func writeMerged(out string, man *Manifest, test []*bench.Example, names []string, preds map[string][]Prediction) (*Scores, error) {
+// one runner's records at a time, scores it from the records written, and
+// renames it to out. Nothing is left when a runner's records do not cover
+// the test users.
+func writeMerged(out string, shards []shardRun, man *Manifest, test []*bench.Example) (*Scores, error) {
 	tmp, unlock, err := mergeTemp(out)
 	if err != nil {
 		return nil, err
@@ -426,10 +417,17 @@ func writeMerged(out string, man *Manifest, test []*bench.Example, names []strin
 	if err := os.MkdirAll(filepath.Join(tmp, PredDir), 0o755); err != nil {
 		return nil, err
 	}
+	names := shards[0].scores.Order
+	var errs []error
 	for _, name := range names {
-		if err := RewritePredictions(PredictionsPath(tmp, name), preds[name]); err != nil {
-			return nil, err
+		preds, err := joinRecords(shards, name, test)
+		if err == nil {
+			err = RewritePredictions(PredictionsPath(tmp, name), preds)
 		}
+		errs = append(errs, err)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	scores, err := ScoreRun(tmp, test, names, ScoreOptions{Related: man.Protocol.Related, Bootstrap: man.Protocol.Bootstrap, Seed: man.Seed})
 	if err != nil {

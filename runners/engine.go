@@ -95,7 +95,8 @@ func Run(ctx context.Context, s *rundir.Suite, opts Options) (*rundir.Scores, er
 	}
 	fileUsers := len(test)
 	all := rundir.Limited(test, opts.Limit)
-	if test = all; opts.Shard != nil {
+	test = all
+	if opts.Shard != nil {
 		test = opts.Shard.Select(all)
 	}
 	env := &Env{
