@@ -181,25 +181,15 @@ func quoteEmpty(s string) string {
 func settingsDiff(want, got, wantDir, gotDir string) string {
 	var w, g map[string]any
 	if json.Unmarshal([]byte(want), &w) == nil && json.Unmarshal([]byte(got), &g) == nil {
-		for _, k := range slices.Sorted(maps.Keys(mergeKeys(w, g))) {
+		keys := slices.Concat(slices.Collect(maps.Keys(w)), slices.Collect(maps.Keys(g)))
+		slices.Sort(keys)
+		for _, k := range slices.Compact(keys) {
 			if wv, gv := jsonText(w[k]), jsonText(g[k]); wv != gv {
 				return fmt.Sprintf("%q is %s in %s, %s in %s", k, gv, gotDir, wv, wantDir)
 			}
 		}
 	}
 	return fmt.Sprintf("%s in %s, %s in %s", got, gotDir, want, wantDir)
-}
-
-// mergeKeys is the union of two maps' keys.
-func mergeKeys(a, b map[string]any) map[string]bool {
-	keys := map[string]bool{}
-	for k := range a {
-		keys[k] = true
-	}
-	for k := range b {
-		keys[k] = true
-	}
-	return keys
 }
 
 // jsonText is v as compact JSON, map keys sorted.

@@ -20,12 +20,7 @@ import (
 // synthetic data set, then checks the manifest, the model files, the epoch
 // logs and that a second run reuses both models and keeps the logs.
 func TestNeuralRunners(t *testing.T) {
-	dir := t.TempDir()
-	cfg := synth.Default()
-	cfg.Users, cfg.TestUsers = 400, 50
-	if _, err := synth.Write(context.Background(), dir, cfg); err != nil {
-		t.Fatal(err)
-	}
+	dir := smallSynth(t, 400, 50)
 	out := filepath.Join(dir, "run")
 	small := "hidden: 8, heads: 1, blocks: 1, inner: 8, train: {epochs: 2, patience: 0}"
 	text := fmt.Sprintf("name: t\ntrain: %s\ntest: %s\nout: %s\nmetrics: {bootstrap: 50}\nrunners:\n"+
@@ -72,6 +67,19 @@ func TestNeuralRunners(t *testing.T) {
 	}
 }
 
+// smallSynth writes a synthetic data set into a new directory: users
+// careers, tests of them in the test set.
+func smallSynth(t *testing.T, users, tests int) string {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := synth.Default()
+	cfg.Users, cfg.TestUsers = users, tests
+	if _, err := synth.Write(context.Background(), dir, cfg); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
 // epochLines checks each line of an epoch log and counts them.
 func epochLines(t *testing.T, path string) int {
 	t.Helper()
@@ -109,12 +117,7 @@ func (w *gateWriter) Write(p []byte) (int, error) {
 // model once: the second waits for the first, which is held mid-training
 // here, then loads its file. The model's key is the unsharded run's.
 func TestShardsShareOneModel(t *testing.T) {
-	dir := t.TempDir()
-	cfg := synth.Default()
-	cfg.Users, cfg.TestUsers = 400, 60
-	if _, err := synth.Write(context.Background(), dir, cfg); err != nil {
-		t.Fatal(err)
-	}
+	dir := smallSynth(t, 400, 60)
 	models := filepath.Join(dir, "models")
 	text := fmt.Sprintf("name: t\ntrain: %s\ntest: %s\nmetrics: {bootstrap: 20}\nrunners:\n"+
 		"  - {name: s, kind: sasrec, hidden: 8, heads: 1, blocks: 1, inner: 8, train: {epochs: 2, patience: 0}}\n",

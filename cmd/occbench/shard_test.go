@@ -20,24 +20,10 @@ import (
 
 // shardSuite writes a suite over smallData: repeat-last, Markov-2, a small
 // SASRec trained on the test histories too (transductive, the default),
-// and a replayed model's answers.
+// and a replayed model's outputs.
 func shardSuite(t *testing.T, withSASRec bool) (dir, suite string, test []*bench.Example) {
 	t.Helper()
-	dir, data := smallData(t)
-	test, _, err := bench.ReadAll(filepath.Join(data, "test.arrow"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var replay bytes.Buffer
-	for i, ex := range test {
-		answer := ex.History[len(ex.History)-1].Occupation
-		if i%3 == 0 {
-			answer = ex.TargetTitle
-		}
-		line, _ := json.Marshal(map[string]string{"user_id": ex.UserID, "raw": "<answer>" + answer + "</answer>"})
-		replay.Write(append(line, '\n'))
-	}
-	fixture.Write(t, filepath.Join(dir, "replay.jsonl"), replay.String())
+	dir, _, test = smallDataWithReplay(t)
 	runners := "  - {name: last, kind: last}\n  - {name: markov2, kind: markov, order: 2}\n"
 	if withSASRec {
 		runners += "  - {name: sas, kind: sasrec, hidden: 8, heads: 1, blocks: 1, inner: 8, train: {epochs: 2, patience: 0}}\n"
