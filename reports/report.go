@@ -211,7 +211,8 @@ func (r *Report) protocolNote() string {
 // usersScored says how many test users the run scored ("1,000 users"),
 // and for a run limited with --limit that it was limited ("the first 200
 // of 1,000 users (--limit 200)") or one made with --shard that it is a
-// shard, so no caption passes part of a test set off as the whole.
+// shard ("330 users of shard 0/3"), so no caption passes part of a test
+// set off as the whole.
 func (r *Report) usersScored(one, many string) string {
 	m := r.Run.Manifest
 	n := m.Protocol.TestUsers
@@ -219,8 +220,7 @@ func (r *Report) usersScored(one, many string) string {
 		n = len(r.Run.Test)
 	}
 	if m.Shard != nil {
-		// A shard is part of the test set, never passed off as the whole.
-		return fmt.Sprintf("shard %s of the test set: %s", m.Shard, plural(n, one, many))
+		return fmt.Sprintf("%s of shard %s", plural(n, one, many), m.Shard)
 	}
 	if m.Limit <= 0 {
 		return plural(n, one, many)
