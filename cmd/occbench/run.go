@@ -36,11 +36,11 @@ it submitted. API keys are read from the variables the suite names and
 are written nowhere.
 
 --shard K/N predicts only shard K of N of the test users (those whose
-user id hashes to K; with --limit L, of the first L users), into its own run
-directory; occbench merge joins the N shards into one run. K or N may name
-an environment variable: --shard '$SLURM_ARRAY_TASK_ID/8'. --models DIR
-keeps trained models in DIR instead of RUN_DIR/models: shards that share
-it train each model once.`,
+user id hashes to K; with --limit L, of the first L users) into its own
+run directory; occbench merge joins the N shards into one run. K or N may
+name an environment variable: --shard '$SLURM_ARRAY_TASK_ID/8'. --models
+MODELS keeps trained models in MODELS instead of DIR/models: shards that
+share it train each model once.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if resume != "" {
@@ -101,7 +101,7 @@ it train each model once.`,
 	f.StringSliceVar(&opts.Only, "only", nil, "run only these runners (repeat or comma-separate)")
 	f.IntVar(&opts.Limit, "limit", 0, "predict only the first N test users")
 	f.StringVar(&shard, "shard", "", "predict only shard K of N of the test users (K/N; K or N may be $VAR)")
-	f.StringVar(&opts.ModelDir, "models", "", "directory of trained models, shared by the shards of a run (default RUN_DIR/models)")
+	f.StringVar(&opts.ModelDir, "models", "", "directory of trained models, shared by the shards of a run (default: DIR/models)")
 	f.StringVar(&resume, "resume", "", "continue the run in this directory")
 	f.BoolVar(&opts.RetryErrors, "retry-errors", false, "with --resume, redo users recorded with an error")
 	f.BoolVar(&opts.Fresh, "fresh", false, "start over in a directory that holds a run (trained models are kept)")
