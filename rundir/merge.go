@@ -112,6 +112,9 @@ func readShards(dirs []string) ([]shardRun, error) {
 			return nil, fmt.Errorf("%s and %s are both shard %s: give each shard once", shards[i].dir, s.dir, s.man.Shard)
 		}
 	}
+	if err := checkSameModels(shards); err != nil {
+		return nil, err
+	}
 	return shards, nil
 }
 
@@ -140,16 +143,37 @@ func sameRun(s shardRun) []field {
 		if rm == nil {
 			rm = &RunnerManifest{}
 		}
-		model, _ := rm.Info["model_file"].(string)
-		if model != "" {
-			model = filepath.Base(model) // its content key; the directory may differ
-		}
 		fs = append(fs,
 			field{"runner " + name + " kind", rm.Kind},
-			field{"runner " + name + " settings", jsonText(rm.Settings)},
-			field{"runner " + name + " trained model", model})
+			field{"runner " + name + " settings", jsonText(rm.Settings)})
 	}
 	return fs
+}
+
+// checkSameModels checks that the shards' runners predicted with the same
+// trained models, named by their content key: a model trained on one
+// shard's test users alone would differ. A shard with no user to predict
+// loaded no model.
+func checkSameModels(shards []shardRun) error {
+	for _, name := range shards[0].scores.Order {
+		var first, firstDir string
+		for _, s := range shards {
+			rm := s.man.Runners[name]
+			if rm == nil {
+				continue
+			}
+			model, _ := rm.Info["model_file"].(string)
+			if model == "" {
+				continue
+			}
+			if model = filepath.Base(model); first == "" {
+				first, firstDir = model, s.dir
+			} else if model != first {
+				return fmt.Errorf("the shards are not of one run: runner %s predicted with model %s in %s, %s in %s: they were trained on other data or settings", name, model, s.dir, first, firstDir)
+			}
+		}
+	}
+	return nil
 }
 
 // compareRun says where two shards differ, naming both directories.

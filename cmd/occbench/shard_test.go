@@ -255,18 +255,25 @@ func TestMergeRefused(t *testing.T) {
 			_, rest, _ := bytes.Cut(b, []byte("\n"))
 			fixture.Write(t, rundir.PredictionsPath(d[2], "last"), string(rest))
 		}, fmt.Sprintf("runner last: no record in any shard for 1 test user: %s", id2)},
-		{"other settings", []int{0, 1, 2}, editManifest(func(m *rundir.Manifest) {
+		{"other settings", []int{0, 1, 2}, editManifest(1, func(m *rundir.Manifest) {
 			m.Runners["markov2"].Settings.(map[string]any)["order"] = 1
 		}), `runner markov2 settings: "order" is 1 in SHARD1, 2 in SHARD0`},
-		{"another seed", []int{0, 1, 2}, editManifest(func(m *rundir.Manifest) { m.Seed = 7 }), "seed 7 in SHARD1, 1 in SHARD0"},
-		{"another test set", []int{0, 1, 2}, editManifest(func(m *rundir.Manifest) {
+		{"other models", []int{0, 1, 2}, func(t *testing.T, d []string) {
+			for i, key := range []string{"aaaa", "bbbb"} {
+				editManifest(i, func(m *rundir.Manifest) {
+					m.Runners["last"].Info = map[string]any{"model_file": "/models/last-" + key + ".model"}
+				})(t, d)
+			}
+		}, "runner last predicted with model last-bbbb.model in SHARD1, last-aaaa.model in SHARD0: they were trained on other data or settings"},
+		{"another seed", []int{0, 1, 2}, editManifest(1, func(m *rundir.Manifest) { m.Seed = 7 }), "seed 7 in SHARD1, 1 in SHARD0"},
+		{"another test set", []int{0, 1, 2}, editManifest(1, func(m *rundir.Manifest) {
 			ds := m.Datasets["test"]
 			ds.SHA256 = strings.Repeat("0", 64)
 			m.Datasets["test"] = ds
 		}), "the shards are not of one run: test set digest 0000"},
-		{"another split", []int{0, 1, 2}, editManifest(func(m *rundir.Manifest) { m.Shard.N = 4 }), "number of shards N 4 in SHARD1, 3 in SHARD0"},
-		{"another --limit", []int{0, 1, 2}, editManifest(func(m *rundir.Manifest) { m.Limit = 50 }), "--limit 50 in SHARD1, 0 in SHARD0"},
-		{"an unfinished shard", []int{0, 1, 2}, editManifest(func(m *rundir.Manifest) { m.Finished = nil }), "SHARD1: shard 1/3 has not finished: occbench run --resume SHARD1 completes it"},
+		{"another split", []int{0, 1, 2}, editManifest(1, func(m *rundir.Manifest) { m.Shard.N = 4 }), "number of shards N 4 in SHARD1, 3 in SHARD0"},
+		{"another --limit", []int{0, 1, 2}, editManifest(1, func(m *rundir.Manifest) { m.Limit = 50 }), "--limit 50 in SHARD1, 0 in SHARD0"},
+		{"an unfinished shard", []int{0, 1, 2}, editManifest(1, func(m *rundir.Manifest) { m.Finished = nil }), "SHARD1: shard 1/3 has not finished: occbench run --resume SHARD1 completes it"},
 		{"not a shard", []int{-1, 1, 2}, nil, "full: not a shard (its manifest.json has no \"shard\")"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -317,10 +324,10 @@ func TestMergeRefused(t *testing.T) {
 	})
 }
 
-// editManifest changes the manifest of the second shard given.
-func editManifest(change func(*rundir.Manifest)) func(t *testing.T, dirs []string) {
+// editManifest changes the manifest of the i-th directory given.
+func editManifest(i int, change func(*rundir.Manifest)) func(t *testing.T, dirs []string) {
 	return func(t *testing.T, dirs []string) {
-		path := filepath.Join(dirs[1], rundir.ManifestFile)
+		path := filepath.Join(dirs[i], rundir.ManifestFile)
 		m, err := rundir.ReadManifest(path)
 		if err != nil {
 			t.Fatal(err)
