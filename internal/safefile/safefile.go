@@ -19,9 +19,10 @@ type File struct {
 }
 
 // Create opens a temporary file in the directory of path, creating the
-// directory if needed. The file is locked while it is being written, so
-// that the temporaries of path a killed process left behind, which no one
-// holds, are found and removed here.
+// directory if needed. The file is locked from its creation until it is
+// renamed into place, so that the temporaries of path a killed process
+// left behind, which no one holds, are found and removed here, and those
+// of another live writer of path are not.
 func Create(path string) (*File, error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -29,12 +30,18 @@ func Create(path string) (*File, error) {
 	}
 	pattern := "." + filepath.Base(path) + ".tmp-*"
 	removeStale(filepath.Join(dir, pattern))
-	f, err := os.CreateTemp(dir, pattern)
-	if err != nil {
-		return nil, err
+	for {
+		f, err := os.CreateTemp(dir, pattern)
+		if err != nil {
+			return nil, err
+		}
+		if hold(f) {
+			return &File{File: f, path: path}, nil
+		}
+		// Another writer's removeStale took it for stale between its
+		// creation and its lock: make another.
+		f.Close()
 	}
-	hold(f)
-	return &File{File: f, path: path}, nil
 }
 
 // Commit flushes the file to disk and renames it to its final name.
@@ -43,22 +50,17 @@ func (f *File) Commit() error {
 		return fmt.Errorf("%s: already closed", f.path)
 	}
 	f.done = true
-	if err := f.Sync(); err != nil {
+	err := f.Sync()
+	if err == nil {
+		err = f.Chmod(0o644)
+	}
+	if err == nil {
+		err = renameClose(f.File, f.path)
+	}
+	if err != nil {
 		f.File.Close()
 		os.Remove(f.Name())
 		return fmt.Errorf("write %s: %w", f.path, err)
-	}
-	if err := f.File.Close(); err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("write %s: %w", f.path, err)
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	if err := os.Rename(f.Name(), f.path); err != nil {
-		os.Remove(f.Name())
-		return err
 	}
 	return nil
 }
