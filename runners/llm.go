@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/occbench/occbench/bench/onet"
@@ -60,18 +61,18 @@ func (s *LLMSettings) reasonerConfig() llm.Config {
 	return c
 }
 
-// reasonerOrMain is the reasoner's config, or the predictor's when there
-// is no reasoner.
-func (s *LLMSettings) reasonerOrMain() llm.Config {
+// configs are the client configs of the runner's calls: the predictor's,
+// and the reasoner's if it has one.
+func (s *LLMSettings) configs() []llm.Config {
 	if s.Reasoner == nil {
-		return s.Config
+		return []llm.Config{s.Config}
 	}
-	return s.reasonerConfig()
+	return []llm.Config{s.Config, s.reasonerConfig()}
 }
 
-// pooled says a call of the runner goes to a pool of servers.
+// pooled says some call of the runner goes to a pool of servers.
 func (s *LLMSettings) pooled() bool {
-	return s.Endpoint.BaseURL.Pool() || s.reasonerOrMain().Endpoint.BaseURL.Pool()
+	return slices.ContainsFunc(s.configs(), func(c llm.Config) bool { return c.Endpoint.BaseURL.Pool() })
 }
 
 // DefaultLLM are the llm kind's defaults: llm.DefaultConfig (temperature
@@ -175,7 +176,7 @@ func (s *LLMSettings) check() error {
 		return err
 	}
 	if s.Batch {
-		for _, c := range []llm.Config{s.Config, s.reasonerOrMain()} {
+		for _, c := range s.configs() {
 			if err := c.CheckBatch(); err != nil {
 				return err
 			}
