@@ -45,8 +45,8 @@ func estimateTokens(prompt string, d Decoding, n int) int {
 // Limiter keeps requests under a RateLimit with two token buckets, one
 // of requests and one of tokens, refilled continuously at the per-minute
 // rate. The requests bucket holds one second's worth (at least one
-// request), as providers enforce a per-minute request limit in slices of
-// a second; the tokens bucket holds a minute's worth, since one request's
+// request), as providers may enforce a per-minute request limit in slices
+// of a second; the tokens bucket holds a minute's worth, since one request's
 // estimate includes its whole max_tokens. Both start full.
 //
 // A request waits its turn (first come, first served) until both buckets
@@ -66,7 +66,7 @@ type Limiter struct {
 	requests *bucket       // nil: no limit
 	tokens   *bucket       // nil: no limit
 	queue    []*waiter     // the waiting requests, in turn
-	changed  chan struct{} // closed when the head of the queue may go sooner
+	changed  chan struct{} // closed when a waiting request may go sooner: a refund, a request leaving
 	binding  string        // the limit the head waits for, for the progress line
 }
 
