@@ -100,13 +100,25 @@ func TestURLsCheck(t *testing.T) {
 	}
 }
 
-// Whatever a suite holds under base_url decodes to URLs or to an error
-// naming the setting, and what decodes writes back to the same URLs.
+// Whatever a suite or a manifest holds under base_url decodes to URLs or
+// to an error naming the setting, and what decodes writes back to the
+// same URLs.
 func FuzzURLs(f *testing.F) {
 	for _, s := range []string{"http://h/v1", "[http://a/v1, http://b/v1]", "{a: b}", "[[x]]", "null", "[]", "&a [*a]", "- a\n- b", "!!binary aGk="} {
 		f.Add(s)
 	}
+	f.Add(`["http://a/v1", "http://b/v1"]`)
+	f.Add(`"http://h/v1"`)
 	f.Fuzz(func(t *testing.T, s string) {
+		// As JSON (a manifest): a string or an array of strings, or an error.
+		var fromManifest URLs
+		if err := json.Unmarshal([]byte(s), &fromManifest); err == nil {
+			j, _ := json.Marshal(fromManifest)
+			var again URLs
+			if err := json.Unmarshal(j, &again); err != nil || !sameURLs(again, fromManifest) {
+				t.Fatalf("JSON %q → %v → %s → %v, %v", s, fromManifest, j, again, err)
+			}
+		}
 		var v struct {
 			BaseURL URLs `yaml:"base_url"`
 		}
