@@ -145,9 +145,34 @@ func sameRun(s shardRun) []field {
 		}
 		fs = append(fs,
 			field{"runner " + name + " kind", rm.Kind},
-			field{"runner " + name + " settings", jsonText(rm.Settings)})
+			field{"runner " + name + " settings", jsonText(predictive(rm.Settings))})
 	}
 	return fs
+}
+
+// transport are the settings of a model runner that say how requests
+// travel, not what is answered: shards may reach the same model through
+// their own servers, at their own pace.
+var transport = []string{"concurrency", "timeout", "max_retries", "backoff", "pool_backoff", "rate_limit"}
+
+// predictive is a runner's settings without its transport settings and
+// without the servers and key variable of its endpoint; the model stays.
+func predictive(settings any) any {
+	m, ok := settings.(map[string]any)
+	if !ok {
+		return settings
+	}
+	out := maps.Clone(m)
+	for _, k := range transport {
+		delete(out, k)
+	}
+	if ep, ok := out["endpoint"].(map[string]any); ok {
+		ep = maps.Clone(ep)
+		delete(ep, "base_url")
+		delete(ep, "api_key_env")
+		out["endpoint"] = ep
+	}
+	return out
 }
 
 // checkSameModels checks that the shards' runners predicted with the same

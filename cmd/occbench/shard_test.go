@@ -265,6 +265,11 @@ func TestMergeRefused(t *testing.T) {
 				})(t, d)
 			}
 		}, "runner last predicted with model last-bbbb.model in SHARD1, last-aaaa.model in SHARD0: they were trained on other data or settings"},
+		{"another model behind the servers", []int{0, 1, 2}, func(t *testing.T, d []string) {
+			for i, model := range []string{"qwen3-8b", "qwen3-4b"} {
+				editManifest(i, func(m *rundir.Manifest) { m.Runners["markov2"].Settings = llmSettings(i, model) })(t, d)
+			}
+		}, `runner markov2 settings: "endpoint" is {"model":"qwen3-4b"} in SHARD1, {"model":"qwen3-8b"} in SHARD0`},
 		{"another seed", []int{0, 1, 2}, editManifest(1, func(m *rundir.Manifest) { m.Seed = 7 }), "seed 7 in SHARD1, 1 in SHARD0"},
 		{"another test set", []int{0, 1, 2}, editManifest(1, func(m *rundir.Manifest) {
 			ds := m.Datasets["test"]
@@ -322,6 +327,34 @@ func TestMergeRefused(t *testing.T) {
 			t.Error(err)
 		}
 	})
+}
+
+// llmSettings are a model runner's settings as shard i resolved them: its
+// own server, key variable, pace and limits, and the model given.
+func llmSettings(i int, model string) map[string]any {
+	return map[string]any{
+		"mode":         "joint",
+		"temperature":  0,
+		"endpoint":     map[string]any{"base_url": fmt.Sprintf("http://node%d:8000/v1", i), "model": model, "api_key_env": fmt.Sprintf("KEY%d", i)},
+		"concurrency":  8 * (i + 1),
+		"timeout":      "5m",
+		"max_retries":  i,
+		"rate_limit":   map[string]any{"requests_per_minute": 60 * (i + 1)},
+		"pool_backoff": map[string]any{"base": "2s", "max": "1m"},
+	}
+}
+
+// Shards that reached one model through servers of their own, at their
+// own pace, are one run: their merge equals the run's.
+func TestMergeShardsOfOtherServers(t *testing.T) {
+	dir, suite, _ := shardSuite(t, false)
+	shards := runShards(t, dir, suite, 3)
+	for i := range shards {
+		editManifest(i, func(m *rundir.Manifest) { m.Runners["markov2"].Settings = llmSettings(i, "qwen3-8b") })(t, shards)
+	}
+	if _, _, err := runCLI(t, append([]string{"merge", "-o", filepath.Join(dir, "merged")}, shards...)...); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // editManifest changes the manifest of the i-th directory given.
