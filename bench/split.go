@@ -2,6 +2,7 @@ package bench
 
 import (
 	"cmp"
+	"container/heap"
 	"crypto/sha256"
 	"encoding/binary"
 	"hash/fnv"
@@ -14,22 +15,13 @@ import (
 // only on the ids and the seed, not on input order. Both sets keep the input
 // order.
 func Split(exs []*Example, nTest int, seed uint64) (train, test []*Example) {
-	nTest = min(max(nTest, 0), len(exs))
-	type keyed struct {
-		h   uint64
-		id  string
-		pos int
-	}
-	keys := make([]keyed, len(exs))
+	sel := newTestSelector(nTest, seed)
 	for i, ex := range exs {
-		keys[i] = keyed{userHash(ex.UserID, seed), ex.UserID, i}
+		sel.add(ex.UserID, i)
 	}
-	slices.SortFunc(keys, func(a, b keyed) int {
-		return cmp.Or(cmp.Compare(a.h, b.h), cmp.Compare(a.id, b.id), cmp.Compare(a.pos, b.pos))
-	})
 	isTest := make([]bool, len(exs))
-	for _, k := range keys[:nTest] {
-		isTest[k.pos] = true
+	for _, pos := range sel.positions() {
+		isTest[pos] = true
 	}
 	for i, ex := range exs {
 		if isTest[i] {
@@ -39,6 +31,69 @@ func Split(exs []*Example, nTest int, seed uint64) (train, test []*Example) {
 		}
 	}
 	return train, test
+}
+
+// testSelector chooses the test users of a split as users stream past: the
+// n least by (seeded hash of the id, id, position), kept in a max-heap, so
+// it holds n users, not all of them.
+type testSelector struct {
+	n    int
+	seed uint64
+	h    splitKeys
+}
+
+// splitKey is a user's place in the order of the split.
+type splitKey struct {
+	h   uint64
+	id  string
+	pos int
+}
+
+func (a splitKey) compare(b splitKey) int {
+	return cmp.Or(cmp.Compare(a.h, b.h), cmp.Compare(a.id, b.id), cmp.Compare(a.pos, b.pos))
+}
+
+// splitKeys is a max-heap: the first key is the one to drop next.
+type splitKeys []splitKey
+
+func (h splitKeys) Len() int           { return len(h) }
+func (h splitKeys) Less(i, j int) bool { return h[i].compare(h[j]) > 0 }
+func (h splitKeys) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *splitKeys) Push(x any)        { *h = append(*h, x.(splitKey)) }
+func (h *splitKeys) Pop() any {
+	old := *h
+	k := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return k
+}
+
+func newTestSelector(n int, seed uint64) *testSelector {
+	return &testSelector{n: max(n, 0), seed: seed}
+}
+
+// add offers the user at position pos.
+func (s *testSelector) add(id string, pos int) {
+	if s.n == 0 {
+		return
+	}
+	k := splitKey{userHash(id, s.seed), id, pos}
+	switch {
+	case len(s.h) < s.n:
+		heap.Push(&s.h, k)
+	case k.compare(s.h[0]) < 0:
+		s.h[0] = k
+		heap.Fix(&s.h, 0)
+	}
+}
+
+// positions returns the positions of the test users, ascending.
+func (s *testSelector) positions() []int {
+	out := make([]int, len(s.h))
+	for i, k := range s.h {
+		out[i] = k.pos
+	}
+	slices.Sort(out)
+	return out
 }
 
 // userHash mixes FNV-1a of the id with the seed through the splitmix64

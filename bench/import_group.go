@@ -1,0 +1,250 @@
+package bench
+
+import (
+	"container/heap"
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"unsafe"
+)
+
+// DefaultImportMemory is how many bytes of parsed records an import holds
+// (ImportOptions.Memory) before it sorts them by user and spills them to a
+// temporary file. It is an estimate of the records' own size; the process
+// needs about two and a half times as much at its peak (Go's collector lets
+// the heap grow to twice what is live).
+const DefaultImportMemory = 256 << 20
+
+// rawUser gathers one user's parsed records in input order.
+type rawUser struct {
+	id      string
+	records []Record
+	lines   int  // JSONL lines that named the user
+	empty   bool // one of those lines held no record
+}
+
+// merge appends what a later part of the input gave for the same user.
+func (u *rawUser) merge(v *rawUser) {
+	u.records = append(u.records, v.records...)
+	u.lines += v.lines
+	u.empty = u.empty || v.empty
+}
+
+// Estimated bytes held beside the strings: a user's map entry and rawUser,
+// and a record in its slice.
+const (
+	userBytes   = 128
+	recordBytes = int64(unsafe.Sizeof(Record{}))
+)
+
+// grouper gathers parsed records by user with an external sort: when the
+// records it holds reach its memory limit, it writes them to a temporary
+// file sorted by user id (a run) and starts afresh; each then merges the
+// runs, so that every user's records come together, in input order, while
+// memory holds one run's worth.
+type grouper struct {
+	ctx   context.Context // checked every cancelEvery additions
+	dir   string          // for the runs
+	limit int64
+	size  int64 // estimated bytes held in users
+	users map[string]*rawUser
+	runs  []string // in input order
+	adds  int
+}
+
+// cancelEvery is how often, in records, parsing checks for cancellation.
+const cancelEvery = 4096
+
+func newGrouper(ctx context.Context, dir string, limit int64) *grouper {
+	return &grouper{ctx: ctx, dir: dir, limit: limit, users: map[string]*rawUser{}}
+}
+
+func (g *grouper) user(id string) *rawUser {
+	u := g.users[id]
+	if u == nil {
+		u = &rawUser{id: id}
+		g.users[id] = u
+		g.size += userBytes + int64(len(id))
+	}
+	return u
+}
+
+// add appends a record to the user's.
+func (g *grouper) add(id string, r Record) error {
+	u := g.user(id)
+	c := cap(u.records)
+	u.records = append(u.records, r)
+	g.size += int64(cap(u.records)-c)*recordBytes + textBytes(&r)
+	return g.added()
+}
+
+// line notes a JSONL line that names the user; empty if it held no record.
+func (g *grouper) line(id string, empty bool) error {
+	u := g.user(id)
+	u.lines++
+	u.empty = u.empty || empty
+	return g.added()
+}
+
+// holds reports whether r is among the user's records held now, those
+// spilled aside.
+func (g *grouper) holds(id string, r Record) bool {
+	u := g.users[id]
+	return u != nil && slices.Contains(u.records, r)
+}
+
+// textBytes estimates the text a record keeps alive. Codes, occupation
+// titles and methods are the taxonomy's strings, shared, so not counted.
+func textBytes(r *Record) int64 {
+	return int64(len(r.School) + len(r.Degree) + len(r.Major) + len(r.Title) + len(r.Industry) + len(r.SourceCode))
+}
+
+func (g *grouper) added() error {
+	g.adds++
+	if g.adds%cancelEvery == 0 {
+		if err := g.ctx.Err(); err != nil {
+			return err
+		}
+	}
+	if g.size < g.limit {
+		return nil
+	}
+	return g.spill()
+}
+
+// spill writes the users held to a new run, sorted by id.
+func (g *grouper) spill() error {
+	w, err := createSpill(g.dir, "run-*")
+	if err != nil {
+		return err
+	}
+	defer w.abort()
+	for _, id := range slices.Sorted(maps.Keys(g.users)) {
+		if err := w.user(g.users[id]); err != nil {
+			return err
+		}
+	}
+	if err := w.close(); err != nil {
+		return err
+	}
+	g.runs = append(g.runs, w.path)
+	g.users, g.size = map[string]*rawUser{}, 0
+	return nil
+}
+
+// userSource yields users in id order, each once; nil at the end.
+type userSource interface {
+	next() (*rawUser, error)
+}
+
+// memRun yields the users still held in memory, freeing each as it goes.
+type memRun struct {
+	ids   []string
+	users map[string]*rawUser
+}
+
+func (m *memRun) next() (*rawUser, error) {
+	if len(m.ids) == 0 {
+		return nil, nil
+	}
+	u := m.users[m.ids[0]]
+	delete(m.users, m.ids[0])
+	m.ids = m.ids[1:]
+	return u, nil
+}
+
+// each calls fn on every user in id order, with all of the user's records
+// in input order, by merging the runs with the records still held. The
+// grouper is spent afterwards.
+func (g *grouper) each(fn func(*rawUser) error) error {
+	srcs := make([]userSource, 0, len(g.runs)+1)
+	for _, path := range g.runs {
+		r, err := openSpill(path)
+		if err != nil {
+			return err
+		}
+		defer r.close()
+		srcs = append(srcs, r)
+	}
+	srcs = append(srcs, &memRun{ids: slices.Sorted(maps.Keys(g.users)), users: g.users})
+	g.users = nil
+
+	h := make(cursors, 0, len(srcs))
+	for i, s := range srcs {
+		u, err := s.next()
+		if err != nil {
+			return err
+		}
+		if u != nil {
+			h = append(h, cursor{u, i})
+		}
+	}
+	heap.Init(&h)
+	for len(h) > 0 {
+		u, err := h.pop(srcs)
+		if err != nil {
+			return err
+		}
+		// The same user in later runs: the heap orders them by run.
+		for len(h) > 0 && h[0].u.id == u.id {
+			v, err := h.pop(srcs)
+			if err != nil {
+				return err
+			}
+			u.merge(v)
+		}
+		if err := g.ctx.Err(); err != nil {
+			return err
+		}
+		if err := fn(u); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cursor is a source's current user.
+type cursor struct {
+	u   *rawUser
+	src int
+}
+
+// cursors is a min-heap by user id, then by source, which is input order.
+type cursors []cursor
+
+func (h cursors) Len() int { return len(h) }
+func (h cursors) Less(i, j int) bool {
+	if h[i].u.id != h[j].u.id {
+		return h[i].u.id < h[j].u.id
+	}
+	return h[i].src < h[j].src
+}
+func (h cursors) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *cursors) Push(x any)   { *h = append(*h, x.(cursor)) }
+func (h *cursors) Pop() any {
+	old := *h
+	c := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return c
+}
+
+// pop takes the least user and moves its source on to the next.
+func (h *cursors) pop(srcs []userSource) (*rawUser, error) {
+	top := &(*h)[0]
+	u := top.u
+	next, err := srcs[top.src].next()
+	if err != nil {
+		return nil, err
+	}
+	if next == nil {
+		heap.Pop(h)
+		return u, nil
+	}
+	if next.id <= u.id {
+		return nil, fmt.Errorf("import: temporary file out of order: user %q after %q", next.id, u.id)
+	}
+	top.u = next
+	heap.Fix(h, 0)
+	return u, nil
+}
