@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"os"
 	"slices"
 	"unsafe"
 )
@@ -158,18 +159,92 @@ func (m *memRun) next() (*rawUser, error) {
 // in input order, by merging the runs with the records still held. The
 // grouper is spent afterwards.
 func (g *grouper) each(fn func(*rawUser) error) error {
-	srcs := make([]userSource, 0, len(g.runs)+1)
-	for _, path := range g.runs {
-		r, err := openSpill(path)
-		if err != nil {
-			return err
-		}
-		defer r.close()
-		srcs = append(srcs, r)
+	if err := g.compact(); err != nil {
+		return err
 	}
+	srcs, closeAll, err := openRuns(g.runs)
+	if err != nil {
+		return err
+	}
+	defer closeAll()
 	srcs = append(srcs, &memRun{ids: slices.Sorted(maps.Keys(g.users)), users: g.users})
 	g.users = nil
+	return merge(g.ctx, srcs, fn)
+}
 
+// maxFanIn bounds the runs merged at once, and so the files open and their
+// read buffers.
+const maxFanIn = 64
+
+// compact merges consecutive runs, maxFanIn at a time, until no more than
+// maxFanIn are left; merging neighbours keeps the runs in input order.
+func (g *grouper) compact() error {
+	for len(g.runs) > maxFanIn {
+		var next []string
+		for lo := 0; lo < len(g.runs); lo += maxFanIn {
+			group := g.runs[lo:min(lo+maxFanIn, len(g.runs))]
+			if len(group) == 1 {
+				next = append(next, group[0])
+				continue
+			}
+			path, err := g.mergeRuns(group)
+			if err != nil {
+				return err
+			}
+			next = append(next, path)
+		}
+		g.runs = next
+	}
+	return nil
+}
+
+// mergeRuns merges runs into a new one and removes them.
+func (g *grouper) mergeRuns(paths []string) (string, error) {
+	srcs, closeAll, err := openRuns(paths)
+	if err != nil {
+		return "", err
+	}
+	defer closeAll()
+	w, err := createSpill(g.dir, "run-*")
+	if err != nil {
+		return "", err
+	}
+	defer w.abort()
+	if err := merge(g.ctx, srcs, w.user); err != nil {
+		return "", err
+	}
+	if err := w.close(); err != nil {
+		return "", err
+	}
+	for _, p := range paths {
+		os.Remove(p) // the import's temporary directory goes anyway
+	}
+	return w.path, nil
+}
+
+// openRuns opens run files as sources; closeAll closes those opened.
+func openRuns(paths []string) (srcs []userSource, closeAll func(), err error) {
+	var rs []*spillReader
+	closeAll = func() {
+		for _, r := range rs {
+			r.close()
+		}
+	}
+	for _, p := range paths {
+		r, err := openSpill(p)
+		if err != nil {
+			closeAll()
+			return nil, func() {}, err
+		}
+		rs = append(rs, r)
+		srcs = append(srcs, r)
+	}
+	return srcs, closeAll, nil
+}
+
+// merge calls fn on every user of the sources in id order, the parts of a
+// user that several sources hold merged in source order.
+func merge(ctx context.Context, srcs []userSource, fn func(*rawUser) error) error {
 	h := make(cursors, 0, len(srcs))
 	for i, s := range srcs {
 		u, err := s.next()
@@ -186,7 +261,7 @@ func (g *grouper) each(fn func(*rawUser) error) error {
 		if err != nil {
 			return err
 		}
-		// The same user in later runs: the heap orders them by run.
+		// The same user in later sources: the heap orders them by source.
 		for len(h) > 0 && h[0].u.id == u.id {
 			v, err := h.pop(srcs)
 			if err != nil {
@@ -194,7 +269,7 @@ func (g *grouper) each(fn func(*rawUser) error) error {
 			}
 			u.merge(v)
 		}
-		if err := g.ctx.Err(); err != nil {
+		if err := ctx.Err(); err != nil {
 			return err
 		}
 		if err := fn(u); err != nil {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 )
 
 // The temporary files of an import hold users (a run of the external sort)
@@ -29,7 +30,7 @@ func createSpill(dir, pattern string) (*spillWriter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("import: %w", err)
 	}
-	return &spillWriter{path: f.Name(), f: f, w: bufio.NewWriterSize(f, 1<<20)}, nil
+	return &spillWriter{path: f.Name(), f: f, w: bufio.NewWriterSize(f, 256<<10)}, nil
 }
 
 // user writes a user's records, with what the JSONL format noted.
@@ -130,10 +131,11 @@ type spillReader struct {
 	interned map[string]string
 }
 
-// Bounds of the interning: short strings, and not too many of them.
+// Bounds of the interning: short strings, and not too many of them, as
+// up to maxFanIn readers are open at once.
 const (
 	internMaxLen = 64
-	internMax    = 1 << 14
+	internMax    = 4096
 )
 
 func openSpill(path string) (*spillReader, error) {
@@ -141,7 +143,7 @@ func openSpill(path string) (*spillReader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("import: %w", err)
 	}
-	return &spillReader{path: path, f: f, r: bufio.NewReaderSize(f, 1<<20), interned: map[string]string{}}, nil
+	return &spillReader{path: path, f: f, r: bufio.NewReaderSize(f, 64<<10), interned: map[string]string{}}, nil
 }
 
 func (r *spillReader) close() { r.f.Close() }
@@ -196,6 +198,7 @@ func (r *spillReader) failed() error {
 
 func (r *spillReader) records(rs []Record) []Record {
 	n := r.uvarint()
+	rs = slices.Grow(rs, int(min(n, 64))) // a career, not whatever a broken file says
 	for range n {
 		if r.err != nil {
 			break
