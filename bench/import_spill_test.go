@@ -46,7 +46,7 @@ func scattered(format string) string {
 	var all [][]string
 	for i := range users {
 		id := fmt.Sprintf("u%03d", (i*17)%users) // file order is not id order
-		jobs := 3 + i%11                        // some too few, some too many for 5..10
+		jobs := 3 + i%11                         // some too few, some too many for 5..10
 		var rows []string
 		for j := range jobs {
 			year := 2000 + j
