@@ -14,6 +14,7 @@ import (
 
 	"github.com/occbench/occbench/bench/esco"
 	"github.com/occbench/occbench/bench/onet"
+	"github.com/occbench/occbench/internal/safefile"
 )
 
 // Import formats.
@@ -703,7 +704,8 @@ func parserFor(opts *ImportOptions) (parser, error) {
 // survived the preprocessing, in a temporary file until Close.
 type Imported struct {
 	Report   *ImportReport
-	dir      string // the import's temporary directory
+	dir      string       // the import's temporary directory
+	remove   func() error // removes dir
 	examples string
 	test     []int // positions of the test users among the examples, ascending
 }
@@ -719,11 +721,11 @@ func ImportFiles(ctx context.Context, inputs []string, opts ImportOptions) (_ *I
 	if err != nil {
 		return nil, err
 	}
-	tmp, err := os.MkdirTemp(opts.TempDir, "occbench-import-")
+	tmp, remove, err := safefile.MkdirTemp(opts.TempDir, "occbench-import-*")
 	if err != nil {
 		return nil, fmt.Errorf("import: %w", err)
 	}
-	x := &Imported{dir: tmp}
+	x := &Imported{dir: tmp, remove: remove}
 	defer func() {
 		if err != nil {
 			x.Close()
@@ -821,8 +823,9 @@ func (x *Imported) Each(ctx context.Context, fn func(ex *Example, test bool) err
 	}
 }
 
-// Close removes the import's temporary files.
-func (x *Imported) Close() error { return os.RemoveAll(x.dir) }
+// Close removes the import's temporary files. Those of an import that was
+// killed go at the next import, a minute later.
+func (x *Imported) Close() error { return x.remove() }
 
 // ReportJSON encodes a report for the data set metadata.
 func (r *ImportReport) ReportJSON() string {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // File is a file being written; it appears under its name only on Commit.
@@ -28,7 +29,7 @@ func Create(path string) (*File, error) {
 		return nil, err
 	}
 	pattern := "." + filepath.Base(path) + ".tmp-*"
-	removeStale(filepath.Join(dir, pattern))
+	removeStale(filepath.Join(dir, pattern), 0)
 	f, err := os.CreateTemp(dir, pattern)
 	if err != nil {
 		return nil, err
@@ -85,6 +86,33 @@ func Write(path string, fn func(w io.Writer) error) error {
 		return err
 	}
 	return f.Commit()
+}
+
+// MkdirTemp creates a directory for a process's scratch files in parent
+// (os.TempDir() when ""), named after pattern as os.MkdirTemp names it.
+// The directory is locked while the process lives; remove deletes it.
+// Directories of the same pattern that no process holds, which a killed
+// process left, are removed first once they are a minute old: a younger one
+// may be a live process's that has not locked it yet.
+func MkdirTemp(parent, pattern string) (dir string, remove func() error, err error) {
+	if parent == "" {
+		parent = os.TempDir()
+	}
+	removeStale(filepath.Join(parent, pattern), time.Minute)
+	dir, err = os.MkdirTemp(parent, pattern)
+	if err != nil {
+		return "", nil, err
+	}
+	f, err := os.Open(dir)
+	if err != nil {
+		os.RemoveAll(dir)
+		return "", nil, err
+	}
+	hold(f)
+	return dir, func() error {
+		defer f.Close() // after the removal: the lock guards it till then
+		return os.RemoveAll(dir)
+	}, nil
 }
 
 // WriteFile writes data to path atomically.
