@@ -14,15 +14,25 @@ import (
 // The temporary files of an import hold users (a run of the external sort)
 // or examples (those that survived the preprocessing) in a compact binary
 // encoding: lengths and counts as uvarints, numbers as varints, floats as
-// their 8 bytes. Only this package writes and reads them, within one
-// import, so the encoding carries no version.
+// their 8 bytes when not zero. Strings repeat (codes, occupation titles,
+// methods, industries), so a file numbers the short ones as they first
+// appear and then writes their number. Only this package writes and reads
+// the files, within one import, so the encoding carries no version.
+
+// Bounds of the string table: short strings, and not too many of them, as
+// up to maxFanIn readers are open at once.
+const (
+	tableMaxLen = 64
+	tableMax    = 4096
+)
 
 // spillWriter writes one temporary file.
 type spillWriter struct {
-	path string
-	f    *os.File
-	w    *bufio.Writer
-	buf  []byte
+	path  string
+	f     *os.File
+	w     *bufio.Writer
+	buf   []byte
+	table map[string]uint64 // string → its number
 }
 
 func createSpill(dir, pattern string) (*spillWriter, error) {
@@ -30,12 +40,12 @@ func createSpill(dir, pattern string) (*spillWriter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("import: %w", err)
 	}
-	return &spillWriter{path: f.Name(), f: f, w: bufio.NewWriterSize(f, 256<<10)}, nil
+	return &spillWriter{path: f.Name(), f: f, w: bufio.NewWriterSize(f, 256<<10), table: map[string]uint64{}}, nil
 }
 
 // user writes a user's records, with what the JSONL format noted.
 func (w *spillWriter) user(u *rawUser) error {
-	b := appendString(w.buf[:0], u.id)
+	b := w.str(w.buf[:0], u.id)
 	b = binary.AppendUvarint(b, uint64(u.lines))
 	b = appendBool(b, u.empty)
 	return w.records(b, u.records)
@@ -43,22 +53,35 @@ func (w *spillWriter) user(u *rawUser) error {
 
 // example writes the fields of an example that an import fills.
 func (w *spillWriter) example(ex *Example) error {
-	b := appendString(w.buf[:0], ex.UserID)
-	b = appendString(b, ex.TargetCode)
-	b = appendString(b, ex.TargetTitle)
+	b := w.str(w.buf[:0], ex.UserID)
+	b = w.str(b, ex.TargetCode)
+	b = w.str(b, ex.TargetTitle)
 	return w.records(b, ex.History)
 }
 
 func (w *spillWriter) records(b []byte, rs []Record) error {
 	b = binary.AppendUvarint(b, uint64(len(rs)))
 	for i := range rs {
-		b = appendRecord(b, &rs[i])
+		b = w.record(b, &rs[i])
 	}
 	w.buf = b
 	if _, err := w.w.Write(b); err != nil {
 		return fmt.Errorf("import: temporary file: %w", err)
 	}
 	return nil
+}
+
+// str appends a string: 2n for a new one of n bytes, followed by them, or
+// 2k+1 for the string numbered k.
+func (w *spillWriter) str(b []byte, s string) []byte {
+	if k, ok := w.table[s]; ok {
+		return binary.AppendUvarint(b, k<<1|1)
+	}
+	if len(s) > 0 && len(s) <= tableMaxLen && len(w.table) < tableMax {
+		w.table[s] = uint64(len(w.table))
+	}
+	b = binary.AppendUvarint(b, uint64(len(s))<<1)
+	return append(b, s...)
 }
 
 func (w *spillWriter) close() error {
@@ -76,11 +99,6 @@ func (w *spillWriter) close() error {
 // goes with it.
 func (w *spillWriter) abort() { w.f.Close() }
 
-func appendString(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
-	return append(b, s...)
-}
-
 func appendBool(b []byte, v bool) []byte {
 	if v {
 		return append(b, 1)
@@ -88,19 +106,29 @@ func appendBool(b []byte, v bool) []byte {
 	return append(b, 0)
 }
 
-// Bits of a record's flags byte: which dates are present.
+// Bits of a record's flags byte: which dates and floats it holds.
 const (
 	spillStart = 1 << iota
 	spillEnd
+	spillSalary
+	spillScore
 )
 
-func appendRecord(b []byte, r *Record) []byte {
+func (w *spillWriter) record(b []byte, r *Record) []byte {
+	// Bits, not values, are compared so that -0 is kept.
+	salary, score := math.Float64bits(r.Salary), math.Float64bits(r.CodeScore)
 	var flags byte
 	if r.Start.Valid() {
 		flags |= spillStart
 	}
 	if r.End.Valid() {
 		flags |= spillEnd
+	}
+	if salary != 0 {
+		flags |= spillSalary
+	}
+	if score != 0 {
+		flags |= spillScore
 	}
 	b = append(b, byte(r.Kind), flags)
 	if r.Start.Valid() {
@@ -111,10 +139,15 @@ func appendRecord(b []byte, r *Record) []byte {
 	}
 	b = binary.AppendVarint(b, int64(r.GradYear))
 	for _, s := range [...]string{r.School, r.Degree, r.Major, r.Title, r.Code, r.Occupation, r.Industry, r.CodeMethod, r.SourceCode} {
-		b = appendString(b, s)
+		b = w.str(b, s)
 	}
-	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(r.Salary))
-	return binary.LittleEndian.AppendUint64(b, math.Float64bits(r.CodeScore))
+	if salary != 0 {
+		b = binary.LittleEndian.AppendUint64(b, salary)
+	}
+	if score != 0 {
+		b = binary.LittleEndian.AppendUint64(b, score)
+	}
+	return b
 }
 
 // spillReader reads one temporary file. Its first error sticks: the
@@ -126,24 +159,15 @@ type spillReader struct {
 	r       *bufio.Reader
 	err     error
 	scratch []byte
-	// interned keeps one copy of the short strings that repeat (codes,
-	// occupation titles, methods), so reading them back allocates little.
-	interned map[string]string
+	table   []string // the strings numbered so far
 }
-
-// Bounds of the interning: short strings, and not too many of them, as
-// up to maxFanIn readers are open at once.
-const (
-	internMaxLen = 64
-	internMax    = 4096
-)
 
 func openSpill(path string) (*spillReader, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("import: %w", err)
 	}
-	return &spillReader{path: path, f: f, r: bufio.NewReaderSize(f, 64<<10), interned: map[string]string{}}, nil
+	return &spillReader{path: path, f: f, r: bufio.NewReaderSize(f, 64<<10)}, nil
 }
 
 func (r *spillReader) close() { r.f.Close() }
@@ -221,7 +245,12 @@ func (r *spillReader) record() Record {
 	for _, p := range [...]*string{&rec.School, &rec.Degree, &rec.Major, &rec.Title, &rec.Code, &rec.Occupation, &rec.Industry, &rec.CodeMethod, &rec.SourceCode} {
 		*p = r.str()
 	}
-	rec.Salary, rec.CodeScore = r.float(), r.float()
+	if flags&spillSalary != 0 {
+		rec.Salary = r.float()
+	}
+	if flags&spillScore != 0 {
+		rec.CodeScore = r.float()
+	}
 	return rec
 }
 
@@ -267,8 +296,19 @@ func (r *spillReader) float() float64 {
 }
 
 func (r *spillReader) str() string {
-	n := r.uvarint()
-	if n == 0 || r.err != nil {
+	tag := r.uvarint()
+	if r.err != nil {
+		return ""
+	}
+	if tag&1 == 1 {
+		if tag>>1 >= uint64(len(r.table)) {
+			r.err = fmt.Errorf("string number %d of %d", tag>>1, len(r.table))
+			return ""
+		}
+		return r.table[tag>>1]
+	}
+	n := tag >> 1
+	if n == 0 {
 		return ""
 	}
 	if n > math.MaxInt32 {
@@ -283,12 +323,9 @@ func (r *spillReader) str() string {
 		r.err = err
 		return ""
 	}
-	if s, ok := r.interned[string(b)]; ok {
-		return s
-	}
 	s := string(b)
-	if len(s) <= internMaxLen && len(r.interned) < internMax {
-		r.interned[s] = s
+	if len(s) <= tableMaxLen && len(r.table) < tableMax {
+		r.table = append(r.table, s)
 	}
 	return s
 }

@@ -308,7 +308,12 @@ func TestSpillRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	users := []*rawUser{{id: "a", records: recs, lines: 2, empty: true}, {id: "ü", lines: 1}}
+	// More distinct strings than the file numbers, each twice.
+	var many []Record
+	for i := range tableMax + 500 {
+		many = append(many, Record{Title: fmt.Sprint("t", i), Code: recs[1].Code}, Record{Title: fmt.Sprint("t", i)})
+	}
+	users := []*rawUser{{id: "a", records: recs, lines: 2, empty: true}, {id: "ü", lines: 1}, {id: "b", records: many}}
 	for _, u := range users {
 		if err := w.user(u); err != nil {
 			t.Fatal(err)
@@ -351,8 +356,9 @@ func TestSpillRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r2.close()
-	r2.next()
-	r2.next()
+	for range users {
+		r2.next()
+	}
 	if _, err := r2.example(); err == nil || !strings.Contains(err.Error(), "unexpected EOF") {
 		t.Errorf("a cut file: %v", err)
 	}
