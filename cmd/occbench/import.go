@@ -39,7 +39,11 @@ university_level), whose codes are ESCO.
 
 Without --test-users, -o names one file (.arrow, or .parquet for Parquet).
 With --test-users N, -o names a directory that receives train.arrow and
-test.arrow (train.parquet and test.parquet with --parquet).`,
+test.arrow (train.parquet and test.parquet with --parquet).
+
+Memory does not grow with the input: past --memory of parsed records, they
+are sorted by user into temporary files in $TMPDIR, merged at the end. The
+output is the same whatever --memory is.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
