@@ -1,12 +1,14 @@
 package bench
 
 import (
+	"cmp"
 	"container/heap"
 	"context"
 	"fmt"
 	"maps"
 	"os"
 	"slices"
+	"strings"
 	"unsafe"
 )
 
@@ -245,25 +247,28 @@ func openRuns(paths []string) (srcs []userSource, closeAll func(), err error) {
 // merge calls fn on every user of the sources in id order, the parts of a
 // user that several sources hold merged in source order.
 func merge(ctx context.Context, srcs []userSource, fn func(*rawUser) error) error {
-	h := make(cursors, 0, len(srcs))
+	// Least user id first, then least source, which is input order.
+	h := &sliceHeap[cursor]{cmp: func(a, b cursor) int {
+		return cmp.Or(strings.Compare(a.u.id, b.u.id), cmp.Compare(a.src, b.src))
+	}}
 	for i, s := range srcs {
 		u, err := s.next()
 		if err != nil {
 			return err
 		}
 		if u != nil {
-			h = append(h, cursor{u, i})
+			h.items = append(h.items, cursor{u, i})
 		}
 	}
-	heap.Init(&h)
-	for len(h) > 0 {
-		u, err := h.pop(srcs)
+	heap.Init(h)
+	for h.Len() > 0 {
+		u, err := popUser(h, srcs)
 		if err != nil {
 			return err
 		}
 		// The same user in later sources: the heap orders them by source.
-		for len(h) > 0 && h[0].u.id == u.id {
-			v, err := h.pop(srcs)
+		for h.Len() > 0 && h.items[0].u.id == u.id {
+			v, err := popUser(h, srcs)
 			if err != nil {
 				return err
 			}
@@ -285,28 +290,9 @@ type cursor struct {
 	src int
 }
 
-// cursors is a min-heap by user id, then by source, which is input order.
-type cursors []cursor
-
-func (h cursors) Len() int { return len(h) }
-func (h cursors) Less(i, j int) bool {
-	if h[i].u.id != h[j].u.id {
-		return h[i].u.id < h[j].u.id
-	}
-	return h[i].src < h[j].src
-}
-func (h cursors) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *cursors) Push(x any)   { *h = append(*h, x.(cursor)) }
-func (h *cursors) Pop() any {
-	old := *h
-	c := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return c
-}
-
-// pop takes the least user and moves its source on to the next.
-func (h *cursors) pop(srcs []userSource) (*rawUser, error) {
-	top := &(*h)[0]
+// popUser takes the least user and moves its source on to the next.
+func popUser(h *sliceHeap[cursor], srcs []userSource) (*rawUser, error) {
+	top := &h.items[0]
 	u := top.u
 	next, err := srcs[top.src].next()
 	if err != nil {

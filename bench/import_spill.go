@@ -254,32 +254,18 @@ func (r *spillReader) record() Record {
 	return rec
 }
 
-func (r *spillReader) byte() byte {
-	if r.err != nil {
-		return 0
+// get reads a value with read, unless an error came first.
+func get[T any](r *spillReader, read func(io.ByteReader) (T, error)) T {
+	var v T
+	if r.err == nil {
+		v, r.err = read(r.r)
 	}
-	b, err := r.r.ReadByte()
-	r.err = err
-	return b
-}
-
-func (r *spillReader) uvarint() uint64 {
-	if r.err != nil {
-		return 0
-	}
-	v, err := binary.ReadUvarint(r.r)
-	r.err = err
 	return v
 }
 
-func (r *spillReader) varint() int64 {
-	if r.err != nil {
-		return 0
-	}
-	v, err := binary.ReadVarint(r.r)
-	r.err = err
-	return v
-}
+func (r *spillReader) byte() byte      { return get(r, io.ByteReader.ReadByte) }
+func (r *spillReader) uvarint() uint64 { return get(r, binary.ReadUvarint) }
+func (r *spillReader) varint() int64   { return get(r, binary.ReadVarint) }
 
 func (r *spillReader) float() float64 {
 	if r.err != nil {

@@ -39,7 +39,7 @@ func Split(exs []*Example, nTest int, seed uint64) (train, test []*Example) {
 type testSelector struct {
 	n    int
 	seed uint64
-	h    splitKeys
+	h    *sliceHeap[splitKey] // greatest first: the next to drop
 }
 
 // splitKey is a user's place in the order of the split.
@@ -53,22 +53,9 @@ func (a splitKey) compare(b splitKey) int {
 	return cmp.Or(cmp.Compare(a.h, b.h), cmp.Compare(a.id, b.id), cmp.Compare(a.pos, b.pos))
 }
 
-// splitKeys is a max-heap: the first key is the one to drop next.
-type splitKeys []splitKey
-
-func (h splitKeys) Len() int           { return len(h) }
-func (h splitKeys) Less(i, j int) bool { return h[i].compare(h[j]) > 0 }
-func (h splitKeys) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *splitKeys) Push(x any)        { *h = append(*h, x.(splitKey)) }
-func (h *splitKeys) Pop() any {
-	old := *h
-	k := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return k
-}
-
 func newTestSelector(n int, seed uint64) *testSelector {
-	return &testSelector{n: max(n, 0), seed: seed}
+	greatest := func(a, b splitKey) int { return b.compare(a) }
+	return &testSelector{n: max(n, 0), seed: seed, h: &sliceHeap[splitKey]{cmp: greatest}}
 }
 
 // add offers the user at position pos.
@@ -78,18 +65,18 @@ func (s *testSelector) add(id string, pos int) {
 	}
 	k := splitKey{userHash(id, s.seed), id, pos}
 	switch {
-	case len(s.h) < s.n:
-		heap.Push(&s.h, k)
-	case k.compare(s.h[0]) < 0:
-		s.h[0] = k
-		heap.Fix(&s.h, 0)
+	case s.h.Len() < s.n:
+		heap.Push(s.h, k)
+	case k.compare(s.h.items[0]) < 0:
+		s.h.items[0] = k
+		heap.Fix(s.h, 0)
 	}
 }
 
 // positions returns the positions of the test users, ascending.
 func (s *testSelector) positions() []int {
-	out := make([]int, len(s.h))
-	for i, k := range s.h {
+	out := make([]int, s.h.Len())
+	for i, k := range s.h.items {
 		out[i] = k.pos
 	}
 	slices.Sort(out)
