@@ -23,8 +23,9 @@ const DefaultImportMemory = 256 << 20
 type rawUser struct {
 	id      string
 	records []Record
-	lines   int  // JSONL lines that named the user
-	empty   bool // one of those lines held no record
+	lines   int      // JSONL lines that named the user
+	empty   bool     // one of those lines held no record
+	levels  []string // JobHop university levels recorded since the last spill
 }
 
 // merge appends what a later part of the input gave for the same user.
@@ -88,13 +89,6 @@ func (g *grouper) line(id string, empty bool) error {
 	u.lines++
 	u.empty = u.empty || empty
 	return g.added()
-}
-
-// holds reports whether r is among the user's records held now, those
-// spilled aside.
-func (g *grouper) holds(id string, r Record) bool {
-	u := g.users[id]
-	return u != nil && slices.Contains(u.records, r)
 }
 
 // textBytes estimates the text a record keeps alive. Codes, occupation

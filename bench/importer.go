@@ -470,26 +470,33 @@ func (im *importer) countCrosswalk(r Record) {
 }
 
 // addLevel adds an education record holding a JobHop university level, once
-// per user and level. A JobHop user's only education records are levels, so
-// an equal record means the level is recorded; one spilled aside is dropped
-// when the user's records come together (dropRepeatedLevels).
+// per user and level. A level the user's records spilled aside already
+// hold is dropped when the user's records come together
+// (dropRepeatedLevels).
 func (im *importer) addLevel(user, level string) error {
 	level = strings.TrimSpace(level)
-	if isNull(level) || strings.EqualFold(level, "unknown") || im.groups.holds(user, levelRecord(level)) {
+	if isNull(level) || strings.EqualFold(level, "unknown") {
 		return nil
 	}
-	return im.add(user, levelRecord(level))
+	u := im.groups.user(user)
+	if slices.Contains(u.levels, level) {
+		return nil
+	}
+	u.levels = append(u.levels, level)
+	return im.add(user, Record{Kind: Education, Degree: level})
 }
 
-func levelRecord(level string) Record { return Record{Kind: Education, Degree: level} }
-
 // dropRepeatedLevels keeps the first of a JobHop user's equal level
-// records.
+// records; a JobHop user's only education records are levels.
 func dropRepeatedLevels(rs []Record) []Record {
 	out := rs[:0]
+	var seen []Record
 	for _, r := range rs {
-		if r.Kind == Education && slices.Contains(out, r) {
-			continue
+		if r.Kind == Education {
+			if slices.Contains(seen, r) {
+				continue
+			}
+			seen = append(seen, r)
 		}
 		out = append(out, r)
 	}
@@ -522,7 +529,7 @@ func (im *importer) prepare(u *rawUser) *Example {
 			rep.UsersRead++
 			rep.UsersDropped[DropNoRecords]++
 		}
-		return nil // or only on lines that were invalid
+		return nil // named only on invalid lines: not counted
 	}
 	rep.UsersRead++
 	if im.opts.Format == FormatJobHop {
