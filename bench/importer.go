@@ -831,7 +831,7 @@ func (x *Imported) Each(ctx context.Context, fn func(ex *Example, test bool) err
 }
 
 // Close removes the import's temporary files. Those of an import that was
-// killed go at the next import, a minute later.
+// killed go at the next import.
 func (x *Imported) Close() error { return x.remove() }
 
 // ReportJSON encodes a report for the data set metadata.

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/occbench/occbench/rundir"
+
 	"github.com/occbench/occbench/internal/fixture"
 	"github.com/occbench/occbench/reports/reportstest"
 )
@@ -72,34 +74,47 @@ func TestProtocolNotes(t *testing.T) {
 	}
 }
 
-// A run limited with --limit says so in the title of Table 2, in every
-// protocol note and in the chart subtitles.
-func TestLimitedRunSaysSo(t *testing.T) {
-	run, err := LoadRun(fixtureRun(t), LoadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run.Manifest.Limit = 120
-	ds := run.Manifest.Datasets["test"]
-	ds.Users = 1000
-	run.Manifest.Datasets["test"] = ds
-	rep, err := Build(run, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	const phrase = "the first 120 of 1,000 users (--limit 120)"
-	if want := "Table 2: Occupation prediction accuracy on the first 120 of 1,000 test users (--limit 120)"; rep.Table2.Title != want {
-		t.Errorf("title %q, want %q", rep.Table2.Title, want)
-	}
-	for _, tb := range rep.Tables() {
-		for _, n := range tb.Notes {
-			if strings.HasPrefix(n, "Protocol:") && !strings.Contains(n, phrase) {
-				t.Errorf("%s: %q does not say the run was limited", tb.ID, n)
+// A run limited with --limit, or a shard, says so in the title of Table
+// 2, in every protocol note and in the chart subtitles.
+func TestPartialRunSaysSo(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		change        func(m *rundir.Manifest)
+		phrase, title string
+	}{
+		{"--limit", func(m *rundir.Manifest) { m.Limit = 120 },
+			"the first 120 of 1,000 users (--limit 120)", "Table 2: Occupation prediction accuracy on the first 120 of 1,000 test users (--limit 120)"},
+		{"--shard", func(m *rundir.Manifest) { m.Shard = &rundir.Shard{K: 1, N: 3, Users: 120} },
+			"120 users of shard 1/3", "Table 2: Occupation prediction accuracy on 120 test users of shard 1/3"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			run, err := LoadRun(fixtureRun(t), LoadOptions{})
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-	}
-	if got := rep.shortProtocol(); !strings.Contains(got, phrase) {
-		t.Errorf("chart subtitle %q does not say the run was limited", got)
+			tc.change(run.Manifest)
+			run.Manifest.Protocol.TestUsers = 120
+			ds := run.Manifest.Datasets["test"]
+			ds.Users = 1000
+			run.Manifest.Datasets["test"] = ds
+			rep, err := Build(run, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Table2.Title != tc.title {
+				t.Errorf("title %q, want %q", rep.Table2.Title, tc.title)
+			}
+			for _, tb := range rep.Tables() {
+				for _, n := range tb.Notes {
+					if strings.HasPrefix(n, "Protocol:") && !strings.Contains(n, tc.phrase) {
+						t.Errorf("%s: %q does not say %q", tb.ID, n, tc.phrase)
+					}
+				}
+			}
+			if got := rep.shortProtocol(); !strings.Contains(got, tc.phrase) {
+				t.Errorf("chart subtitle %q does not say %q", got, tc.phrase)
+			}
+		})
 	}
 }
 

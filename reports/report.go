@@ -210,13 +210,17 @@ func (r *Report) protocolNote() string {
 
 // usersScored says how many test users the run scored ("1,000 users"),
 // and for a run limited with --limit that it was limited ("the first 200
-// of 1,000 users (--limit 200)"), so no caption passes a limited run off as
-// the whole test set.
+// of 1,000 users (--limit 200)") or one made with --shard that it is a
+// shard ("330 users of shard 0/3"), so no caption passes part of a test
+// set off as the whole.
 func (r *Report) usersScored(one, many string) string {
 	m := r.Run.Manifest
 	n := m.Protocol.TestUsers
 	if n == 0 {
 		n = len(r.Run.Test)
+	}
+	if m.Shard != nil {
+		return fmt.Sprintf("%s of shard %s", plural(n, one, many), m.Shard)
 	}
 	if m.Limit <= 0 {
 		return plural(n, one, many)

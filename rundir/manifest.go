@@ -25,6 +25,15 @@ type Manifest struct {
 	Started   time.Time                  `json:"started"`
 	Finished  *time.Time                 `json:"finished,omitempty"`
 	Limit     int                        `json:"limit,omitempty"`
+	// Shard is the part of the test users a run made with --shard
+	// predicted; occbench merge joins the shards into one run.
+	Shard *Shard `json:"shard,omitempty"`
+	// MergedFrom are the shards' run directories of a run made by occbench
+	// merge, in shard order.
+	MergedFrom []string `json:"merged_from,omitempty"`
+	// Models is the directory of trained models given with --models,
+	// where it is not the run's own models/; --resume uses it again.
+	Models string `json:"models,omitempty"`
 	// Selected are the runners the run was started with, in suite order:
 	// --resume continues exactly these.
 	Selected []string `json:"selected,omitempty"`

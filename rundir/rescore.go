@@ -49,7 +49,8 @@ func TestSetPath(dir string, man *Manifest, override string) (string, error) {
 	return "", fmt.Errorf("run %s: its test set %s is not there (give its current path with --test)", dir, ds.Path)
 }
 
-// ReadTest reads the run's test set, limited as the run was.
+// ReadTest reads the users of the run's test set that the run scored:
+// limited and sharded as the run was.
 func ReadTest(dir string, man *Manifest, override string) (path string, test []*bench.Example, err error) {
 	if path, err = TestSetPath(dir, man, override); err != nil {
 		return "", nil, err
@@ -57,10 +58,7 @@ func ReadTest(dir string, man *Manifest, override string) (path string, test []*
 	if test, _, err = bench.ReadAll(path); err != nil {
 		return "", nil, err
 	}
-	if man.Limit > 0 && man.Limit < len(test) {
-		test = test[:man.Limit]
-	}
-	return path, test, nil
+	return path, man.Users(test), nil
 }
 
 // Stale says why the scores.json of the run in dir cannot be trusted: it

@@ -39,6 +39,12 @@ type Options struct {
 	Stderr      io.Writer
 	Now         func() time.Time
 	Version     string // occbench version for the manifest
+	// Shard, when set, predicts only its part of the (limited) test
+	// users; the models are trained as for all of them.
+	Shard *rundir.Shard
+	// ModelDir holds trained models instead of the run's models/, so that
+	// the shards of a run train each model once and share it.
+	ModelDir string
 }
 
 // Run runs the suite's runners over its test set and writes the run
@@ -58,6 +64,12 @@ func Run(ctx context.Context, s *rundir.Suite, opts Options) (*rundir.Scores, er
 	}
 	if err := opts.Check(); err != nil {
 		return nil, err
+	}
+	if opts.ModelDir != "" {
+		// Absolute in the manifest, for --resume from another directory.
+		if abs, err := filepath.Abs(opts.ModelDir); err == nil {
+			opts.ModelDir = abs
+		}
 	}
 	dir := opts.Out
 	if dir == "" {
@@ -82,14 +94,17 @@ func Run(ctx context.Context, s *rundir.Suite, opts Options) (*rundir.Scores, er
 		return nil, err
 	}
 	fileUsers := len(test)
-	if opts.Limit > 0 && opts.Limit < len(test) {
-		test = test[:opts.Limit]
+	all := rundir.Limited(test, opts.Limit)
+	test = all
+	if opts.Shard != nil {
+		test = opts.Shard.Select(all)
 	}
 	env := &Env{
 		TrainPath: s.Train,
 		Test:      test,
+		AllTest:   all,
 		RunDir:    dir,
-		ModelDir:  filepath.Join(dir, rundir.ModelDir),
+		ModelDir:  cmp.Or(opts.ModelDir, filepath.Join(dir, rundir.ModelDir)),
 		Seed:      s.Seed,
 		Retrain:   opts.Retrain,
 		Log:       opts.Stderr,
@@ -176,6 +191,10 @@ func (o *Options) Check() error {
 		return errors.New("--retry-errors needs --resume DIR")
 	case o.Limit < 0:
 		return fmt.Errorf("--limit %d: want a positive number of test users (0 or no flag: all)", o.Limit)
+	case o.Shard != nil:
+		if err := o.Shard.Check(); err != nil {
+			return err
+		}
 	}
 	for _, n := range o.Only {
 		if n == "" {
@@ -185,8 +204,8 @@ func (o *Options) Check() error {
 	return nil
 }
 
-// resumed reads the manifest of the run to continue and takes its limit
-// when none is given.
+// resumed reads the manifest of the run to continue and takes its limit,
+// shard and models directory when none is given.
 func resumed(dir string, opts *Options) (*rundir.Manifest, error) {
 	m, err := rundir.ReadManifest(filepath.Join(dir, rundir.ManifestFile))
 	if errors.Is(err, os.ErrNotExist) {
@@ -200,6 +219,19 @@ func resumed(dir string, opts *Options) (*rundir.Manifest, error) {
 		opts.Limit = m.Limit
 	case opts.Limit != m.Limit:
 		return nil, fmt.Errorf("--resume %s: that run used --limit %d, not %d (leave --limit out to continue it)", dir, m.Limit, opts.Limit)
+	}
+	switch {
+	case opts.Shard == nil:
+		opts.Shard = m.Shard
+	case !opts.Shard.Same(m.Shard):
+		was := "not sharded"
+		if m.Shard != nil {
+			was = "shard " + m.Shard.String()
+		}
+		return nil, fmt.Errorf("--resume %s: that run is %s; --shard %s would be another run (leave --shard out to continue it)", dir, was, opts.Shard)
+	}
+	if opts.ModelDir == "" {
+		opts.ModelDir = m.Models
 	}
 	return m, nil
 }
@@ -301,6 +333,10 @@ func openManifest(dir string, s *rundir.Suite, prev *rundir.Manifest, opts Optio
 		Runners:   map[string]*rundir.RunnerManifest{},
 		Started:   opts.Now().UTC(),
 		Limit:     opts.Limit,
+		Models:    opts.ModelDir,
+	}
+	if opts.Shard != nil {
+		m.Shard = &rundir.Shard{K: opts.Shard.K, N: opts.Shard.N, Users: users}
 	}
 	for _, sp := range specs {
 		m.Selected = append(m.Selected, sp.Name)

@@ -343,3 +343,53 @@ func TestBayesRunner(t *testing.T) {
 		t.Error("no error without a Bayes answer")
 	}
 }
+
+// A shard predicts its users only, records which shard it is, and resumes
+// as that shard and no other.
+func TestRunShard(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "run")
+	s := suite(t, testSet(t, dir, 60), out, "  - {name: a, kind: fake}\n")
+	shard := &rundir.Shard{K: 1, N: 3}
+	scores, err := Run(context.Background(), s, Options{Shard: shard, Limit: 45})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for i := range 45 {
+		if rundir.ShardOf(fmt.Sprintf("u%03d", i), 3) == 1 {
+			want++
+		}
+	}
+	got := recordsPerUser(t, rundir.PredictionsPath(out, "a"))
+	for u := range got {
+		if rundir.ShardOf(u, 3) != 1 || u >= "u045" {
+			t.Errorf("shard 1/3 of the first 45 users predicted %s", u)
+		}
+	}
+	m, err := rundir.ReadManifest(filepath.Join(out, rundir.ManifestFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != want || scores.Runners["a"].N != want || m.Shard == nil || *m.Shard != (rundir.Shard{K: 1, N: 3, Users: want}) || m.Protocol.TestUsers != want {
+		t.Errorf("%d users recorded, %d scored, manifest shard %+v, test users %d; want %d of shard 1/3", len(got), scores.Runners["a"].N, m.Shard, m.Protocol.TestUsers, want)
+	}
+	for _, tc := range []struct {
+		name  string
+		shard *rundir.Shard
+		err   string
+	}{
+		{"another shard", &rundir.Shard{K: 0, N: 3}, "that run is shard 1/3; --shard 0/3 would be another run (leave --shard out to continue it)"},
+		{"another split", &rundir.Shard{K: 1, N: 4}, "that run is shard 1/3; --shard 1/4 would"},
+		{"the same shard", &rundir.Shard{K: 1, N: 3}, ""},
+		{"no --shard", nil, ""},
+	} {
+		_, err := Run(context.Background(), s, Options{Resume: true, Shard: tc.shard})
+		if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
+			t.Errorf("resume with %s: %v, want %q", tc.name, err, tc.err)
+		}
+	}
+	if m, _ := rundir.ReadManifest(filepath.Join(out, rundir.ManifestFile)); m == nil || !m.Shard.Same(shard) {
+		t.Errorf("after resuming, the manifest's shard is %+v", m)
+	}
+}

@@ -64,6 +64,9 @@ func TestOptionsRefused(t *testing.T) {
 		{"negative limit", Options{Limit: -5}, "--limit -5"},
 		{"empty only", Options{Only: []string{""}}, "--only: an empty runner name"},
 		{"other limit on resume", Options{Resume: true, Limit: 3}, "that run used --limit 0, not 3"},
+		{"shard K out of range", Options{Shard: &rundir.Shard{K: 3, N: 3}}, "--shard 3/3: K is the shard, from 0 to N-1 (0 to 2)"},
+		{"no shards", Options{Shard: &rundir.Shard{K: 0, N: 0}}, "--shard 0/0: N is the number of shards, 1 or more"},
+		{"a shard on resume of an unsharded run", Options{Resume: true, Shard: &rundir.Shard{K: 0, N: 2}}, "that run is not sharded; --shard 0/2 would be another run"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := Run(context.Background(), s, tc.opts); err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/occbench/occbench/baselines"
 	"github.com/occbench/occbench/bench/onet"
+	"github.com/occbench/occbench/internal/dirlock"
 	"github.com/occbench/occbench/internal/safefile"
 	"github.com/occbench/occbench/metrics"
 	"github.com/occbench/occbench/rundir"
@@ -130,11 +131,15 @@ func takeJSON(raw map[string]any, v any, keys ...string) error {
 }
 
 // fitNeural trains a network, or loads the model a previous run trained on
-// the same sequences with the same settings.
+// the same sequences with the same settings. The model file is locked
+// while it is looked for and trained, so that of the shards of a run that
+// share a models directory one trains it and the others wait and load it.
 func fitNeural[C any](ctx context.Context, env *Env, name, kind string, users []baselines.Sequence, s *neuralSettings[C], train trainFunc[C]) (baselines.Predictor, map[string]any, error) {
 	var testHist []baselines.Sequence
 	if s.Data.Transductive {
-		for _, ex := range env.Test {
+		// Every test user of the run, not only this shard's: the model
+		// must not depend on the shard.
+		for _, ex := range env.AllTest {
 			seq, err := sequence(ex.Codes(), env.Taxonomy)
 			if err != nil {
 				return nil, nil, fmt.Errorf("user %s: %w", ex.UserID, err)
@@ -148,7 +153,15 @@ func fitNeural[C any](ctx context.Context, env *Env, name, kind string, users []
 	if err != nil {
 		return nil, nil, err
 	}
-	path := filepath.Join(env.ModelDir, kind+"-"+key[:16]+".model")
+	base := kind + "-" + key[:16]
+	path := filepath.Join(env.ModelDir, base+".model")
+	unlock, err := dirlock.LockWait(ctx, env.ModelDir, "."+base+".lock", func(holder string) {
+		fmt.Fprintf(env.Log, "%s: waiting for %s, which is training %s\n", name, holder, path)
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("model %s: %w", path, err)
+	}
+	defer unlock()
 	info := map[string]any{"model_file": path}
 	if !env.Retrain {
 		if m, err := loadModel(path); err == nil {

@@ -6,7 +6,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/occbench/occbench/bench/synth"
 	"github.com/occbench/occbench/internal/jsonl"
@@ -17,12 +20,7 @@ import (
 // synthetic data set, then checks the manifest, the model files, the epoch
 // logs and that a second run reuses both models and keeps the logs.
 func TestNeuralRunners(t *testing.T) {
-	dir := t.TempDir()
-	cfg := synth.Default()
-	cfg.Users, cfg.TestUsers = 400, 50
-	if _, err := synth.Write(context.Background(), dir, cfg); err != nil {
-		t.Fatal(err)
-	}
+	dir := smallSynth(t, 400, 50)
 	out := filepath.Join(dir, "run")
 	small := "hidden: 8, heads: 1, blocks: 1, inner: 8, train: {epochs: 2, patience: 0}"
 	text := fmt.Sprintf("name: t\ntrain: %s\ntest: %s\nout: %s\nmetrics: {bootstrap: 50}\nrunners:\n"+
@@ -69,6 +67,19 @@ func TestNeuralRunners(t *testing.T) {
 	}
 }
 
+// smallSynth writes a synthetic data set into a new directory: users
+// careers, tests of them in the test set.
+func smallSynth(t *testing.T, users, tests int) string {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := synth.Default()
+	cfg.Users, cfg.TestUsers = users, tests
+	if _, err := synth.Write(context.Background(), dir, cfg); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
 // epochLines checks each line of an epoch log and counts them.
 func epochLines(t *testing.T, path string) int {
 	t.Helper()
@@ -86,4 +97,105 @@ func epochLines(t *testing.T, path string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// gateWriter is a run's stderr that calls on with each write, under a
+// lock: a test's window into where the run is.
+type gateWriter struct {
+	mu sync.Mutex
+	on func(string)
+}
+
+func (w *gateWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.on(string(p))
+	return len(p), nil
+}
+
+// Two shards that share a models directory and start together train the
+// model once: the second waits for the first, which is held mid-training
+// here, then loads its file. The model's key is the unsharded run's.
+func TestShardsShareOneModel(t *testing.T) {
+	dir := smallSynth(t, 400, 60)
+	models := filepath.Join(dir, "models")
+	text := fmt.Sprintf("name: t\ntrain: %s\ntest: %s\nmetrics: {bootstrap: 20}\nrunners:\n"+
+		"  - {name: s, kind: sasrec, hidden: 8, heads: 1, blocks: 1, inner: 8, train: {epochs: 2, patience: 0}}\n",
+		filepath.Join(dir, "train.arrow"), filepath.Join(dir, "test.arrow"))
+	s, err := rundir.ParseSuite([]byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	training, waiting, release := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	var once [3]sync.Once
+	defer once[2].Do(func() { close(release) })
+	first := &gateWriter{on: func(s string) {
+		if strings.HasPrefix(s, "s: epoch 1,") {
+			once[0].Do(func() { close(training) })
+			<-release // hold the model's lock mid-training
+		}
+	}}
+	second := &gateWriter{on: func(s string) {
+		if strings.Contains(s, "waiting for process") {
+			once[1].Do(func() { close(waiting) })
+		}
+	}}
+	errs := make([]chan error, 2)
+	for k, w := range []io.Writer{first, second} {
+		errs[k] = make(chan error, 1)
+		if k == 1 {
+			<-training
+		}
+		go func() {
+			_, err := Run(context.Background(), s, Options{Shard: &rundir.Shard{K: k, N: 2}, Out: filepath.Join(dir, fmt.Sprint("shard", k)), ModelDir: models, Stderr: w})
+			errs[k] <- err
+		}()
+	}
+	select {
+	case <-waiting:
+	case err := <-errs[1]:
+		t.Fatalf("shard 1 finished (%v) while shard 0 was training: it did not wait for the model", err)
+	case <-time.After(time.Minute):
+		t.Fatal("shard 1 did not wait for the model")
+	}
+	once[2].Do(func() { close(release) })
+	for k := range errs {
+		if err := <-errs[k]; err != nil {
+			t.Fatalf("shard %d: %v", k, err)
+		}
+	}
+
+	entries, err := os.ReadDir(models)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".lock") {
+			files = append(files, e.Name())
+		}
+	}
+	if len(files) != 1 || !strings.HasSuffix(files[0], ".model") {
+		t.Fatalf("the models directory holds %v, want one model file", files)
+	}
+	if _, err := loadModel(filepath.Join(models, files[0])); err != nil {
+		t.Fatalf("the shared model does not load: %v", err)
+	}
+	for k, reused := range []bool{false, true} {
+		m, err := rundir.ReadManifest(filepath.Join(dir, fmt.Sprint("shard", k), rundir.ManifestFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info := m.Runners["s"].Info; (info["reused"] == true) != reused || filepath.Base(fmt.Sprint(info["model_file"])) != files[0] {
+			t.Errorf("shard %d: info %v, want reused %v of %s", k, info, reused, files[0])
+		}
+	}
+	// The unsharded run, with its own models directory, trains a model
+	// with the same key.
+	if _, err := Run(context.Background(), s, Options{Out: filepath.Join(dir, "all")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "all", rundir.ModelDir, files[0])); err != nil {
+		t.Errorf("the unsharded run's model is not %s: %v", files[0], err)
+	}
 }

@@ -86,7 +86,8 @@ func (r *replayRunner) Check(env *Env) error {
 		return fmt.Errorf("%s: no lines: want one answer per test user", r.s.File)
 	}
 	tested := 0
-	for _, ex := range env.Test {
+	// The run's users in every shard: a shard reads the lines of all.
+	for _, ex := range env.AllTest {
 		if _, ok := r.lines[ex.UserID]; ok {
 			tested++
 		}

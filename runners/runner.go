@@ -63,7 +63,7 @@ type Describer interface {
 // Env is what a runner may use while preparing.
 type Env struct {
 	TrainPath string
-	Test      []*bench.Example // the users the run predicts (after --limit)
+	Test      []*bench.Example // the users the run predicts (after --limit and --shard)
 	RunDir    string
 	ModelDir  string // trained models are cached here, keyed by data and settings
 	Seed      uint64
@@ -74,6 +74,11 @@ type Env struct {
 	// CacheDir holds the request cache of model-calling runners: the
 	// suite's cache, else rundir.DefaultCacheDir(RunDir).
 	CacheDir string
+	// AllTest are the test users of the whole run, in every shard (after
+	// --limit): what is learnt from the test set, such as the histories a
+	// transductive model trains on, reads these, so every shard trains the
+	// model an unsharded run trains.
+	AllTest []*bench.Example
 }
 
 // Factory builds a runner of one kind from its suite entry. It returns the

@@ -44,6 +44,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		newImportCmd(),
 		newRunCmd(),
 		newRescoreCmd(),
+		newMergeCmd(),
 		newScoreCmd(),
 		newClassifyCmd(),
 		newStatsCmd(),

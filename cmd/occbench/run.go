@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -15,9 +16,9 @@ import (
 func newRunCmd() *cobra.Command {
 	var suitePath string
 	var opts runners.Options
-	var resume string
+	var resume, shard string
 	cmd := &cobra.Command{
-		Use:   "run --suite FILE [--out DIR] [--only NAME...] [--limit N] | --resume DIR",
+		Use:   "run --suite FILE [--out DIR] [--only NAME...] [--limit N] [--shard K/N] [--models DIR] | --resume DIR",
 		Short: "Run a suite's runners over its test set and score them",
 		Long: `Run trains or prepares each runner of the suite, predicts every test user,
 appends each prediction to DIR/predictions/<runner>.jsonl as soon as it is
@@ -32,7 +33,14 @@ directory (default: .occbench-cache beside the run directory), so a rerun
 or a resumed run never sends a request whose answer is on disk; a run
 using the OpenAI Batch API (batch: true) resumes by collecting the batch
 it submitted. API keys are read from the variables the suite names and
-are written nowhere.`,
+are written nowhere.
+
+--shard K/N predicts only shard K of N of the test users (those whose
+user id hashes to K; with --limit L, of the first L users) into its own
+run directory; occbench merge joins the N shards into one run. K or N may
+name an environment variable: --shard '$SLURM_ARRAY_TASK_ID/8'. --models
+MODELS keeps trained models in MODELS instead of DIR/models: shards that
+share it train each model once.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if resume != "" {
@@ -40,6 +48,12 @@ are written nowhere.`,
 			}
 			if cmd.Flags().Changed("only") && len(opts.Only) == 0 {
 				return errors.New(`--only "": name the runners to run`)
+			}
+			if shard != "" {
+				var err error
+				if opts.Shard, err = rundir.ParseShard(shard, os.LookupEnv); err != nil {
+					return err
+				}
 			}
 			if err := opts.Check(); err != nil {
 				return err
@@ -86,6 +100,8 @@ are written nowhere.`,
 	f.StringVar(&opts.Out, "out", "", "run directory (default: the suite's out)")
 	f.StringSliceVar(&opts.Only, "only", nil, "run only these runners (repeat or comma-separate)")
 	f.IntVar(&opts.Limit, "limit", 0, "predict only the first N test users")
+	f.StringVar(&shard, "shard", "", "predict only shard K of N of the test users (K/N; K or N may be $VAR)")
+	f.StringVar(&opts.ModelDir, "models", "", "directory of trained models, shared by the shards of a run (default: DIR/models)")
 	f.StringVar(&resume, "resume", "", "continue the run in this directory")
 	f.BoolVar(&opts.RetryErrors, "retry-errors", false, "with --resume, redo users recorded with an error")
 	f.BoolVar(&opts.Fresh, "fresh", false, "start over in a directory that holds a run (trained models are kept)")

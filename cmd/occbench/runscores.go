@@ -12,11 +12,11 @@ import (
 )
 
 // writeRunScores prints a run's scores for people; a run limited with
-// --limit says so.
+// --limit or sharded with --shard says so.
 func writeRunScores(w io.Writer, dir string, s *rundir.Scores) error {
 	users := fmt.Sprintf("%d test users", s.Protocol.TestUsers)
-	if m, err := rundir.ReadManifest(filepath.Join(dir, rundir.ManifestFile)); err == nil && m.Limit > 0 {
-		users = fmt.Sprintf("the first %d of %d test users (--limit %d)", s.Protocol.TestUsers, m.Datasets["test"].Users, m.Limit)
+	if m, err := rundir.ReadManifest(filepath.Join(dir, rundir.ManifestFile)); err == nil {
+		users = usersScored(m, s.Protocol.TestUsers)
 	}
 	fmt.Fprintf(w, "run %s: %s; EM on O*NET codes, RM over %d related occupations; 95%% bootstrap intervals (%d resamples)\n\n",
 		dir, users, s.Protocol.Related, s.Protocol.Bootstrap)
@@ -44,4 +44,21 @@ func writeRunScores(w io.Writer, dir string, s *rundir.Scores) error {
 		fmt.Fprintf(w, "skipped %s: %s\n", name, s.Skipped[name])
 	}
 	return nil
+}
+
+// usersScored says which n test users a run scored: all of them, the
+// first of them (--limit), or one shard's (--shard).
+func usersScored(m *rundir.Manifest, n int) string {
+	all := m.Datasets["test"].Users
+	if m.Shard == nil {
+		if m.Limit > 0 {
+			return fmt.Sprintf("the first %d of %d test users (--limit %d)", n, all, m.Limit)
+		}
+		return fmt.Sprintf("%d test users", n)
+	}
+	of := fmt.Sprintf("%d test users", all)
+	if m.Limit > 0 {
+		of = fmt.Sprintf("the first %d of %s (--limit %d)", min(m.Limit, all), of, m.Limit)
+	}
+	return fmt.Sprintf("shard %s: %d of %s", m.Shard, n, of)
 }

@@ -17,16 +17,17 @@ import (
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/internal/browser"
+	"github.com/occbench/occbench/internal/fixture"
 	goldenfile "github.com/occbench/occbench/internal/golden"
 	"github.com/occbench/occbench/rundir"
 )
 
-// viewerRun makes a run the way a user does: synthetic careers, a suite
-// of repeat-last, Markov-2 and a replayed model with reasons, the judge
-// over the replayed reasons (a fake endpoint), and the report.
-func viewerRun(t *testing.T) (run string, test []*bench.Example) {
+// smallDataWithReplay is smallData with DIR/replay.jsonl, a replayed
+// model's raw outputs with reasons: the true occupation for every third
+// test user, the last one for the others.
+func smallDataWithReplay(t *testing.T) (dir, data string, test []*bench.Example) {
 	t.Helper()
-	dir, data := smallData(t)
+	dir, data = smallData(t)
 	test, _, err := bench.ReadAll(filepath.Join(data, "test.arrow"))
 	if err != nil {
 		t.Fatal(err)
@@ -42,9 +43,16 @@ func viewerRun(t *testing.T) (run string, test []*bench.Example) {
 		line, _ := json.Marshal(map[string]string{"user_id": ex.UserID, "raw": "<think>" + reason + "</think>\n<answer>" + answer + "</answer>"})
 		replay.Write(append(line, '\n'))
 	}
-	if err := os.WriteFile(filepath.Join(dir, "replay.jsonl"), replay.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	fixture.Write(t, filepath.Join(dir, "replay.jsonl"), replay.String())
+	return dir, data, test
+}
+
+// viewerRun makes a run the way a user does: synthetic careers, a suite
+// of repeat-last, Markov-2 and a replayed model with reasons, the judge
+// over the replayed reasons (a fake endpoint), and the report.
+func viewerRun(t *testing.T) (run string, test []*bench.Example) {
+	t.Helper()
+	dir, data, test := smallDataWithReplay(t)
 	suite := filepath.Join(dir, "suite.yaml")
 	os.WriteFile(suite, []byte("name: viewer\ntrain: data/train.arrow\ntest: data/test.arrow\nout: run\nrunners:\n"+
 		"  - {name: last, kind: last, display: Repeat-last}\n"+

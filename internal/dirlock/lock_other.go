@@ -2,7 +2,10 @@
 
 package dirlock
 
-import "os"
+import (
+	"context"
+	"os"
+)
 
 // Lock creates dir. Where flock is not available it takes no lock: two
 // processes must not write into the same directory.
@@ -11,4 +14,10 @@ func Lock(dir, name string) (unlock func() error, err error) {
 		return nil, err
 	}
 	return func() error { return nil }, nil
+}
+
+// LockWait is Lock: where flock is not available nothing waits, and two
+// processes may do the same work.
+func LockWait(_ context.Context, dir, name string, _ func(string)) (unlock func() error, err error) {
+	return Lock(dir, name)
 }

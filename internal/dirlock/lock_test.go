@@ -3,12 +3,15 @@
 package dirlock
 
 import (
+	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/occbench/occbench/internal/fixture"
 )
@@ -88,5 +91,39 @@ func TestRemoveTemp(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, p)); !os.IsNotExist(err) {
 			t.Errorf("%s is still there", p)
 		}
+	}
+}
+
+// LockWait waits while the lock is held, says so once, gives up when its
+// context ends, and takes the lock once it is free.
+func TestLockWait(t *testing.T) {
+	dir := t.TempDir()
+	unlock, err := Lock(dir, ".lock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var told []string
+	ctx, cancel := context.WithTimeout(context.Background(), 3*waitPoll)
+	defer cancel()
+	if _, err := LockWait(ctx, dir, ".lock", func(h string) { told = append(told, h) }); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("while held: %v", err)
+	}
+	if want := "process " + strconv.Itoa(os.Getpid()); len(told) != 1 || told[0] != want {
+		t.Errorf("waiting said %q, want once %q", told, want)
+	}
+	got := make(chan error, 1)
+	go func() {
+		unlock2, err := LockWait(context.Background(), dir, ".lock", nil)
+		if err == nil {
+			err = unlock2()
+		}
+		got <- err
+	}()
+	time.Sleep(waitPoll)
+	if err := unlock(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-got; err != nil {
+		t.Fatalf("after unlock: %v", err)
 	}
 }

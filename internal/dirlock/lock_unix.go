@@ -3,12 +3,14 @@
 package dirlock
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -19,28 +21,72 @@ import (
 // process ends, however it ends, so a crash never leaves a stale lock, and
 // readers need not take it. unlock releases it.
 func Lock(dir, name string) (unlock func() error, err error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	path := filepath.Join(dir, name)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := open(dir, name)
 	if err != nil {
 		return nil, err
 	}
-	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+	if err := take(f); err != nil {
 		defer f.Close()
 		if errors.Is(err, unix.EWOULDBLOCK) {
 			return nil, fmt.Errorf("%s is in use by %s: wait for it to finish or stop it", dir, holder(f))
 		}
-		return nil, fmt.Errorf("lock %s: %w", path, err)
+		return nil, fmt.Errorf("lock %s: %w", f.Name(), err)
+	}
+	return f.Close, nil // closing the file releases the lock
+}
+
+// waitPoll is how often LockWait tries the lock again.
+const waitPoll = 200 * time.Millisecond
+
+// LockWait is Lock that waits while another holds the lock, until ctx
+// ends: a second writer of the same file then finds what the first wrote.
+// waiting, if not nil, is called once when it must wait, with the holder
+// ("process 123").
+func LockWait(ctx context.Context, dir, name string, waiting func(holder string)) (unlock func() error, err error) {
+	f, err := open(dir, name)
+	if err != nil {
+		return nil, err
+	}
+	for told := false; ; told = true {
+		err := take(f)
+		if err == nil {
+			return f.Close, nil
+		}
+		if !errors.Is(err, unix.EWOULDBLOCK) {
+			f.Close()
+			return nil, fmt.Errorf("lock %s: %w", f.Name(), err)
+		}
+		if !told && waiting != nil {
+			waiting(holder(f))
+		}
+		// Polling, not a blocking flock, so that Ctrl-C stops the wait.
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, ctx.Err()
+		case <-time.After(waitPoll):
+		}
+	}
+}
+
+// open opens the lock file name in dir, creating both if needed.
+func open(dir, name string) (*os.File, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	return os.OpenFile(filepath.Join(dir, name), os.O_RDWR|os.O_CREATE, 0o644)
+}
+
+// take locks f without waiting and writes this process's id into it, for
+// the messages of those who find it locked.
+func take(f *os.File) error {
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+		return err
 	}
 	if err := f.Truncate(0); err == nil {
 		_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
 	}
-	return func() error {
-		// Closing the file releases the lock.
-		return f.Close()
-	}, nil
+	return nil
 }
 
 // holder names the process whose id the lock file holds.

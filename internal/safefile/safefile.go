@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"time"
 )
 
 // File is a file being written; it appears under its name only on Commit.
@@ -20,22 +19,29 @@ type File struct {
 }
 
 // Create opens a temporary file in the directory of path, creating the
-// directory if needed. The file is locked while it is being written, so
-// that the temporaries of path a killed process left behind, which no one
-// holds, are found and removed here.
+// directory if needed. The file is locked from its creation until it is
+// renamed into place, so that the temporaries of path a killed process
+// left behind, which no one holds, are found and removed here, and those
+// of another live writer of path are not.
 func Create(path string) (*File, error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
 	pattern := "." + filepath.Base(path) + ".tmp-*"
-	removeStale(filepath.Join(dir, pattern), 0)
-	f, err := os.CreateTemp(dir, pattern)
-	if err != nil {
-		return nil, err
+	removeStale(filepath.Join(dir, pattern))
+	for {
+		f, err := os.CreateTemp(dir, pattern)
+		if err != nil {
+			return nil, err
+		}
+		if hold(f) {
+			return &File{File: f, path: path}, nil
+		}
+		// Another writer's removeStale took it for stale between its
+		// creation and its lock: make another.
+		f.Close()
 	}
-	hold(f)
-	return &File{File: f, path: path}, nil
 }
 
 // Commit flushes the file to disk and renames it to its final name.
@@ -44,22 +50,17 @@ func (f *File) Commit() error {
 		return fmt.Errorf("%s: already closed", f.path)
 	}
 	f.done = true
-	if err := f.Sync(); err != nil {
+	err := f.Sync()
+	if err == nil {
+		err = f.Chmod(0o644)
+	}
+	if err == nil {
+		err = renameClose(f.File, f.path)
+	}
+	if err != nil {
 		f.File.Close()
 		os.Remove(f.Name())
 		return fmt.Errorf("write %s: %w", f.path, err)
-	}
-	if err := f.File.Close(); err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("write %s: %w", f.path, err)
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	if err := os.Rename(f.Name(), f.path); err != nil {
-		os.Remove(f.Name())
-		return err
 	}
 	return nil
 }
@@ -92,27 +93,32 @@ func Write(path string, fn func(w io.Writer) error) error {
 // (os.TempDir() when ""), named after pattern as os.MkdirTemp names it.
 // The directory is locked while the process lives; remove deletes it.
 // Directories of the same pattern that no process holds, which a killed
-// process left, are removed first once they are a minute old: a younger one
-// may be a live process's that has not locked it yet.
+// process left, are removed first.
 func MkdirTemp(parent, pattern string) (dir string, remove func() error, err error) {
 	if parent == "" {
 		parent = os.TempDir()
 	}
-	removeStale(filepath.Join(parent, pattern), time.Minute)
-	dir, err = os.MkdirTemp(parent, pattern)
-	if err != nil {
-		return "", nil, err
+	removeStale(filepath.Join(parent, pattern))
+	for {
+		dir, err := os.MkdirTemp(parent, pattern)
+		if err != nil {
+			return "", nil, err
+		}
+		f, err := os.Open(dir)
+		if err != nil {
+			os.RemoveAll(dir)
+			return "", nil, err
+		}
+		if hold(f) {
+			return dir, func() error {
+				defer f.Close() // after the removal: the lock guards it till then
+				return os.RemoveAll(dir)
+			}, nil
+		}
+		// Another process's removeStale took it for stale between its
+		// creation and its lock: make another.
+		f.Close()
 	}
-	f, err := os.Open(dir)
-	if err != nil {
-		os.RemoveAll(dir)
-		return "", nil, err
-	}
-	hold(f)
-	return dir, func() error {
-		defer f.Close() // after the removal: the lock guards it till then
-		return os.RemoveAll(dir)
-	}, nil
 }
 
 // WriteFile writes data to path atomically.

@@ -1,10 +1,12 @@
 package safefile
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 )
 
@@ -73,5 +75,46 @@ func TestStaleTemporaries(t *testing.T) {
 	}
 	if _, err := os.Stat(live.Name()); err != nil {
 		t.Errorf("a live writer's temporary was removed: %v", err)
+	}
+}
+
+// Writers of the same file at once each replace it whole, and a reader
+// meanwhile sees one writer's whole file, never a mix or a part.
+func TestConcurrentWriters(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "model")
+	contents := [][]byte{bytes.Repeat([]byte("a"), 1<<20), bytes.Repeat([]byte("b"), 1<<20)}
+	if err := WriteFile(path, contents[0]); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*50)
+	for _, c := range contents {
+		wg.Go(func() {
+			for range 50 {
+				errs <- WriteFile(path, c)
+			}
+		})
+	}
+	go func() { wg.Wait(); close(done) }()
+	for reads := 0; ; reads++ {
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, contents[0]) && !bytes.Equal(got, contents[1]) {
+			t.Fatalf("read %d bytes that are neither writer's file", len(got))
+		}
+		select {
+		case <-done:
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Error(err)
+				}
+			}
+			return
+		default:
+		}
 	}
 }

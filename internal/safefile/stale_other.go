@@ -2,14 +2,20 @@
 
 package safefile
 
-import (
-	"os"
-	"time"
-)
+import "os"
 
-// hold does nothing where flock is not available.
-func hold(*os.File) {}
+// hold takes no lock where flock is not available.
+func hold(*os.File) bool { return true }
 
 // removeStale does nothing where flock is not available: a temporary a
 // killed writer left stays until removed by hand.
-func removeStale(string, time.Duration) {}
+func removeStale(string) {}
+
+// renameClose closes the temporary f, then renames it to path: some
+// systems cannot rename an open file.
+func renameClose(f *os.File, path string) error {
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
