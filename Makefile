@@ -6,7 +6,7 @@ USERS   ?= 11000
 TEST    ?= 1000
 SEED    ?= 1
 
-.PHONY: build test race run bench lint fuzz clean distclean
+.PHONY: build test race run bench scale lint fuzz clean distclean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/occbench
@@ -32,6 +32,13 @@ run: build
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Time and peak memory of synth, import, run and report at 100,000 and
+# 1,000,000 users (SCALE_USERS), one command at a time: the README's scale
+# table. The data goes to $$SCALE_DIR (/tmp/occbench-scale).
+SCALE_USERS ?= 100000 1000000
+scale: build
+	OCCBENCH=$(BIN) scripts/scale.sh $(SCALE_USERS)
 
 # gofmt, go vet and staticcheck at a pinned version (fetched through the
 # module proxy on first use).

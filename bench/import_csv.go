@@ -28,7 +28,7 @@ type csvLayout struct {
 	// record turns a row, read through get, into a record's fields.
 	record func(get func(string) string) recordFields
 	// extra, when set, adds what else a valid row holds for its user.
-	extra func(im *importer, user string, get func(string) string)
+	extra func(im *importer, user string, get func(string) string) error
 	// column names the column of a record field, where the two differ, for
 	// error messages.
 	column map[string]string
@@ -62,8 +62,8 @@ var csvJobHop = &csvLayout{
 		}
 		return f
 	},
-	extra: func(im *importer, user string, get func(string) string) {
-		im.addLevel(user, get("university_level"))
+	extra: func(im *importer, user string, get func(string) string) error {
+		return im.addLevel(user, get("university_level"))
 	},
 	column: map[string]string{"start": "start_date", "end": "end_date", "occupation": "matched_code"},
 }
@@ -162,9 +162,13 @@ func (im *importer) parseCSV(path string, in io.Reader, layout *csvLayout) error
 			continue
 		}
 		if layout.extra != nil {
-			layout.extra(im, user, get)
+			if err := layout.extra(im, user, get); err != nil {
+				return err
+			}
 		}
-		im.add(user, r)
+		if err := im.add(user, r); err != nil {
+			return err
+		}
 	}
 }
 

@@ -97,12 +97,10 @@ func (im *importer) parseJSONL(path string, in io.Reader) error {
 		}
 		user := strings.TrimSpace(string(*u.UserID))
 		im.ignoredKeys(text)
-		if im.lines[user] {
-			im.report.UsersOnManyLines++
+		if err := im.groups.line(user, len(u.Records) == 0); err != nil {
+			return err
 		}
-		im.lines[user] = true
 		if len(u.Records) == 0 {
-			im.empty[user] = true
 			continue
 		}
 		var recs []Record
@@ -127,7 +125,9 @@ func (im *importer) parseJSONL(path string, in io.Reader) error {
 			continue
 		}
 		for _, r := range recs {
-			im.add(user, r)
+			if err := im.add(user, r); err != nil {
+				return err
+			}
 		}
 	}
 	if err := sc.Err(); err != nil {

@@ -100,7 +100,9 @@ func (im *importer) parseRecBole(path string, in io.Reader) error {
 				continue
 			}
 		}
-		im.add(user, r)
+		if err := im.add(user, r); err != nil {
+			return err
+		}
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {

@@ -1,6 +1,8 @@
 package bench
 
 import (
+	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/occbench/occbench/bench/esco"
 	"github.com/occbench/occbench/bench/onet"
+	"github.com/occbench/occbench/internal/safefile"
 )
 
 // Import formats.
@@ -52,6 +55,16 @@ type ImportOptions struct {
 	Taxonomy  *onet.Taxonomy   // nil means onet.Default()
 	Crosswalk *esco.Crosswalk  // for TaxonomyESCO; nil means esco.Default()
 	Now       func() time.Time // for the plausibility of dates; nil means time.Now
+	// TestUsers, when positive, holds out that many users as the test set,
+	// chosen as Split chooses them with SplitSeed (Imported.Each says which).
+	TestUsers int
+	SplitSeed uint64
+	// Memory bounds the parsed records held in memory, in bytes (0 means
+	// DefaultImportMemory): beyond it they are sorted by user and spilled
+	// to temporary files in TempDir ("" means os.TempDir()), which are
+	// merged afterwards. The output does not depend on it.
+	Memory  int64
+	TempDir string
 }
 
 // DefaultImport holds the paper's preprocessing settings.
@@ -270,27 +283,23 @@ func writeMostFrequent(b *strings.Builder, vs []ValueCount) {
 	b.WriteString("\n")
 }
 
-// rawUser gathers one user's parsed records in input order.
-type rawUser struct {
-	id      string
-	records []Record
-}
-
 // importer turns parsed rows into examples, applying the preprocessing.
 type importer struct {
 	opts   ImportOptions
 	tax    *onet.Taxonomy
 	cw     *esco.Crosswalk // nil unless the input holds ESCO occupations
 	report ImportReport
-	users  map[string]*rawUser
-	empty  map[string]bool       // users given without records
-	lines  map[string]bool       // JSONL users seen on a line
-	levels map[[2]string]bool    // (user, JobHop university level) pairs already recorded
+	groups *grouper              // the parsed records, by user
 	mapped map[string]escoResult // ESCO value → its mapping, memoised
 	// classified memoises the classifier by text; unclassified counts the
 	// texts it left unclassified.
 	classified   map[string]onet.Classification
 	unclassified map[string]int
+	// What the preprocessing counts as users stream past: unmapped ESCO
+	// values, and dates before 1900 or after latest.
+	unmapped    map[string]int
+	implausible int
+	latest      int
 }
 
 // escoResult is a memoised esco.Crosswalk.Map.
@@ -305,7 +314,7 @@ func titleOf(tax *onet.Taxonomy, code string) (string, bool) {
 	return o.Title, ok
 }
 
-func newImporter(opts ImportOptions, inputs []string) *importer {
+func newImporter(ctx context.Context, opts ImportOptions, inputs []string, tmp string) *importer {
 	tax := opts.Taxonomy
 	if tax == nil {
 		tax = onet.Default()
@@ -322,10 +331,8 @@ func newImporter(opts ImportOptions, inputs []string) *importer {
 			MaxJobs:        opts.MaxJobs,
 			Taxonomy:       opts.Codes,
 		},
-		users:  map[string]*rawUser{},
-		empty:  map[string]bool{},
-		lines:  map[string]bool{},
-		levels: map[[2]string]bool{},
+		groups:   newGrouper(ctx, tmp, cmp.Or(opts.Memory, DefaultImportMemory)),
+		unmapped: map[string]int{},
 	}
 	if opts.Codes == TaxonomyESCO {
 		im.cw = opts.Crosswalk
@@ -444,13 +451,13 @@ func (im *importer) setOccupation(r *Record, value string) (want string, ok bool
 }
 
 // countCrosswalk adds a job read with an ESCO occupation to the report.
-func (im *importer) countCrosswalk(r Record, unmapped map[string]int) {
+func (im *importer) countCrosswalk(r Record) {
 	x := im.report.Crosswalk
 	x.Jobs++
 	res := im.mapped[r.SourceCode]
 	if !res.ok {
 		x.Unmapped++
-		unmapped[r.SourceCode]++
+		im.unmapped[r.SourceCode]++
 		return
 	}
 	x.Mapped[string(res.m.Kind)]++
@@ -463,130 +470,165 @@ func (im *importer) countCrosswalk(r Record, unmapped map[string]int) {
 }
 
 // addLevel adds an education record holding a JobHop university level, once
-// per user and level.
-func (im *importer) addLevel(user, level string) {
+// per user and level. A level the user's records spilled aside already
+// hold is dropped when the user's records come together
+// (dropRepeatedLevels).
+func (im *importer) addLevel(user, level string) error {
 	level = strings.TrimSpace(level)
-	if isNull(level) || strings.EqualFold(level, "unknown") || im.levels[[2]string{user, level}] {
-		return
+	if isNull(level) || strings.EqualFold(level, "unknown") {
+		return nil
 	}
-	im.levels[[2]string{user, level}] = true
-	im.add(user, Record{Kind: Education, Degree: level})
+	u := im.groups.user(user)
+	if slices.Contains(u.levels, level) {
+		return nil
+	}
+	u.levels = append(u.levels, level)
+	return im.add(user, Record{Kind: Education, Degree: level})
+}
+
+// dropRepeatedLevels keeps the first of a JobHop user's equal level
+// records; a JobHop user's only education records are levels.
+func dropRepeatedLevels(rs []Record) []Record {
+	out := rs[:0]
+	var seen []Record
+	for _, r := range rs {
+		if r.Kind == Education {
+			if slices.Contains(seen, r) {
+				continue
+			}
+			seen = append(seen, r)
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // add records one parsed row.
-func (im *importer) add(user string, r Record) {
-	u := im.users[user]
-	if u == nil {
-		u = &rawUser{id: user}
-		im.users[user] = u
-	}
-	u.records = append(u.records, r)
-}
+func (im *importer) add(user string, r Record) error { return im.groups.add(user, r) }
 
-// finish applies the paper's filters and returns the examples ordered by
-// user id.
-func (im *importer) finish() []*Example {
-	rep := &im.report
-	for id := range im.empty {
-		if im.users[id] == nil {
-			rep.UsersDropped[DropNoRecords]++
-			rep.UsersRead++
-		}
-	}
-	rep.UsersRead += len(im.users)
-	rep.DuplicatesKept = !im.opts.Dedupe
+// start readies the preprocessing, once the inputs are parsed.
+func (im *importer) start() {
 	now := time.Now
 	if im.opts.Now != nil {
 		now = im.opts.Now
 	}
-	implausible, latest := 0, now().Year()+1
-	unmapped := map[string]int{}
-	ids := slices.Sorted(maps.Keys(im.users))
-	out := make([]*Example, 0, len(ids))
-	for _, id := range ids {
-		u := im.users[id]
-		kept := u.records[:0]
-		seen := make(map[Record]bool, len(u.records))
-		for _, r := range u.records {
-			if seen[r] {
-				rep.DuplicateRecords++
-				if im.opts.Dedupe {
-					continue
-				}
-			}
-			seen[r] = true
-			if im.cw != nil && r.IsJob() && r.SourceCode != "" {
-				im.countCrosswalk(r, unmapped)
-			}
-			for _, d := range []Date{r.Start, r.End} {
-				if d.Valid() && (d.Year() < 1900 || d.Year() > latest) {
-					implausible++
-				}
-			}
-			switch {
-			case r.IsJob() && r.Code == "" && r.SourceCode != "":
-				rep.DroppedRecords[DropUnmapped]++
-			case r.IsJob() && r.Code == "" && r.CodeMethod == CodeClassified:
-				rep.DroppedRecords[DropUnclassified]++
-			case r.IsJob() && r.Code == "":
-				rep.DroppedRecords[DropNoOccupation]++
-			case r.IsJob() && !r.Start.Valid():
-				rep.DroppedRecords[DropNoStart]++
-			default:
-				kept = append(kept, r)
+	im.latest = now().Year() + 1
+	im.report.DuplicatesKept = !im.opts.Dedupe
+}
+
+// prepare applies the paper's filters to one user, counting what it drops
+// into the report, and returns the user's example, or nil when the user is
+// dropped.
+func (im *importer) prepare(u *rawUser) *Example {
+	rep := &im.report
+	if u.lines > 1 {
+		rep.UsersOnManyLines += u.lines - 1
+	}
+	if len(u.records) == 0 {
+		if u.empty {
+			rep.UsersRead++
+			rep.UsersDropped[DropNoRecords]++
+		}
+		return nil // named only on invalid lines: not counted
+	}
+	rep.UsersRead++
+	if im.opts.Format == FormatJobHop {
+		u.records = dropRepeatedLevels(u.records)
+	}
+	kept := im.valid(u.records)
+	// Stable: records with equal dates keep their input order.
+	slices.SortStableFunc(kept, func(a, b Record) int {
+		ka, kb := a.SortKey(), b.SortKey()
+		switch {
+		case ka.Before(kb):
+			return -1
+		case kb.Before(ka):
+			return 1
+		}
+		return 0
+	})
+	last, jobs := -1, 0
+	for i, r := range kept {
+		if r.IsJob() {
+			last = i
+			jobs++
+		}
+	}
+	switch {
+	case jobs < im.opts.MinJobs:
+		rep.UsersDropped[DropTooFewJobs]++
+		return nil
+	case jobs > im.opts.MaxJobs:
+		rep.UsersDropped[DropTooManyJobs]++
+		return nil
+	}
+	if after := len(kept) - last - 1; after > 0 {
+		rep.DroppedRecords[DropAfterTarget] += after
+	}
+	target := kept[last]
+	rep.JobRecords += jobs
+	rep.EduRecords += last + 1 - jobs
+	return &Example{
+		UserID:      u.id,
+		History:     slices.Clone(kept[:last]),
+		TargetCode:  target.Code,
+		TargetTitle: target.Occupation,
+	}
+}
+
+// valid drops a user's duplicate records (with Dedupe) and jobs without an
+// occupation or a start date, counting them, and returns the records kept,
+// reusing the storage of rs.
+func (im *importer) valid(rs []Record) []Record {
+	rep := &im.report
+	kept := rs[:0]
+	seen := make(map[Record]bool, len(rs))
+	for _, r := range rs {
+		if seen[r] {
+			rep.DuplicateRecords++
+			if im.opts.Dedupe {
+				continue
 			}
 		}
-		// Stable: records with equal dates keep their input order.
-		slices.SortStableFunc(kept, func(a, b Record) int {
-			ka, kb := a.SortKey(), b.SortKey()
-			switch {
-			case ka.Before(kb):
-				return -1
-			case kb.Before(ka):
-				return 1
-			}
-			return 0
-		})
-		last, jobs := -1, 0
-		for i, r := range kept {
-			if r.IsJob() {
-				last = i
-				jobs++
+		seen[r] = true
+		if im.cw != nil && r.IsJob() && r.SourceCode != "" {
+			im.countCrosswalk(r)
+		}
+		for _, d := range []Date{r.Start, r.End} {
+			if d.Valid() && (d.Year() < 1900 || d.Year() > im.latest) {
+				im.implausible++
 			}
 		}
 		switch {
-		case jobs < im.opts.MinJobs:
-			rep.UsersDropped[DropTooFewJobs]++
-			continue
-		case jobs > im.opts.MaxJobs:
-			rep.UsersDropped[DropTooManyJobs]++
-			continue
+		case r.IsJob() && r.Code == "" && r.SourceCode != "":
+			rep.DroppedRecords[DropUnmapped]++
+		case r.IsJob() && r.Code == "" && r.CodeMethod == CodeClassified:
+			rep.DroppedRecords[DropUnclassified]++
+		case r.IsJob() && r.Code == "":
+			rep.DroppedRecords[DropNoOccupation]++
+		case r.IsJob() && !r.Start.Valid():
+			rep.DroppedRecords[DropNoStart]++
+		default:
+			kept = append(kept, r)
 		}
-		if after := len(kept) - last - 1; after > 0 {
-			rep.DroppedRecords[DropAfterTarget] += after
-		}
-		target := kept[last]
-		ex := &Example{
-			UserID:      id,
-			History:     slices.Clone(kept[:last]),
-			TargetCode:  target.Code,
-			TargetTitle: target.Occupation,
-		}
-		rep.JobRecords += jobs
-		rep.EduRecords += last + 1 - jobs
-		out = append(out, ex)
 	}
-	rep.Users = len(out)
+	return kept
+}
+
+// done completes the report once every user is prepared; users is the
+// number kept.
+func (im *importer) done(users int) {
+	rep := &im.report
+	rep.Users = users
 	if x := rep.Crosswalk; x != nil {
-		x.UnmappedValues = topValues(unmapped, maxListedUnmapped)
+		x.UnmappedValues = topValues(im.unmapped, maxListedUnmapped)
 	}
 	if x := rep.Classifier; x != nil {
 		x.UnclassifiedTitles = topValues(im.unclassified, maxListedUnmapped)
 	}
-	if implausible > 0 {
-		rep.Warnings = append(rep.Warnings, fmt.Sprintf("%d dates before 1900 or after %d: check the input's date format", implausible, latest))
+	if im.implausible > 0 {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("%d dates before 1900 or after %d: check the input's date format", im.implausible, im.latest))
 	}
-	return out
 }
 
 // topValues returns the n most frequent values, most frequent first, ties
@@ -606,12 +648,35 @@ func topValues(counts map[string]int, n int) []ValueCount {
 }
 
 // Import reads the input files in the given format and returns the examples
-// that survive the preprocessing, ordered by user id, with the report.
+// that survive the preprocessing, ordered by user id, with the report. It
+// holds them all in memory: for small inputs; ImportFiles streams.
 func Import(inputs []string, opts ImportOptions) ([]*Example, *ImportReport, error) {
-	if opts.MinJobs < 1 || opts.MaxJobs < opts.MinJobs {
-		return nil, nil, fmt.Errorf("job bounds %d..%d: want 1 <= min <= max", opts.MinJobs, opts.MaxJobs)
+	x, err := ImportFiles(context.Background(), inputs, opts)
+	if err != nil {
+		return nil, nil, err
 	}
-	var parse func(*importer, string, io.Reader) error
+	defer x.Close()
+	var exs []*Example
+	err = x.Each(context.Background(), func(ex *Example, _ bool) error {
+		exs = append(exs, ex)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return exs, x.Report, nil
+}
+
+// parser reads one input file into the importer.
+type parser func(im *importer, path string, in io.Reader) error
+
+// parserFor checks the format and taxonomy of opts and returns the format's
+// parser, with opts.Codes filled in.
+func parserFor(opts *ImportOptions) (parser, error) {
+	if opts.MinJobs < 1 || opts.MaxJobs < opts.MinJobs {
+		return nil, fmt.Errorf("job bounds %d..%d: want 1 <= min <= max", opts.MinJobs, opts.MaxJobs)
+	}
+	var parse parser
 	own := TaxonomyONET
 	switch opts.Format {
 	case FormatCSV:
@@ -624,37 +689,150 @@ func Import(inputs []string, opts ImportOptions) ([]*Example, *ImportReport, err
 	case FormatRecBole:
 		parse = (*importer).parseRecBole
 	default:
-		return nil, nil, fmt.Errorf("import format %q: want csv, jobhop, jsonl or recbole", opts.Format)
+		return nil, fmt.Errorf("import format %q: want csv, jobhop, jsonl or recbole", opts.Format)
 	}
 	switch opts.Codes {
 	case "":
 		opts.Codes = own
 	case TaxonomyONET, TaxonomyESCO:
 	default:
-		return nil, nil, fmt.Errorf("taxonomy %q: want onet or esco", opts.Codes)
+		return nil, fmt.Errorf("taxonomy %q: want onet or esco", opts.Codes)
 	}
 	if opts.Format == FormatJobHop && opts.Codes != TaxonomyESCO {
-		return nil, nil, fmt.Errorf("taxonomy %q: JobHop's matched_code holds ESCO codes; want esco", opts.Codes)
+		return nil, fmt.Errorf("taxonomy %q: JobHop's matched_code holds ESCO codes; want esco", opts.Codes)
 	}
-	im := newImporter(opts, inputs)
-	for _, path := range inputs {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, nil, err
-		}
-		rows := im.report.Rows
-		err = parse(im, path, f)
-		f.Close()
-		if err != nil {
-			return nil, nil, err
-		}
-		if im.report.Rows == rows {
-			return nil, nil, &InputError{File: path, Line: 1, Want: "no records: want at least one row after the header (CSV, RecBole) or one user line (JSONL)"}
-		}
+	if opts.Memory < 0 || opts.TestUsers < 0 {
+		return nil, fmt.Errorf("memory %d, test users %d: want 0 or more", opts.Memory, opts.TestUsers)
 	}
-	exs := im.finish()
-	return exs, &im.report, nil
+	return parse, nil
 }
+
+// Imported is what an import kept: its report, and the examples that
+// survived the preprocessing, in a temporary file until Close.
+type Imported struct {
+	Report   *ImportReport
+	dir      string       // the import's temporary directory
+	remove   func() error // removes dir
+	examples string
+	test     []int // positions of the test users among the examples, ascending
+}
+
+// ImportFiles reads the input files in the given format and applies the
+// preprocessing. Memory stays within about opts.Memory whatever the size of
+// the inputs: records are grouped by user with an external sort, and the
+// examples kept wait in a temporary file for Each, which streams them. The
+// caller closes the result; on error, and on cancellation of ctx, nothing
+// is left behind.
+func ImportFiles(ctx context.Context, inputs []string, opts ImportOptions) (_ *Imported, err error) {
+	parse, err := parserFor(&opts)
+	if err != nil {
+		return nil, err
+	}
+	tmp, remove, err := safefile.MkdirTemp(opts.TempDir, "occbench-import-*")
+	if err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
+	x := &Imported{dir: tmp, remove: remove}
+	defer func() {
+		if err != nil {
+			x.Close()
+		}
+	}()
+	im := newImporter(ctx, opts, inputs, tmp)
+	for _, path := range inputs {
+		if err := im.parseFile(parse, path); err != nil {
+			return nil, err
+		}
+	}
+	if err := im.keep(x); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// parseFile reads one input; an input without records is an error.
+func (im *importer) parseFile(parse parser, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rows := im.report.Rows
+	if err := parse(im, path, f); err != nil {
+		return err
+	}
+	if im.report.Rows == rows {
+		return &InputError{File: path, Line: 1, Want: "no records: want at least one row after the header (CSV, RecBole) or one user line (JSONL)"}
+	}
+	return nil
+}
+
+// keep prepares every user in id order, writes the examples kept to x's
+// temporary file and chooses the test users among them.
+func (im *importer) keep(x *Imported) error {
+	w, err := createSpill(x.dir, "examples-*")
+	if err != nil {
+		return err
+	}
+	defer w.abort()
+	im.start()
+	sel := newTestSelector(im.opts.TestUsers, im.opts.SplitSeed)
+	n := 0
+	err = im.groups.each(func(u *rawUser) error {
+		ex := im.prepare(u)
+		if ex == nil {
+			return nil
+		}
+		sel.add(ex.UserID, n)
+		n++
+		return w.example(ex)
+	})
+	if err != nil {
+		return err
+	}
+	if err := w.close(); err != nil {
+		return err
+	}
+	im.done(n)
+	x.Report, x.examples = &im.report, w.path
+	if im.opts.TestUsers > 0 {
+		x.test = sel.positions()
+		im.report.Split = &SplitReport{Seed: im.opts.SplitSeed, Train: n - len(x.test), Test: len(x.test)}
+	}
+	return nil
+}
+
+// Each calls fn on every example kept, in user id order, saying whether it
+// is one of the test users (never, without ImportOptions.TestUsers). fn may
+// keep the example.
+func (x *Imported) Each(ctx context.Context, fn func(ex *Example, test bool) error) error {
+	r, err := openSpill(x.examples)
+	if err != nil {
+		return err
+	}
+	defer r.close()
+	test := x.test
+	for pos := 0; ; pos++ {
+		ex, err := r.example()
+		if err != nil || ex == nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		isTest := len(test) > 0 && test[0] == pos
+		if isTest {
+			test = test[1:]
+		}
+		if err := fn(ex, isTest); err != nil {
+			return err
+		}
+	}
+}
+
+// Close removes the import's temporary files. Those of an import that was
+// killed go at the next import.
+func (x *Imported) Close() error { return x.remove() }
 
 // ReportJSON encodes a report for the data set metadata.
 func (r *ImportReport) ReportJSON() string {

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"cmp"
+	"container/heap"
 	"crypto/sha256"
 	"encoding/binary"
 	"hash/fnv"
@@ -14,22 +15,13 @@ import (
 // only on the ids and the seed, not on input order. Both sets keep the input
 // order.
 func Split(exs []*Example, nTest int, seed uint64) (train, test []*Example) {
-	nTest = min(max(nTest, 0), len(exs))
-	type keyed struct {
-		h   uint64
-		id  string
-		pos int
-	}
-	keys := make([]keyed, len(exs))
+	sel := newTestSelector(nTest, seed)
 	for i, ex := range exs {
-		keys[i] = keyed{userHash(ex.UserID, seed), ex.UserID, i}
+		sel.add(ex.UserID, i)
 	}
-	slices.SortFunc(keys, func(a, b keyed) int {
-		return cmp.Or(cmp.Compare(a.h, b.h), cmp.Compare(a.id, b.id), cmp.Compare(a.pos, b.pos))
-	})
 	isTest := make([]bool, len(exs))
-	for _, k := range keys[:nTest] {
-		isTest[k.pos] = true
+	for _, pos := range sel.positions() {
+		isTest[pos] = true
 	}
 	for i, ex := range exs {
 		if isTest[i] {
@@ -39,6 +31,56 @@ func Split(exs []*Example, nTest int, seed uint64) (train, test []*Example) {
 		}
 	}
 	return train, test
+}
+
+// testSelector chooses the test users of a split as users stream past: the
+// n least by (seeded hash of the id, id, position), kept in a max-heap, so
+// it holds n users, not all of them.
+type testSelector struct {
+	n    int
+	seed uint64
+	h    *sliceHeap[splitKey] // greatest first: the next to drop
+}
+
+// splitKey is a user's place in the order of the split.
+type splitKey struct {
+	h   uint64
+	id  string
+	pos int
+}
+
+func (a splitKey) compare(b splitKey) int {
+	return cmp.Or(cmp.Compare(a.h, b.h), cmp.Compare(a.id, b.id), cmp.Compare(a.pos, b.pos))
+}
+
+func newTestSelector(n int, seed uint64) *testSelector {
+	greatest := func(a, b splitKey) int { return b.compare(a) }
+	return &testSelector{n: max(n, 0), seed: seed, h: &sliceHeap[splitKey]{cmp: greatest}}
+}
+
+// add offers the user at position pos.
+func (s *testSelector) add(id string, pos int) {
+	if s.n == 0 {
+		return
+	}
+	k := splitKey{userHash(id, s.seed), id, pos}
+	switch {
+	case s.h.Len() < s.n:
+		heap.Push(s.h, k)
+	case k.compare(s.h.items[0]) < 0:
+		s.h.items[0] = k
+		heap.Fix(s.h, 0)
+	}
+}
+
+// positions returns the positions of the test users, ascending.
+func (s *testSelector) positions() []int {
+	out := make([]int, s.h.Len())
+	for i, k := range s.h.items {
+		out[i] = k.pos
+	}
+	slices.Sort(out)
+	return out
 }
 
 // userHash mixes FNV-1a of the id with the seed through the splitmix64

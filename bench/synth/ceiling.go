@@ -2,6 +2,7 @@ package synth
 
 import (
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/occbench/occbench/bench"
@@ -60,33 +61,48 @@ func RM(tax *onet.Taxonomy, truth, pred string, maxK int) float64 {
 
 // markov is an order-1 or order-2 Markov model over occupation codes with
 // back-off to lower orders and then to the most common next occupation.
-// Ties break towards the lowest code.
+// Ties break towards the lowest code. It holds counts only, so it is fitted
+// one career at a time (add), then finished.
 type markov struct {
-	order int
-	next  map[string]map[string]int // context ("b" or "a>b") → next → count
-	pop   string
+	order   int
+	next    map[string]map[string]int // context ("b" or "a>b") → next → count
+	popular map[string]int            // next occupation → count, until finish
+	pop     string
+}
+
+func newMarkov(order int) *markov {
+	return &markov{order: order, next: map[string]map[string]int{}, popular: map[string]int{}}
 }
 
 func fitMarkov(exs []*bench.Example, order int) *markov {
-	m := &markov{order: order, next: map[string]map[string]int{}}
-	popular := map[string]int{}
-	add := func(ctx, y string) {
-		if m.next[ctx] == nil {
-			m.next[ctx] = map[string]int{}
-		}
-		m.next[ctx][y]++
-	}
+	m := newMarkov(order)
 	for _, ex := range exs {
-		seq := append(ex.Codes(), ex.TargetCode)
-		for t := 1; t < len(seq); t++ {
-			popular[seq[t]]++
-			for o := 1; o <= order && o <= t; o++ {
-				add(strings.Join(seq[t-o:t], ">"), seq[t])
+		m.add(ex)
+	}
+	m.finish()
+	return m
+}
+
+// add counts the moves of one career, target included.
+func (m *markov) add(ex *bench.Example) {
+	seq := append(ex.Codes(), ex.TargetCode)
+	for t := 1; t < len(seq); t++ {
+		m.popular[seq[t]]++
+		for o := 1; o <= m.order && o <= t; o++ {
+			ctx := strings.Join(seq[t-o:t], ">")
+			if m.next[ctx] == nil {
+				m.next[ctx] = map[string]int{}
 			}
+			m.next[ctx][seq[t]]++
 		}
 	}
-	m.pop = best(popular)
-	return m
+}
+
+// finish fixes the popularity fallback, which predict needs.
+func (m *markov) finish() {
+	if m.popular != nil {
+		m.pop, m.popular = best(m.popular), nil
+	}
 }
 
 func (m *markov) predict(codes []string) string {
@@ -113,65 +129,137 @@ func best(counts map[string]int) string {
 // the Markov models fitted on the train users. bootSeed seeds the
 // bootstrap.
 func Compute(tax *onet.Taxonomy, train, test []*User, bootSeed uint64) Ceiling {
-	exs := make([]*bench.Example, len(train))
-	for i, u := range train {
-		exs[i] = &u.Example
+	t := newTally(tax, bootSeed)
+	for _, u := range train {
+		t.addTrain(u)
 	}
-	m1, m2 := fitMarkov(exs, 1), fitMarkov(exs, 2)
-	preds := map[string]func(u *User) string{
-		"bayes":  func(u *User) string { return u.BayesCode },
-		"last":   func(u *User) string { return u.LastCode() },
-		"m1":     func(u *User) string { return m1.predict(u.Codes()) },
-		"m2":     func(u *User) string { return m2.predict(u.Codes()) },
-		"oracle": func(u *User) string { return u.OracleCode },
+	for _, u := range test {
+		t.addTest(u)
 	}
-	sc := map[string]Score{}
-	for name, f := range preds {
-		sc[name] = score(tax, test, f, bootSeed)
+	return t.ceiling()
+}
+
+// The predictors the ceiling compares, indexing tally.test.
+const (
+	predBayes = iota
+	predLast
+	predMarkov1
+	predMarkov2
+	predOracle
+	numPreds
+)
+
+// tally accumulates the ceiling while users stream past, so that Write
+// holds a batch of users at a time, not all of them: Markov counts from the
+// train users, then every predictor's per-user scores on the test users.
+// All train users come before the first test user.
+type tally struct {
+	tax    *onet.Taxonomy
+	seed   uint64
+	m1, m2 *markov
+	train  scores // the Bayes predictor on the train users
+	test   [numPreds]scores
+	// Sums of the Bayes answers' probabilities, added in user order.
+	trainBayes, testBayes float64
+}
+
+func newTally(tax *onet.Taxonomy, seed uint64) *tally {
+	return &tally{tax: tax, seed: seed, m1: newMarkov(1), m2: newMarkov(2)}
+}
+
+func (t *tally) addTrain(u *User) {
+	t.m1.add(&u.Example)
+	t.m2.add(&u.Example)
+	t.train.add(t.tax, u.TargetCode, u.BayesCode)
+	t.trainBayes += u.Bayes
+}
+
+func (t *tally) addTest(u *User) {
+	t.m1.finish()
+	t.m2.finish()
+	codes := u.Codes()
+	for p, pred := range [numPreds]string{
+		predBayes:   u.BayesCode,
+		predLast:    u.LastCode(),
+		predMarkov1: t.m1.predict(codes),
+		predMarkov2: t.m2.predict(codes),
+		predOracle:  u.OracleCode,
+	} {
+		t.test[p].add(t.tax, u.TargetCode, pred)
 	}
+	t.testBayes += u.Bayes
+}
+
+func (t *tally) ceiling() Ceiling {
+	test := &t.test[predBayes]
 	return Ceiling{
-		Users:           len(test),
-		Bayes:           sc["bayes"],
-		ExpectedBayesEM: expected(test),
-		Last:            sc["last"],
-		Markov1:         sc["m1"],
-		Markov2:         sc["m2"],
-		OracleType:      sc["oracle"],
+		Users:           test.n(),
+		Bayes:           test.score(t.seed),
+		ExpectedBayesEM: round6(t.testBayes / float64(test.n())),
+		Last:            t.test[predLast].score(t.seed),
+		Markov1:         t.test[predMarkov1].score(t.seed),
+		Markov2:         t.test[predMarkov2].score(t.seed),
+		OracleType:      t.test[predOracle].score(t.seed),
 		Train: TrainCeiling{
-			Users:           len(train),
-			Bayes:           score(tax, train, preds["bayes"], bootSeed),
-			ExpectedBayesEM: expected(train),
+			Users:           t.train.n(),
+			Bayes:           t.train.score(t.seed),
+			ExpectedBayesEM: round6(t.trainBayes / float64(t.train.n())),
 		},
 	}
 }
 
-func expected(us []*User) float64 {
-	s := 0.0
-	for _, u := range us {
-		s += u.Bayes
+// scores holds one predictor's per-user EM and RM. Both take few values (EM
+// 0 or 1, RM one of 22), so a user costs two bytes, and the bootstrap
+// replays the exact values in user order.
+type scores struct{ em, rm column }
+
+func (s *scores) add(tax *onet.Taxonomy, truth, pred string) {
+	em := 0.0
+	if pred == truth {
+		em = 1
 	}
-	return round6(s / float64(len(us)))
+	s.em.add(em)
+	s.rm.add(RM(tax, truth, pred, RelatedK))
+}
+
+func (s *scores) n() int { return len(s.em.codes) }
+
+func (s *scores) score(seed uint64) Score {
+	em, rm := s.em.values(), s.rm.values()
+	return Score{EM: round6(mean(em)), RM: round6(mean(rm)), EMCI: bootstrap(em, seed), RMCI: bootstrap(rm, seed)}
+}
+
+// column is a sequence of floats that take at most 256 distinct values,
+// stored a byte each.
+type column struct {
+	codes []uint8
+	dict  []float64
+}
+
+func (c *column) add(v float64) {
+	i := slices.Index(c.dict, v)
+	if i < 0 {
+		if len(c.dict) == 256 {
+			panic("synth: a score column takes more than 256 distinct values")
+		}
+		i = len(c.dict)
+		c.dict = append(c.dict, v)
+	}
+	c.codes = append(c.codes, uint8(i))
+}
+
+// values expands the column for the bootstrap.
+func (c *column) values() []float64 {
+	v := make([]float64, len(c.codes))
+	for i, k := range c.codes {
+		v[i] = c.dict[k]
+	}
+	return v
 }
 
 // bootstrapN resamples per interval; the same resamples serve every
 // predictor, so their intervals are comparable.
 const bootstrapN = 1000
-
-func score(tax *onet.Taxonomy, us []*User, pred func(*User) string, seed uint64) Score {
-	em := make([]float64, len(us))
-	rm := make([]float64, len(us))
-	for i, u := range us {
-		p := pred(u)
-		if p == u.TargetCode {
-			em[i] = 1
-		}
-		rm[i] = RM(tax, u.TargetCode, p, RelatedK)
-	}
-	s := Score{EM: round6(mean(em)), RM: round6(mean(rm))}
-	s.EMCI = bootstrap(em, seed)
-	s.RMCI = bootstrap(rm, seed)
-	return s
-}
 
 func mean(v []float64) float64 {
 	s := 0.0

@@ -114,6 +114,54 @@ func (g *Generator) Users(ctx context.Context, from, to int) ([]*User, error) {
 	return out, nil
 }
 
+// batchUsers is how many users Each draws at a time: enough to keep the
+// workers busy, few enough that memory stays flat whatever the data set's
+// size.
+const batchUsers = 8192
+
+// Each draws persons from..to−1 and calls fn on each in order, i being the
+// person's index. Batches are drawn on Config.Workers goroutines while fn
+// consumes the previous one, so at most three batches are in memory. An
+// error from fn stops the drawing and is returned.
+func (g *Generator) Each(ctx context.Context, from, to int, fn func(i int, u *User) error) error {
+	if from < 0 || to < from {
+		return fmt.Errorf("synth: users %d to %d: want 0 ≤ from ≤ to", from, to)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []*User, 1)
+	var drawErr error // read once batches is closed
+	go func() {
+		defer close(batches)
+		for lo := from; lo < to; lo += batchUsers {
+			us, err := g.Users(ctx, lo, min(lo+batchUsers, to))
+			if err != nil {
+				drawErr = err
+				return
+			}
+			select {
+			case batches <- us:
+			case <-ctx.Done():
+				drawErr = ctx.Err()
+				return
+			}
+		}
+	}()
+	i := from
+	for us := range batches {
+		for _, u := range us {
+			if err := fn(i, u); err != nil {
+				cancel()
+				for range batches { // let the drawing goroutine end
+				}
+				return err
+			}
+			i++
+		}
+	}
+	return drawErr
+}
+
 // career is the part of a person that prediction is about: the hidden
 // type, the occupations (target last) and the highest degree.
 type career struct {

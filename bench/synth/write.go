@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -58,16 +59,20 @@ func Generate(ctx context.Context, cfg Config) (g *Generator, train, test []*Use
 const LockFile = ".synth.lock"
 
 // Write generates cfg's data set into dir: train.arrow, test.arrow and
-// ceiling.json. The three files are written under a temporary directory in
-// dir and renamed into place only when all are complete.
+// ceiling.json. Users stream from the generator into the two files and the
+// ceiling's tally a batch at a time, so memory does not grow with their
+// number. The three files are written under a temporary directory in dir
+// and renamed into place only when all are complete.
 func Write(ctx context.Context, dir string, cfg Config) (*Result, error) {
-	g, train, test, err := Generate(ctx, cfg)
+	g, err := New(cfg)
 	if err != nil {
 		return nil, err
 	}
 	cfg = g.Config()
-	ceil := Compute(g.w.tax, train, test, cfg.Seed)
-	ceil.Seed, ceil.Version = cfg.Seed, Version
+	meta, err := metadata(cfg)
+	if err != nil {
+		return nil, err
+	}
 
 	unlock, err := dirlock.Lock(dir, LockFile)
 	if err != nil {
@@ -84,21 +89,11 @@ func Write(ctx context.Context, dir string, cfg Config) (*Result, error) {
 	}
 	defer os.RemoveAll(tmp)
 
-	meta, err := metadata(cfg)
-	if err != nil {
+	res := &Result{Dir: dir, TrainUsers: cfg.Users - cfg.TestUsers, TestUsers: cfg.TestUsers}
+	if res.Ceiling, err = writeUsers(ctx, g, tmp, meta, res); err != nil {
 		return nil, err
 	}
-	res := &Result{Dir: dir, TrainUsers: len(train), TestUsers: len(test), Ceiling: ceil}
-	for _, f := range []struct {
-		name, split string
-		users       []*User
-	}{{TrainFile, "train", train}, {TestFile, "test", test}} {
-		meta[bench.MetaSplit] = f.split
-		if err := writeUsers(filepath.Join(tmp, f.name), f.users, meta, res); err != nil {
-			return nil, err
-		}
-	}
-	if err := safefile.WriteJSON(filepath.Join(tmp, CeilingFile), ceil); err != nil {
+	if err := safefile.WriteJSON(filepath.Join(tmp, CeilingFile), res.Ceiling); err != nil {
 		return nil, fmt.Errorf("synth: %w", err)
 	}
 	for _, name := range []string{TrainFile, TestFile, CeilingFile} {
@@ -123,19 +118,28 @@ func metadata(cfg Config) (map[string]string, error) {
 	}, nil
 }
 
-func writeUsers(path string, us []*User, meta map[string]string, res *Result) (err error) {
-	w, err := bench.Create(path, meta)
-	if err != nil {
-		return err
-	}
-	defer func() {
+// writeUsers draws every user into dir's train and test files, counting
+// records into res, and returns the ceiling.
+func writeUsers(ctx context.Context, g *Generator, dir string, meta map[string]string, res *Result) (Ceiling, error) {
+	var ws [2]*bench.Writer // train, test
+	for i, f := range []struct{ name, split string }{{TrainFile, "train"}, {TestFile, "test"}} {
+		m := maps.Clone(meta)
+		m[bench.MetaSplit] = f.split
+		w, err := bench.Create(filepath.Join(dir, f.name), m)
 		if err != nil {
-			w.Abort()
+			return Ceiling{}, err
 		}
-	}()
-	for _, u := range us {
-		if err := w.Write(&u.Example); err != nil {
-			return err
+		defer w.Abort()
+		ws[i] = w
+	}
+	t := newTally(g.w.tax, g.cfg.Seed)
+	err := g.Each(ctx, 0, g.cfg.Users, func(i int, u *User) error {
+		w := ws[0]
+		if i < res.TrainUsers {
+			t.addTrain(u)
+		} else {
+			w = ws[1]
+			t.addTest(u)
 		}
 		res.JobRecords++ // the target
 		for _, r := range u.History {
@@ -145,6 +149,17 @@ func writeUsers(path string, us []*User, meta map[string]string, res *Result) (e
 				res.EduRecords++
 			}
 		}
+		return w.Write(&u.Example)
+	})
+	if err != nil {
+		return Ceiling{}, err
 	}
-	return w.Close()
+	for _, w := range ws {
+		if err := w.Close(); err != nil {
+			return Ceiling{}, err
+		}
+	}
+	c := t.ceiling()
+	c.Seed, c.Version = g.cfg.Seed, Version
+	return c, nil
 }

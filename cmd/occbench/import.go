@@ -1,8 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -16,6 +20,7 @@ func newImportCmd() *cobra.Command {
 	var testUsers int
 	var seed uint64
 	var parquet bool
+	var memory string
 	cmd := &cobra.Command{
 		Use:   "import --format csv|jobhop|jsonl|recbole [--taxonomy onet|esco] INPUT... -o OUT",
 		Short: "Import career data, apply the paper's preprocessing and write an Arrow or Parquet data set",
@@ -34,7 +39,11 @@ university_level), whose codes are ESCO.
 
 Without --test-users, -o names one file (.arrow, or .parquet for Parquet).
 With --test-users N, -o names a directory that receives train.arrow and
-test.arrow (train.parquet and test.parquet with --parquet).`,
+test.arrow (train.parquet and test.parquet with --parquet).
+
+Memory does not grow with the input: past --memory of parsed records, they
+are sorted by user into temporary files in $TMPDIR, merged at the end. The
+output is the same whatever --memory is.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
@@ -46,46 +55,27 @@ test.arrow (train.parquet and test.parquet with --parquet).`,
 			if opts.Classify && opts.Codes == bench.TaxonomyESCO {
 				return fmt.Errorf("--classify reads O*NET occupations from job titles; it does not apply to --taxonomy esco")
 			}
-			exs, rep, err := bench.Import(args, opts)
+			var err error
+			if opts.Memory, err = parseSize(memory); err != nil {
+				return fmt.Errorf("--memory %q: %w", memory, err)
+			}
+			opts.TestUsers, opts.SplitSeed = testUsers, seed
+			imp, err := bench.ImportFiles(cmd.Context(), args, opts)
 			if err != nil {
 				return err
 			}
-			if testUsers > len(exs) {
-				return fmt.Errorf("--test-users %d: only %d users survive the preprocessing", testUsers, len(exs))
-			}
-			type target struct {
-				path, split string
-				exs         []*bench.Example
-			}
-			var targets []target
-			if testUsers > 0 {
-				train, test := bench.Split(exs, testUsers, seed)
-				rep.Split = &bench.SplitReport{Seed: seed, Train: len(train), Test: len(test)}
-				ext := ".arrow"
-				if parquet {
-					ext = ".parquet"
-				}
-				targets = []target{
-					{filepath.Join(out, "train"+ext), "train", train},
-					{filepath.Join(out, "test"+ext), "test", test},
-				}
-			} else {
-				targets = []target{{out, "all", exs}}
+			defer imp.Close()
+			rep := imp.Report
+			if testUsers > rep.Users {
+				return fmt.Errorf("--test-users %d: only %d users survive the preprocessing", testUsers, rep.Users)
 			}
 			if err := rep.WriteText(cmd.ErrOrStderr()); err != nil {
 				return err
 			}
-			if len(exs) == 0 {
+			if rep.Users == 0 {
 				return fmt.Errorf("no user survived the preprocessing (the report above says why): nothing written to %s", out)
 			}
-			for _, t := range targets {
-				meta := map[string]string{bench.MetaPreprocess: rep.ReportJSON(), bench.MetaSplit: t.split}
-				if err := bench.WriteExamples(t.path, t.exs, meta); err != nil {
-					return err
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%d users)\n", t.path, len(t.exs))
-			}
-			return nil
+			return writeImported(cmd, imp, out, testUsers > 0, parquet)
 		},
 	}
 	f := cmd.Flags()
@@ -101,6 +91,77 @@ test.arrow (train.parquet and test.parquet with --parquet).`,
 	f.IntVar(&testUsers, "test-users", 0, "hold out this many users as the test set (deterministic in --seed)")
 	f.Uint64Var(&seed, "seed", 1, "seed of the train/test split")
 	f.BoolVar(&parquet, "parquet", false, "with --test-users, write Parquet instead of Arrow")
+	f.StringVar(&memory, "memory", fmt.Sprintf("%dM", bench.DefaultImportMemory>>20), "parsed records held in memory (K, M, G: KiB, MiB, GiB) before they are sorted by user into temporary files in $TMPDIR; the output does not depend on it")
 	atLeast(cmd, map[string]int{"test-users": 0, "min-jobs": 1, "max-jobs": 1})
 	return cmd
+}
+
+// writeImported writes the examples kept to out: one file, or with split
+// train and test files in the directory out. The files appear only when all
+// are complete.
+func writeImported(cmd *cobra.Command, imp *bench.Imported, out string, split, parquet bool) error {
+	type target struct {
+		path, split string
+		w           *bench.Writer
+	}
+	targets := []*target{{path: out, split: "all"}}
+	if split {
+		ext := ".arrow"
+		if parquet {
+			ext = ".parquet"
+		}
+		targets = []*target{
+			{path: filepath.Join(out, "train"+ext), split: "train"},
+			{path: filepath.Join(out, "test"+ext), split: "test"},
+		}
+	}
+	for _, t := range targets {
+		meta := map[string]string{bench.MetaPreprocess: imp.Report.ReportJSON(), bench.MetaSplit: t.split}
+		w, err := bench.Create(t.path, meta)
+		if err != nil {
+			return err
+		}
+		defer w.Abort()
+		t.w = w
+	}
+	err := imp.Each(cmd.Context(), func(ex *bench.Example, test bool) error {
+		if test {
+			return targets[1].w.Write(ex)
+		}
+		return targets[0].w.Write(ex)
+	})
+	if err != nil {
+		return err
+	}
+	for _, t := range targets {
+		if err := t.w.Close(); err != nil {
+			return err
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%d users)\n", t.path, t.w.Rows())
+	}
+	return nil
+}
+
+// sizeUnits are the suffixes parseSize reads, longest first.
+var sizeUnits = []struct {
+	suffix string
+	shift  int
+}{{"KIB", 10}, {"KB", 10}, {"K", 10}, {"MIB", 20}, {"MB", 20}, {"M", 20}, {"GIB", 30}, {"GB", 30}, {"G", 30}, {"B", 0}}
+
+// parseSize reads a positive size in bytes: a whole number, optionally
+// followed by K, M or G (powers of 1024; KB, KiB and the like, in any case,
+// also read).
+func parseSize(s string) (int64, error) {
+	t, shift := strings.ToUpper(strings.TrimSpace(s)), 0
+	for _, u := range sizeUnits {
+		if rest, ok := strings.CutSuffix(t, u.suffix); ok {
+			t, shift = strings.TrimSpace(rest), u.shift
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 || n > math.MaxInt64>>shift {
+		return 0, errors.New("want a size such as 256M, 2G or a number of bytes")
+	}
+	return n << shift, nil
 }

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -166,4 +169,102 @@ func TestImportFailureLeavesNothing(t *testing.T) {
 			}
 		})
 	}
+}
+
+// --memory bounds the records held before they spill to temporary files in
+// $TMPDIR: the output is the same however small it is, and the temporary
+// files go, after success, after an input error and when the import is
+// interrupted (Ctrl-C cancels the context).
+func TestImportMemory(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	left := func(when string) {
+		t.Helper()
+		if entries, _ := os.ReadDir(tmp); len(entries) > 0 {
+			t.Errorf("%s: left %d temporary entries", when, len(entries))
+		}
+	}
+	dir := t.TempDir()
+	var sets []string
+	for _, memory := range []string{"256M", "1K"} {
+		out := filepath.Join(dir, memory)
+		stdout, stderr, err := runCLI(t, "import", "--format", "csv", "--memory", memory, "../../testdata/import/careers.csv", "-o", out, "--test-users", "3")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var files []string
+		for _, name := range []string{"train.arrow", "test.arrow"} {
+			b, err := os.ReadFile(filepath.Join(out, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			files = append(files, string(b))
+		}
+		sets = append(sets, strings.ReplaceAll(stdout, out, "OUT")+stderr+strings.Join(files, "\x00"))
+		left("--memory " + memory)
+	}
+	if sets[0] != sets[1] {
+		t.Error("--memory 1K wrote other files or printed another report than --memory 256M")
+	}
+
+	bad := filepath.Join(dir, "bad.csv")
+	good, err := os.ReadFile("../../testdata/import/careers.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixture.Write(t, bad, string(good)+"u99,job,2019-02-30,,,15-1252.00,,,,,,\n")
+	_, _, err = runCLI(t, "import", "--format", "csv", "--memory", "1K", bad, "-o", filepath.Join(dir, "bad.arrow"))
+	if err == nil || !strings.Contains(err.Error(), `bad.csv:94: field "start": value "2019-02-30"`) {
+		t.Errorf("bad input with --memory 1K: %v", err)
+	}
+	left("an input error")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	err = run(ctx, &stdout, &stderr, []string{"import", "--format", "csv", "--memory", "1K", "../../testdata/import/careers.csv", "-o", filepath.Join(dir, "cut.arrow")})
+	if err == nil || exitCode(err) != 130 || !strings.Contains(err.Error(), "interrupted") {
+		t.Errorf("interrupted import: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "cut.arrow")); err == nil {
+		t.Error("an interrupted import wrote its output")
+	}
+	left("an interrupted import")
+
+	if _, _, err := runCLI(t, "import", "--format", "csv", "--memory", "lots", "../../testdata/import/careers.csv", "-o", filepath.Join(dir, "x.arrow")); err == nil || !strings.Contains(err.Error(), `--memory "lots": want a size such as 256M`) {
+		t.Errorf("--memory lots: %v", err)
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{
+		"1": 1, "4096": 4096, "1K": 1 << 10, "64k": 64 << 10, "256M": 256 << 20, "256MiB": 256 << 20,
+		"2 GB": 2 << 30, "3g": 3 << 30, "10B": 10, " 5 kib ": 5 << 10,
+	} {
+		if got, err := parseSize(in); err != nil || got != want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "0", "-1", "1.5G", "M", "1T", "1 iB", "12KK", "9999999999999G", "0x10"} {
+		if got, err := parseSize(in); err == nil {
+			t.Errorf("parseSize(%q) = %d, want an error", in, got)
+		}
+	}
+}
+
+func FuzzParseSize(f *testing.F) {
+	for _, s := range []string{"256M", "1", "2GiB", "-1", "9999999999999G"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := parseSize(s)
+		if err == nil && n <= 0 {
+			t.Fatalf("parseSize(%q) = %d", s, n)
+		}
+		if err == nil {
+			if back, err := parseSize(strconv.FormatInt(n, 10)); err != nil || back != n {
+				t.Fatalf("%d read back as %d, %v", n, back, err)
+			}
+		}
+	})
 }

@@ -89,6 +89,38 @@ func Write(path string, fn func(w io.Writer) error) error {
 	return f.Commit()
 }
 
+// MkdirTemp creates a directory for a process's scratch files in parent
+// (os.TempDir() when ""), named after pattern as os.MkdirTemp names it.
+// The directory is locked while the process lives; remove deletes it.
+// Directories of the same pattern that no process holds, which a killed
+// process left, are removed first.
+func MkdirTemp(parent, pattern string) (dir string, remove func() error, err error) {
+	if parent == "" {
+		parent = os.TempDir()
+	}
+	removeStale(filepath.Join(parent, pattern))
+	for {
+		dir, err := os.MkdirTemp(parent, pattern)
+		if err != nil {
+			return "", nil, err
+		}
+		f, err := os.Open(dir)
+		if err != nil {
+			os.RemoveAll(dir)
+			return "", nil, err
+		}
+		if hold(f) {
+			return dir, func() error {
+				defer f.Close() // after the removal: the lock guards it till then
+				return os.RemoveAll(dir)
+			}, nil
+		}
+		// Another process's removeStale took it for stale between its
+		// creation and its lock: make another.
+		f.Close()
+	}
+}
+
 // WriteFile writes data to path atomically.
 func WriteFile(path string, data []byte) error {
 	return Write(path, func(w io.Writer) error {

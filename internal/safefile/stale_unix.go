@@ -24,9 +24,9 @@ func hold(f *os.File) bool {
 	return err == nil && os.SameFile(named, held)
 }
 
-// removeStale removes the temporaries matching pattern that no process
-// holds: those of a writer that was killed. Best effort: what cannot be
-// removed stays.
+// removeStale removes the temporaries matching pattern, files or
+// directories, that no process holds: those of a writer that was killed.
+// Best effort: what cannot be removed stays.
 func removeStale(pattern string) {
 	paths, _ := filepath.Glob(pattern)
 	for _, p := range paths {
@@ -35,7 +35,7 @@ func removeStale(pattern string) {
 			continue
 		}
 		if unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB) == nil {
-			os.Remove(p)
+			os.RemoveAll(p)
 		}
 		f.Close()
 	}
