@@ -197,3 +197,31 @@ func BenchmarkWriteRead11k(b *testing.B) {
 		})
 	}
 }
+
+// ReadTargets keeps of each example what scoring reads, and only that.
+func TestReadTargets(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.arrow")
+	if err := WriteExamples(path, sampleExamples(40), nil); err != nil {
+		t.Fatal(err)
+	}
+	all, _, err := ReadAll(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	targets, _, err := ReadTargets(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(targets) != len(all) {
+		t.Fatalf("%d targets, %d examples", len(targets), len(all))
+	}
+	for i, ex := range all {
+		want := Example{UserID: ex.UserID, TargetCode: ex.TargetCode, TargetTitle: ex.TargetTitle, BayesCode: ex.BayesCode, BayesTitle: ex.BayesTitle}
+		if !reflect.DeepEqual(*targets[i], want) {
+			t.Errorf("user %d: %+v, want %+v", i, *targets[i], want)
+		}
+	}
+	if _, _, err := ReadTargets(filepath.Join(t.TempDir(), "none.arrow")); err == nil {
+		t.Error("a missing file read")
+	}
+}

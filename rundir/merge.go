@@ -61,7 +61,7 @@ func Merge(out string, dirs []string, o MergeOptions) (*Merged, error) {
 	if err != nil {
 		return nil, err
 	}
-	test, _, err := bench.ReadAll(testPath)
+	test, _, err := bench.ReadTargets(testPath) // the histories are not needed
 	if err != nil {
 		return nil, err
 	}

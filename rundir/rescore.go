@@ -52,10 +52,20 @@ func TestSetPath(dir string, man *Manifest, override string) (string, error) {
 // ReadTest reads the users of the run's test set that the run scored:
 // limited and sharded as the run was.
 func ReadTest(dir string, man *Manifest, override string) (path string, test []*bench.Example, err error) {
+	return readTest(dir, man, override, bench.ReadAll)
+}
+
+// ReadTestTargets is ReadTest without the users' histories: enough to
+// score the run, in a small part of the memory.
+func ReadTestTargets(dir string, man *Manifest, override string) (path string, test []*bench.Example, err error) {
+	return readTest(dir, man, override, bench.ReadTargets)
+}
+
+func readTest(dir string, man *Manifest, override string, read func(string) ([]*bench.Example, map[string]string, error)) (path string, test []*bench.Example, err error) {
 	if path, err = TestSetPath(dir, man, override); err != nil {
 		return "", nil, err
 	}
-	if test, _, err = bench.ReadAll(path); err != nil {
+	if test, _, err = read(path); err != nil {
 		return "", nil, err
 	}
 	return path, man.Users(test), nil

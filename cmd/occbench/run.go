@@ -125,7 +125,7 @@ in memory whenever scores.json is missing or older than a predictions file.`,
 			if err != nil {
 				return err
 			}
-			_, test, err := rundir.ReadTest(dir, man, testPath)
+			_, test, err := rundir.ReadTestTargets(dir, man, testPath)
 			if err != nil {
 				return err
 			}
