@@ -308,22 +308,21 @@ func (r *Reader) Close() error {
 // ReadAll reads every example of a file into memory: for data sets that are
 // known to be small, such as a test set.
 func ReadAll(path string) ([]*Example, map[string]string, error) {
-	r, err := Open(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer r.Close()
-	var out []*Example
-	for r.Scan() {
-		out = append(out, r.Example())
-	}
-	return out, r.Metadata(), r.Err()
+	return readAll(path, func(ex *Example) *Example { return ex })
 }
 
 // ReadTargets reads every example of a file without its history, oracle
 // reason and attempts: what scoring needs (the user and the true and
 // Bayes-optimal occupations), in a small part of ReadAll's memory.
 func ReadTargets(path string) ([]*Example, map[string]string, error) {
+	return readAll(path, func(ex *Example) *Example {
+		return &Example{UserID: ex.UserID, TargetCode: ex.TargetCode, TargetTitle: ex.TargetTitle,
+			BayesCode: ex.BayesCode, BayesTitle: ex.BayesTitle}
+	})
+}
+
+// readAll keeps what keep makes of each example of a file.
+func readAll(path string, keep func(*Example) *Example) ([]*Example, map[string]string, error) {
 	r, err := Open(path)
 	if err != nil {
 		return nil, nil, err
@@ -331,9 +330,7 @@ func ReadTargets(path string) ([]*Example, map[string]string, error) {
 	defer r.Close()
 	var out []*Example
 	for r.Scan() {
-		ex := r.Example()
-		out = append(out, &Example{UserID: ex.UserID, TargetCode: ex.TargetCode, TargetTitle: ex.TargetTitle,
-			BayesCode: ex.BayesCode, BayesTitle: ex.BayesTitle})
+		out = append(out, keep(r.Example()))
 	}
 	return out, r.Metadata(), r.Err()
 }
