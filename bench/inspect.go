@@ -35,6 +35,7 @@ type Summary struct {
 	Missing          map[string]int `json:"missing"` // field → records (or users, for target) without it
 	WithBayes        int            `json:"users_with_bayes"`
 	WithOracleReason int            `json:"users_with_oracle_reason"`
+	Mobility         Mobility       `json:"mobility"`
 }
 
 // Missing-field keys of a Summary.
@@ -52,6 +53,8 @@ type Summarizer struct {
 	edus    []int
 	occs    map[string]bool
 	targets map[string]*TargetCount
+	mob     *mobility
+	codes   []string // the current user's job codes, reused
 }
 
 // NewSummarizer returns an empty Summarizer.
@@ -60,7 +63,7 @@ func NewSummarizer() *Summarizer {
 	for _, k := range missingKeys {
 		m[k] = 0
 	}
-	return &Summarizer{s: Summary{Missing: m}, occs: map[string]bool{}, targets: map[string]*TargetCount{}}
+	return &Summarizer{s: Summary{Missing: m}, occs: map[string]bool{}, targets: map[string]*TargetCount{}, mob: newMobility()}
 }
 
 // Add counts one example.
@@ -68,6 +71,7 @@ func (z *Summarizer) Add(ex *Example) {
 	s := &z.s
 	s.Users++
 	jobs, edus := 0, 0
+	z.codes = z.codes[:0]
 	miss := func(cond bool, key string) {
 		if cond {
 			s.Missing[key]++
@@ -85,6 +89,7 @@ func (z *Summarizer) Add(ex *Example) {
 			if r.Code != "" {
 				z.occs[r.Code] = true
 			}
+			z.codes = append(z.codes, r.Code)
 			continue
 		}
 		edus++
@@ -105,7 +110,9 @@ func (z *Summarizer) Add(ex *Example) {
 			z.targets[ex.TargetCode] = t
 		}
 		t.Users++
+		z.codes = append(z.codes, ex.TargetCode)
 	}
+	z.mob.add(ex.UserID, z.codes)
 	if ex.BayesCode != "" {
 		s.WithBayes++
 	}
@@ -125,6 +132,7 @@ func (z *Summarizer) Summary(top int) Summary {
 	s.TargetOccs = len(z.targets)
 	s.JobsPerUser = spread(z.jobs)
 	s.EduPerUser = spread(z.edus)
+	s.Mobility = z.mob.result()
 	all := make([]TargetCount, 0, len(z.targets))
 	for _, t := range z.targets {
 		all = append(all, *t)

@@ -72,6 +72,43 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
+// minGroupChanges is how many occupation changes a major group needs for
+// its stay-in-group share to be shown in the text summary.
+const minGroupChanges = 20
+
+// writeMobility adds the transitions and the next occupation's entropy to
+// a summary's table.
+func writeMobility(tw io.Writer, m bench.Mobility) {
+	if m.Transitions == 0 {
+		return
+	}
+	fmt.Fprintf(tw, "transitions\t%d\tbetween consecutive jobs (target included); %d change occupation\n", m.Transitions, m.Changes)
+	if m.Changes > 0 {
+		fmt.Fprintf(tw, "\t\t%.1f%% of the changes cross SOC major groups, %.1f%% of those into Management\n", 100*m.CrossGroup, 100*m.IntoManagement)
+	}
+	var lo, hi *bench.GroupStay
+	for i := range m.StayInGroup {
+		g := &m.StayInGroup[i]
+		if g.Changes < minGroupChanges {
+			continue
+		}
+		if lo == nil || g.Stay < lo.Stay {
+			lo = g
+		}
+		if hi == nil || g.Stay > hi.Stay {
+			hi = g
+		}
+	}
+	if lo != nil {
+		fmt.Fprintf(tw, "\t\tchanges staying in their major group: %.1f%% (%s) to %.1f%% (%s), of groups with %d or more\n",
+			100*lo.Stay, lo.Title, 100*hi.Stay, hi.Title, minGroupChanges)
+	}
+	if e := m.Entropy; e.HeldOut > 0 {
+		fmt.Fprintf(tw, "next occupation\t\t%.2f bits alone, %.2f given the last, %.2f given the last two (cross-entropy on %d transitions of held-out users)\n",
+			e.Alone, e.GivenLast, e.GivenLastTwo, e.HeldOut)
+	}
+}
+
 func writeSummary(w io.Writer, s bench.Summary) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "file\t%s (schema v%s)\n", s.File, s.SchemaVersion)
@@ -79,6 +116,7 @@ func writeSummary(w io.Writer, s bench.Summary) error {
 	fmt.Fprintf(tw, "job records\t%d\tper user min %d, median %g, max %d (target included)\n", s.JobRecords, s.JobsPerUser.Min, s.JobsPerUser.Median, s.JobsPerUser.Max)
 	fmt.Fprintf(tw, "education records\t%d\tper user min %d, median %g, max %d\n", s.EduRecords, s.EduPerUser.Min, s.EduPerUser.Median, s.EduPerUser.Max)
 	fmt.Fprintf(tw, "occupations\t%d\tdistinct; %d as targets\n", s.Occupations, s.TargetOccs)
+	writeMobility(tw, s.Mobility)
 	if s.WithBayes > 0 {
 		fmt.Fprintf(tw, "Bayes-optimal answers\t%d\n", s.WithBayes)
 	}
