@@ -148,7 +148,11 @@ type TrainOptions struct {
 
 // Epoch reports one finished training epoch.
 type Epoch struct {
-	N       int     // 1-based
+	N int // 1-based
+	// Of is the most epochs training may run (TrainConfig.Epochs); StopBy
+	// the epoch it stops at unless validation improves first (early
+	// stopping's patience), at most Of.
+	Of, StopBy int
 	Loss    float64 // mean training loss per target
 	ValidEM float64 // exact-match rate on the validation users; -1 without them
 	// ValidLoss is the validation users' mean cross-entropy; -1 without them.

@@ -218,6 +218,10 @@ func fit(ctx context.Context, net network, train, valid []Sequence, cfg TrainCon
 		} else {
 			stale++
 		}
+		ep.Of, ep.StopBy = cfg.Epochs, cfg.Epochs
+		if cfg.Patience > 0 {
+			ep.StopBy = min(cfg.Epochs, epoch+cfg.Patience-stale)
+		}
 		mark := ""
 		if ep.Best {
 			mark = " *"

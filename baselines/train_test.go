@@ -338,3 +338,28 @@ func minLoss(es []Epoch) float64 {
 	}
 	return m
 }
+
+// Each epoch says how many there may be and when patience ends training;
+// training stops exactly there.
+func TestEpochBudget(t *testing.T) {
+	d := smallData()
+	train, valid := PrepareData(d.train, nil, DataOptions{ValidFrac: 0.1, Seed: 1})
+	c := smallSASRec()
+	c.Train.Epochs, c.Train.Patience, c.Train.LR = 40, 2, 1e-6 // too slow to keep improving
+	var epochs []Epoch
+	if _, err := TrainSASRec(context.Background(), train, valid, 60, c, TrainOptions{Seed: 1, Progress: func(e Epoch) { epochs = append(epochs, e) }}); err != nil {
+		t.Fatal(err)
+	}
+	last := epochs[len(epochs)-1]
+	if last.N == 40 {
+		t.Fatal("training ran every epoch: the test wants it stopped early")
+	}
+	for _, e := range epochs {
+		if e.Of != 40 || e.StopBy < e.N || e.StopBy > e.Of || (e.Best && e.StopBy != min(40, e.N+2)) {
+			t.Errorf("epoch %d: of %d, stops by %d", e.N, e.Of, e.StopBy)
+		}
+	}
+	if last.StopBy != last.N {
+		t.Errorf("training stopped at epoch %d, but that epoch said it would stop at %d", last.N, last.StopBy)
+	}
+}

@@ -189,7 +189,7 @@ func fitNeural[C any](ctx context.Context, env *Env, name, kind string, users []
 			if e.Best {
 				mark = " (best)"
 			}
-			fmt.Fprintf(env.Log, "%s: epoch %d, loss %.4f, validation EM %.2f%% loss %.4f%s, %s\n", name, e.N, e.Loss, 100*e.ValidEM, e.ValidLoss, mark, e.Elapsed.Round(100*time.Millisecond))
+			fmt.Fprintf(env.Log, "%s: epoch %d/%d, loss %.4f, validation EM %.2f%% loss %.4f%s, %s%s\n", name, e.N, e.Of, e.Loss, 100*e.ValidEM, e.ValidLoss, mark, e.Elapsed.Round(100*time.Millisecond), eta(e))
 		},
 	}
 	m, err := train(ctx, env.Taxonomy, trainSeqs, valid, s.Model, opts)
@@ -207,6 +207,20 @@ func fitNeural[C any](ctx context.Context, env *Env, name, kind string, users []
 	info["valid_users"] = len(valid)
 	addStats(info, m)
 	return m, info, nil
+}
+
+// eta says how long training may still take at the pace so far: until
+// early stopping ends it, unless validation improves first.
+func eta(e baselines.Epoch) string {
+	left := e.StopBy - e.N
+	if left <= 0 {
+		return ""
+	}
+	d := (e.Elapsed / time.Duration(e.N) * time.Duration(left)).Round(time.Second)
+	if e.StopBy < e.Of {
+		return fmt.Sprintf(", up to %s more (stops at epoch %d unless validation improves)", d, e.StopBy)
+	}
+	return fmt.Sprintf(", up to %s more", d)
 }
 
 func addStats(info map[string]any, m baselines.Model) {

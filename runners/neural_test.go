@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/occbench/occbench/baselines"
 	"github.com/occbench/occbench/bench/synth"
 	"github.com/occbench/occbench/internal/jsonl"
 	"github.com/occbench/occbench/rundir"
@@ -197,5 +198,20 @@ func TestShardsShareOneModel(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "all", rundir.ModelDir, files[0])); err != nil {
 		t.Errorf("the unsharded run's model is not %s: %v", files[0], err)
+	}
+}
+
+func TestETA(t *testing.T) {
+	for _, tc := range []struct {
+		e    baselines.Epoch
+		want string
+	}{
+		{baselines.Epoch{N: 10, Of: 300, StopBy: 50, Elapsed: 10 * time.Second}, ", up to 40s more (stops at epoch 50 unless validation improves)"},
+		{baselines.Epoch{N: 10, Of: 300, StopBy: 300, Elapsed: 10 * time.Second}, ", up to 4m50s more"},
+		{baselines.Epoch{N: 12, Of: 300, StopBy: 12, Elapsed: time.Second}, ""},
+	} {
+		if got := eta(tc.e); got != tc.want {
+			t.Errorf("eta(%+v) = %q, want %q", tc.e, got, tc.want)
+		}
 	}
 }
