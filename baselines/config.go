@@ -153,8 +153,8 @@ type Epoch struct {
 	// the epoch it stops at unless validation improves first (early
 	// stopping's patience), at most Of.
 	Of, StopBy int
-	Loss    float64 // mean training loss per target
-	ValidEM float64 // exact-match rate on the validation users; -1 without them
+	Loss       float64 // mean training loss per target
+	ValidEM    float64 // exact-match rate on the validation users; -1 without them
 	// ValidLoss is the validation users' mean cross-entropy; -1 without them.
 	ValidLoss float64
 	Best      bool          // the best validation score so far (see TrainConfig.Select): this epoch's weights are kept
