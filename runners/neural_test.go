@@ -131,7 +131,7 @@ func TestShardsShareOneModel(t *testing.T) {
 	var once [3]sync.Once
 	defer once[2].Do(func() { close(release) })
 	first := &gateWriter{on: func(s string) {
-		if strings.HasPrefix(s, "s: epoch 1,") {
+		if strings.HasPrefix(s, "s: epoch 1/") {
 			once[0].Do(func() { close(training) })
 			<-release // hold the model's lock mid-training
 		}
@@ -145,7 +145,13 @@ func TestShardsShareOneModel(t *testing.T) {
 	for k, w := range []io.Writer{first, second} {
 		errs[k] = make(chan error, 1)
 		if k == 1 {
-			<-training
+			select {
+			case <-training:
+			case err := <-errs[0]:
+				t.Fatalf("shard 0 ended (%v) before it was seen training", err)
+			case <-time.After(time.Minute):
+				t.Fatal("shard 0 was not seen training (its first epoch line)")
+			}
 		}
 		go func() {
 			_, err := Run(context.Background(), s, Options{Shard: &rundir.Shard{K: k, N: 2}, Out: filepath.Join(dir, fmt.Sprint("shard", k)), ModelDir: models, Stderr: w})
