@@ -5,8 +5,10 @@ package safefile
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -105,6 +107,9 @@ func MkdirTemp(parent, pattern string) (dir string, remove func() error, err err
 			return "", nil, err
 		}
 		f, err := os.Open(dir)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // another process's removeStale took it before we could open it
+		}
 		if err != nil {
 			os.RemoveAll(dir)
 			return "", nil, err

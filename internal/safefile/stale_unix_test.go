@@ -5,6 +5,7 @@ package safefile
 import (
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 )
 
@@ -39,5 +40,35 @@ func TestMkdirTempRemovesStale(t *testing.T) {
 		if _, err := os.Stat(d); !os.IsNotExist(err) {
 			t.Errorf("%s is still there after remove: %v", filepath.Base(d), err)
 		}
+	}
+}
+
+// Scratch directories made at once by several writers (two imports in two
+// terminals) are each usable: one writer's clean-up may take another's
+// new directory before it is locked, and the other then makes a new one.
+func TestMkdirTempConcurrent(t *testing.T) {
+	parent := t.TempDir()
+	var wg sync.WaitGroup
+	errs := make(chan error, 8*50)
+	for range 8 {
+		wg.Go(func() {
+			for range 50 {
+				dir, remove, err := MkdirTemp(parent, "scratch-*")
+				if err == nil {
+					err = os.WriteFile(filepath.Join(dir, "runs"), []byte("x"), 0o644)
+					if rerr := remove(); err == nil {
+						err = rerr
+					}
+				}
+				if err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
