@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -232,16 +231,7 @@ func FuzzImportJobHop(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		p := filepath.Join(dir, "f.csv")
 		fixture.Write(t, p, in)
-		for _, skip := range []bool{false, true} {
-			exs, rep, err := Import([]string{p}, ImportOptions{Format: FormatJobHop, MinJobs: 1, MaxJobs: 100, SkipInvalid: skip})
-			if err != nil {
-				var ie *InputError
-				if !errors.As(err, &ie) || ie.File != p || ie.Line < 1 {
-					t.Fatalf("error without a file and line: %v", err)
-				}
-				continue
-			}
-			checkImported(t, exs, rep)
+		checkFuzzImport(t, p, FormatJobHop, func(exs []*Example, rep *ImportReport) {
 			x := rep.Crosswalk
 			mapped := 0
 			for _, n := range x.Mapped {
@@ -257,7 +247,7 @@ func FuzzImportJobHop(f *testing.F) {
 					}
 				}
 			}
-		}
+		})
 	})
 }
 

@@ -303,8 +303,9 @@ func checkImported(t *testing.T, exs []*Example, rep *ImportReport) {
 
 // checkFuzzImport imports a fuzzed file with and without --skip-invalid:
 // either it fails with an error that names the file and a line, or what it
-// imported holds the importer's promises.
-func checkFuzzImport(t *testing.T, p, format string) {
+// imported holds the importer's promises, and those of the format (more,
+// when given).
+func checkFuzzImport(t *testing.T, p, format string, more ...func(exs []*Example, rep *ImportReport)) {
 	for _, skip := range []bool{false, true} {
 		exs, rep, err := Import([]string{p}, ImportOptions{Format: format, MinJobs: 1, MaxJobs: 100, SkipInvalid: skip})
 		if err != nil {
@@ -315,6 +316,9 @@ func checkFuzzImport(t *testing.T, p, format string) {
 			continue
 		}
 		checkImported(t, exs, rep)
+		for _, check := range more {
+			check(exs, rep)
+		}
 	}
 }
 
