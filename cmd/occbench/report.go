@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -117,6 +118,11 @@ func (rf *reportFlags) add(cmd *cobra.Command) {
 
 // build loads the run in dir and computes its report.
 func (rf *reportFlags) build(dir string) (*reports.Report, error) {
+	for _, path := range rf.judgeFiles { // before anything is written
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("--judge: %w", err)
+		}
+	}
 	var opts reports.Options
 	opts.Reference, opts.Examples, opts.NoPaper = rf.reference, rf.examples, rf.noPaper
 	if rf.examples == 0 {

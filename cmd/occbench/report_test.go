@@ -69,12 +69,16 @@ func TestReportCommandErrors(t *testing.T) {
 		{[]string{"report", run, "--correction", "sidak"}, "--correction"},
 		{[]string{"report", run, "--paper", filepath.Join(run, "manifest.json")}, "--paper"},
 		{[]string{"report", run, "--scaling", filepath.Join(run, "nope.json")}, "nope.json"},
+		{[]string{"report", run, "--judge", filepath.Join(run, "judge-nope.jsonl")}, "--judge: stat " + filepath.Join(run, "judge-nope.jsonl")},
 	}
 	for _, c := range cases {
 		_, _, err := runCLI(t, c.args...)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v: err = %v, want %q", c.args, err, c.want)
 		}
+	}
+	if _, err := os.Stat(filepath.Join(run, "report")); !os.IsNotExist(err) {
+		t.Errorf("a refused report wrote %s/report (stat: %v)", run, err)
 	}
 }
 
