@@ -15,7 +15,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync/atomic"
 
 	"github.com/occbench/occbench/bench"
 	"github.com/occbench/occbench/internal/jsonl"
@@ -97,7 +96,17 @@ type builder struct {
 	// predictions file; files[s] is that file, open.
 	spans [][]span
 	files []*os.File
-	stale atomic.Int64 // current judge records of an earlier reason text
+	// verdicts[s][i] is the judge's verdict on system s's reason for test
+	// user i, found once while scanning.
+	verdicts [][]verdict
+	pos      map[string]int // test user id → index
+}
+
+// verdict is the judge record of a reason: view when it judged this very
+// text, stale when it judged an earlier one.
+type verdict struct {
+	view  *judgeView
+	stale bool
 }
 
 // span locates one line of a predictions file; n is 0 where the user has
@@ -151,7 +160,9 @@ func (b *builder) close() {
 // system's outcome for each, reading each predictions file once.
 func (b *builder) scan() error {
 	rep, run := b.rep, b.rep.Run
-	for _, ex := range run.Test {
+	b.pos = make(map[string]int, len(run.Test))
+	for i, ex := range run.Test {
+		b.pos[ex.UserID] = i
 		b.index.ID = append(b.index.ID, ex.UserID)
 		b.index.Target = append(b.index.Target, b.occ.id(ex.TargetCode, ex.TargetTitle))
 		var hist []int
@@ -168,13 +179,23 @@ func (b *builder) scan() error {
 	}
 	var mappings []string
 	for _, s := range run.Systems {
-		si, spans, f, judged, err := b.scanSystem(s, &mappings)
+		si, spans, verdicts, f, err := b.scanSystem(s, &mappings)
 		if err != nil {
 			return err
 		}
 		b.index.Sys = append(b.index.Sys, si)
 		b.spans = append(b.spans, spans)
+		b.verdicts = append(b.verdicts, verdicts)
 		b.files = append(b.files, f)
+		judged := 0
+		for _, v := range verdicts {
+			if v.view != nil {
+				judged++
+			}
+			if v.stale {
+				b.meta.Judge.Stale++
+			}
+		}
 		v := headline(run, s)
 		b.meta.Systems = append(b.meta.Systems, system{
 			Name: s.Name, Display: s.Display, Category: s.Category, Kind: s.Kind, Mode: s.Mode,
@@ -212,8 +233,9 @@ func (b *builder) scan() error {
 }
 
 // scanSystem reads one system's predictions file: its per-user index
-// entries and where each user's record is. It returns the file open.
-func (b *builder) scanSystem(s *reports.System, mappings *[]string) (sysIndex, []span, *os.File, int, error) {
+// entries, where each user's record is and the judge's verdicts on the
+// reasons. It returns the file open.
+func (b *builder) scanSystem(s *reports.System, mappings *[]string) (sysIndex, []span, []verdict, *os.File, error) {
 	test := b.rep.Run.Test
 	n := len(test)
 	si := sysIndex{Pred: fill(n, -1), Map: fill(n, -1), Score: fill(n, -1), Judge: make([]int, n)}
@@ -222,22 +244,17 @@ func (b *builder) scanSystem(s *reports.System, mappings *[]string) (sysIndex, [
 		st[i] = status(&s.Outcomes, i)
 	}
 	si.St = string(st)
-	spans := make([]span, n)
+	spans, verdicts := make([]span, n), make([]verdict, n)
 	path := rundir.PredictionsPath(b.rep.Run.Dir, s.Name)
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return si, spans, nil, 0, nil // every user missing, as the outcomes say
+		return si, spans, verdicts, nil, nil // every user missing, as the outcomes say
 	}
 	if err != nil {
-		return si, nil, nil, 0, err
+		return si, nil, nil, nil, err
 	}
-	pos := map[string]int{}
-	for i, ex := range test {
-		pos[ex.UserID] = i
-	}
-	judged := 0
 	err = eachLine(f, path, func(off int64, line []byte, p *rundir.Prediction) {
-		i, ok := pos[p.UserID]
+		i, ok := b.pos[p.UserID]
 		if !ok {
 			return // outside the test set; the report warns
 		}
@@ -249,21 +266,18 @@ func (b *builder) scanSystem(s *reports.System, mappings *[]string) (sysIndex, [
 		if p.MapScore > 0 {
 			si.Score[i] = int(p.MapScore*1000 + 0.5)
 		}
+		v := &verdicts[i] // the last record of a user wins
+		v.view, v.stale = b.judge(p.UserID, s.Name, p.Reason)
 		si.Judge[i] = 0
-		if v, _ := b.judge(p.UserID, s.Name, p.Reason); v != nil {
-			si.Judge[i] = v.lowest()
+		if v.view != nil {
+			si.Judge[i] = v.view.lowest()
 		}
 	})
 	if err != nil {
 		f.Close()
-		return si, nil, nil, 0, err
+		return si, nil, nil, nil, err
 	}
-	for i := range n {
-		if si.Judge[i] > 0 {
-			judged++
-		}
-	}
-	return si, spans, f, judged, nil
+	return si, spans, verdicts, f, nil
 }
 
 // judge is the verdict on a user's reason from source, when it judged this
@@ -337,10 +351,7 @@ func (b *builder) detail(i int) (*userDetail, error) {
 			return nil, fmt.Errorf("%s: the file changed while the viewer was written: %w", b.files[s].Name(), err)
 		}
 		v := newPredView(&p, sys.Outcomes.RM[i], b.occ)
-		v.Judge, v.StaleJudge = b.judge(ex.UserID, sys.Name, p.Reason)
-		if v.StaleJudge {
-			b.stale.Add(1)
-		}
+		v.Judge, v.StaleJudge = b.verdicts[s][i].view, b.verdicts[s][i].stale
 		d.Preds[s] = v
 	}
 	return d, nil
@@ -376,7 +387,6 @@ func (b *builder) write(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	b.meta.Judge.Stale = int(b.stale.Load())
 	idx, err := packed(b.index)
 	if err != nil {
 		return err
