@@ -7,7 +7,8 @@ import (
 	"github.com/occbench/occbench/bench"
 )
 
-// The Bayes-optimal predictor. A person's observed history is their
+// The Bayes-optimal predictor. (A Chain has no hidden type: its predictive
+// is its step, chain.predictive.) A person's observed history is their
 // occupations o1..oT and their education; titles, dates, industries and
 // salaries are drawn given the occupations alone, so they cancel out of the
 // posterior. With the type k hidden,
@@ -22,6 +23,9 @@ import (
 // posterior is P(type | occupations hist, highest degree level); level < 0
 // means the education is not observed.
 func (w *world) posterior(hist []int, level int) []float64 {
+	if w.chain != nil {
+		return []float64{1} // no hidden type
+	}
 	K := len(w.cfg.Types)
 	lw := make([]float64, K)
 	best := math.Inf(-1)
@@ -53,6 +57,10 @@ func (w *world) posterior(hist []int, level int) []float64 {
 // post into out, indexed like the taxonomy's occupations.
 func (w *world) predictive(hist []int, post []float64, out []float64) {
 	clear(out)
+	if w.chain != nil {
+		w.chain.predictive(hist, out)
+		return
+	}
 	c := hist[len(hist)-1]
 	ret := w.returns(hist, nil)
 	for k, pk := range post {
@@ -118,7 +126,8 @@ func (g *Generator) observe(ex *bench.Example) ([]int, int, error) {
 }
 
 // Posterior returns P(type | history) for an example drawn by this
-// generator, in the order of Config.Types.
+// generator, in the order of Config.Types; {1} for a Chain, which has no
+// hidden type.
 func (g *Generator) Posterior(ex *bench.Example) ([]float64, error) {
 	jobs, level, err := g.observe(ex)
 	if err != nil {

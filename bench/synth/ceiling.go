@@ -32,13 +32,17 @@ type Ceiling struct {
 	Markov1         Score   `json:"markov1"` // first-order Markov fitted on the train users
 	Markov2         Score   `json:"markov2"` // second-order, backing off to markov1
 	// OracleType knows each user's hidden type: what the Bayes predictor
-	// loses to not knowing it.
+	// loses to not knowing it. A chain (the second-order profile) has no
+	// hidden type, so there it is the Bayes predictor.
 	OracleType Score `json:"oracle_type"`
 	// Train is the Bayes predictor on the train users, for reference.
 	Train TrainCeiling `json:"train"`
 
 	Seed    uint64 `json:"seed"`
 	Version string `json:"generator_version"`
+	// Profile is Config.Profile: absent for the default profile,
+	// hidden-track, whose files keep their bytes.
+	Profile string `json:"profile,omitempty"`
 }
 
 // TrainCeiling is the Bayes predictor's score on the train users.

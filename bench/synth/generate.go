@@ -70,7 +70,7 @@ func (g *Generator) User(i int) *User {
 	g.w.predictive(hist, g.w.posterior(hist, int(c.level)), pred)
 	b := argmax(pred)
 	u.BayesCode, u.BayesTitle, u.Bayes = g.w.occ[b].Code, g.w.occ[b].Title, pred[b]
-	g.w.predictive(hist, oneHot(len(g.cfg.Types), c.k), pred)
+	g.w.predictive(hist, oneHot(len(g.w.typeW), c.k), pred)
 	u.OracleCode = g.w.occ[argmax(pred)].Code
 	return u
 }
@@ -184,6 +184,10 @@ func (w *world) walk(r *rand.Rand, k, n int) career {
 	c.jobs[0] = min(sort.Search(len(cdf), func(i int) bool { return cdf[i] > x }), len(cdf)-1)
 	var ret []entry
 	for len(c.jobs) < n {
+		if w.chain != nil {
+			c.jobs = append(c.jobs, w.chain.next(r, c.jobs))
+			continue
+		}
 		ret = w.returns(c.jobs, ret)
 		c.jobs = append(c.jobs, w.next(r, k, c.jobs[len(c.jobs)-1], ret))
 	}
@@ -206,14 +210,19 @@ func (w *world) next(r *rand.Rand, k, c int, ret []entry) int {
 	if len(ret) > 0 && r.Float64() < w.cfg.Types[k].Return {
 		mv = ret
 	}
+	return draw(r, mv)
+}
+
+// draw picks an occupation from a distribution.
+func draw(r *rand.Rand, d []entry) int {
 	u := r.Float64()
-	for _, e := range mv {
+	for _, e := range d {
 		u -= e.p
 		if u < 0 {
 			return int(e.y)
 		}
 	}
-	return int(mv[len(mv)-1].y)
+	return int(d[len(d)-1].y)
 }
 
 // pick draws an index with probability proportional to ws.

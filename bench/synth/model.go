@@ -2,19 +2,27 @@
 // taxonomy, with the exact Bayes-optimal prediction of each person's next
 // occupation.
 //
-// Each person has a hidden career track (a Type: stayer, climber, returner,
-// switcher) that sets how often, at each job change, they stay in their
-// occupation, return to an earlier one, move to a neighbour in the same SOC
-// major group or switch to one in another group. The neighbours are O*NET's
-// Related Occupations and Career Changers Matrix; where a move goes is the
-// same for everyone: towards the top of O*NET's ranking, towards common
-// occupations and towards higher job zones. First jobs are drawn from a
-// popularity skewed towards common white-collar occupations, education from
-// the first job's Required Level of Education. Because the track is hidden
-// and the generator knows every probability, the posterior over tracks given
-// a history, and so the Bayes-optimal next occupation, is computed exactly
-// (bayes.go). Titles, dates, industries and salaries are drawn given the
-// occupations only, so they carry no information about the track.
+// A profile (Profiles, Profile) is one process of careers:
+//
+//   - hidden-track, the default (Default): described below.
+//   - second-order (SecondOrder): no hidden type; the next occupation
+//     depends on the last two through sparse successor lists drawn per seed
+//     from O*NET's neighbours (Chain, chain.go).
+//
+// In the hidden-track profile each person has a hidden career track (a
+// Type: stayer, climber, returner, switcher) that sets how often, at each
+// job change, they stay in their occupation, return to an earlier one,
+// move to a neighbour in the same SOC major group or switch to one in
+// another group. The neighbours are O*NET's Related Occupations and Career
+// Changers Matrix; where a move goes is the same for everyone: towards the
+// top of O*NET's ranking, towards common occupations and towards higher
+// job zones. First jobs are drawn from a popularity skewed towards common
+// white-collar occupations, education from the first job's Required Level
+// of Education. Because the track is hidden and the generator knows every
+// probability, the posterior over tracks given a history, and so the
+// Bayes-optimal next occupation, is computed exactly (bayes.go). Titles,
+// dates, industries and salaries are drawn given the occupations only, so
+// they carry no information about the track.
 package synth
 
 import (
@@ -51,8 +59,13 @@ type Type struct {
 	Graduate float64 `json:"graduate"`
 }
 
-// Config holds the generator's settings. Start from Default.
+// Config holds the generator's settings. Start from Default or Profile.
 type Config struct {
+	// Profile names the preset the settings come from (see Profile). The
+	// default profile, hidden-track, leaves it empty, so that its data sets
+	// keep the bytes they had before there were profiles.
+	Profile string `json:"profile,omitempty"`
+
 	Users     int    `json:"users"`      // all users, test users included
 	TestUsers int    `json:"test_users"` // the last TestUsers users are the test set
 	Seed      uint64 `json:"seed"`
@@ -63,7 +76,11 @@ type Config struct {
 	MaxJobs   int     `json:"max_jobs"`
 	JobsDecay float64 `json:"jobs_decay"`
 
-	Types []Type `json:"types"`
+	// Types are the hidden career tracks; a Chain has none.
+	Types []Type `json:"types,omitempty"`
+	// Chain, when set, replaces the hidden tracks by a second-order chain
+	// (chain.go).
+	Chain *Chain `json:"chain,omitempty"`
 
 	// Where a move goes is the same for all types. The neighbours of an
 	// occupation are its O*NET related occupations and career changers; one
@@ -138,7 +155,12 @@ func (c *Config) Validate() error {
 	if !(c.JobsDecay > 0) {
 		errs = append(errs, fmt.Errorf("jobs decay %v: want > 0", c.JobsDecay))
 	}
-	if len(c.Types) == 0 {
+	switch {
+	case c.Chain != nil && len(c.Types) > 0:
+		errs = append(errs, errors.New("types: a chain has no hidden types; want none"))
+	case c.Chain != nil:
+		errs = append(errs, c.Chain.validate()...)
+	case len(c.Types) == 0:
 		errs = append(errs, errors.New("types: want at least one"))
 	}
 	for i, t := range c.Types {
@@ -185,6 +207,7 @@ type world struct {
 	pop    []float64
 
 	moves  [][][]entry   // [type][code]: next occupation without the return move
+	chain  *chain        // instead of moves, for a Chain
 	start  [][]float64   // [type]: P(first occupation)
 	cdf    [][]float64   // [type]: cumulative start
 	degree [][][]float64 // [type][code]: P(highest degree level | first occupation)
@@ -223,16 +246,31 @@ func newWorld(cfg *Config) (*world, error) {
 		}
 	}
 	tot := 0.0
-	for _, t := range cfg.Types {
+	for _, t := range cfg.tracks() {
 		tot += t.Weight
 	}
-	for _, t := range cfg.Types {
+	for _, t := range cfg.tracks() {
 		w.typeW = append(w.typeW, t.Weight/tot)
 		if err := w.addType(t); err != nil {
 			return nil, err
 		}
 	}
+	if cfg.Chain != nil {
+		if w.chain, err = w.newChain(); err != nil {
+			return nil, err
+		}
+	}
 	return w, nil
+}
+
+// tracks are the types the world is built for: Types, or the one type
+// everyone on a chain shares, which sets only the first job and the
+// education.
+func (c *Config) tracks() []Type {
+	if c.Chain != nil {
+		return []Type{{Name: "chain", Weight: 1, StartZone: c.Chain.StartZone, Graduate: c.Chain.Graduate}}
+	}
+	return c.Types
 }
 
 func (w *world) addType(t Type) error {
@@ -245,11 +283,13 @@ func (w *world) addType(t Type) error {
 		if !w.active[c] {
 			continue
 		}
-		m, err := w.movesOf(t, c)
-		if err != nil {
-			return err
+		if w.cfg.Chain == nil {
+			m, err := w.movesOf(t, c)
+			if err != nil {
+				return err
+			}
+			mv[c] = m
 		}
-		mv[c] = m
 		start[c] = w.pop[c] * math.Exp(t.StartZone*float64(w.zone[c]-3))
 		tot += start[c]
 		deg[c] = w.degreeOf(t, c)
@@ -271,35 +311,13 @@ func (w *world) addType(t Type) error {
 // movesOf is the next-occupation distribution of a person of type t in
 // occupation c, before the return move is mixed in, sorted by occupation.
 func (w *world) movesOf(t Type, c int) ([]entry, error) {
-	code := w.occ[c].Code
-	var nb []entry // neighbours with their shared weights
-	add := func(list []string, decay, weight float64) error {
-		for i, r := range list {
-			j, ok := w.tax.Index(r)
-			if !ok || !w.active[j] {
-				return fmt.Errorf("synth: %s lists %s, which has no related list or job zone", code, r)
-			}
-			nb = addTo(nb, int32(j), weight*math.Pow(decay, float64(i)))
-		}
-		return nil
-	}
-	if err := add(w.tax.RelatedCodes(code, 0), w.cfg.RelatedDecay, 1); err != nil {
+	nb, err := w.neighbours(c)
+	if err != nil {
 		return nil, err
-	}
-	var chg []string
-	for _, r := range w.tax.CareerChangers(code) {
-		chg = append(chg, r.Code)
-	}
-	if w.cfg.ChangerWeight > 0 {
-		if err := add(chg, w.cfg.ChangerDecay, w.cfg.ChangerWeight); err != nil {
-			return nil, err
-		}
 	}
 	var sumIn, sumOut float64
 	for i := range nb {
-		j := nb[i].y
-		nb[i].p *= math.Pow(w.pop[j], w.cfg.PopAlpha) * math.Exp(w.cfg.Climb*float64(w.zone[j]-w.zone[c]))
-		if w.group[j] == w.group[c] {
+		if w.group[nb[i].y] == w.group[c] {
 			sumIn += nb[i].p
 		} else {
 			sumOut += nb[i].p
@@ -326,6 +344,42 @@ func (w *world) movesOf(t Type, c int) ([]entry, error) {
 	out[len(out)-1].p = t.Stay / tot
 	slices.SortFunc(out, func(a, b entry) int { return int(a.y - b.y) })
 	return out, nil
+}
+
+// neighbours are the occupations a move from c can go to, O*NET's related
+// occupations and career changers, each with its weight before the move
+// kind shares it out: by rank on the lists, times pop^PopAlpha ·
+// e^(Climb·Δzone). They are in the order of the lists.
+func (w *world) neighbours(c int) ([]entry, error) {
+	code := w.occ[c].Code
+	var nb []entry
+	add := func(list []string, decay, weight float64) error {
+		for i, r := range list {
+			j, ok := w.tax.Index(r)
+			if !ok || !w.active[j] {
+				return fmt.Errorf("synth: %s lists %s, which has no related list or job zone", code, r)
+			}
+			nb = addTo(nb, int32(j), weight*math.Pow(decay, float64(i)))
+		}
+		return nil
+	}
+	if err := add(w.tax.RelatedCodes(code, 0), w.cfg.RelatedDecay, 1); err != nil {
+		return nil, err
+	}
+	var chg []string
+	for _, r := range w.tax.CareerChangers(code) {
+		chg = append(chg, r.Code)
+	}
+	if w.cfg.ChangerWeight > 0 {
+		if err := add(chg, w.cfg.ChangerDecay, w.cfg.ChangerWeight); err != nil {
+			return nil, err
+		}
+	}
+	for i := range nb {
+		j := nb[i].y
+		nb[i].p *= math.Pow(w.pop[j], w.cfg.PopAlpha) * math.Exp(w.cfg.Climb*float64(w.zone[j]-w.zone[c]))
+	}
+	return nb, nil
 }
 
 func addTo(d []entry, y int32, p float64) []entry {

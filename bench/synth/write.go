@@ -160,6 +160,6 @@ func writeUsers(ctx context.Context, g *Generator, dir string, meta map[string]s
 		}
 	}
 	c := t.ceiling()
-	c.Seed, c.Version = g.cfg.Seed, Version
+	c.Seed, c.Version, c.Profile = g.cfg.Seed, Version, g.cfg.Profile
 	return c, nil
 }

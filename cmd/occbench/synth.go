@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -14,28 +15,51 @@ import (
 )
 
 func newSynthCmd() *cobra.Command {
-	cfg := synth.Default()
-	var out string
-	var reuse bool
+	def := synth.Default()
+	var (
+		out, profile     string
+		reuse            bool
+		users, testUsers int
+		seed             uint64
+	)
 	cmd := &cobra.Command{
-		Use:   "synth -o DIR",
+		Use:   "synth [--profile NAME] -o DIR",
 		Short: "Generate synthetic careers with their Bayes-optimal ceiling",
 		Long: `Generate realistic synthetic careers over the O*NET-SOC 2019 taxonomy and
 write DIR/train.arrow, DIR/test.arrow (the last --test-users users) and
 DIR/ceiling.json: the exact Bayes-optimal predictor's EM and RM on the test
 users beside those of "repeat the last occupation" and of Markov models
-fitted on the train users. The same seed gives byte-identical files.`,
-		Example: "  occbench synth -o data/synth\n  occbench synth --users 2000 --test-users 200 --seed 7 -o /tmp/small",
+fitted on the train users. The same seed gives byte-identical files.
+
+--profile picks the process of careers:
+` + profileHelp() + `
+--users, --test-users and --seed given on the command line override the
+profile's (every profile has 11,000 users, 1,000 test users, seed 1).`,
+		Example: "  occbench synth -o data/synth\n  occbench synth --profile second-order -o /tmp/second-order\n  occbench synth --users 2000 --test-users 200 --seed 7 -o /tmp/small",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if out == "" {
 				return errors.New("synth: -o DIR is required")
 			}
+			cfg, err := synth.Profile(profile)
+			if err != nil {
+				return err
+			}
+			f := cmd.Flags()
+			if f.Changed("users") {
+				cfg.Users = users
+			}
+			if f.Changed("test-users") {
+				cfg.TestUsers = testUsers
+			}
+			if f.Changed("seed") {
+				cfg.Seed = seed
+			}
 			if reuse {
 				res, err := synth.Existing(out, cfg)
 				if err == nil {
 					fmt.Fprintf(cmd.ErrOrStderr(), "synth: reusing the data set in %s\n", out)
-					return printSynth(cmd.OutOrStdout(), res, cfg.Seed)
+					return printSynth(cmd.OutOrStdout(), res, cfg)
 				}
 				if !errors.Is(err, os.ErrNotExist) && !errors.Is(err, synth.ErrStale) {
 					return err
@@ -45,23 +69,34 @@ fitted on the train users. The same seed gives byte-identical files.`,
 			if err != nil {
 				return err
 			}
-			return printSynth(cmd.OutOrStdout(), res, cfg.Seed)
+			return printSynth(cmd.OutOrStdout(), res, cfg)
 		},
 	}
 	f := cmd.Flags()
-	f.IntVar(&cfg.Users, "users", cfg.Users, "users in all, test users included")
-	f.IntVar(&cfg.TestUsers, "test-users", cfg.TestUsers, "users in the test set (the last ones)")
-	f.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "random seed")
+	f.StringVar(&profile, "profile", synth.DefaultProfile, "the generator: "+strings.Join(synth.Profiles(), ", "))
+	f.IntVar(&users, "users", def.Users, "users in all, test users included")
+	f.IntVar(&testUsers, "test-users", def.TestUsers, "users in the test set (the last ones)")
+	f.Uint64Var(&seed, "seed", def.Seed, "random seed")
 	f.StringVarP(&out, "out", "o", "", "output directory")
 	f.BoolVar(&reuse, "reuse", false, "keep the data set in DIR when it was made with these settings by this generator")
 	return cmd
 }
 
+// profileHelp lists the profiles for the command's help.
+func profileHelp() string {
+	var b strings.Builder
+	for _, name := range synth.Profiles() {
+		fmt.Fprintf(&b, "  %-13s %s\n", name, synth.ProfileAbout(name))
+	}
+	return b.String()
+}
+
 // printSynth writes the data set summary and the ceiling table.
-func printSynth(w io.Writer, res *synth.Result, seed uint64) error {
+func printSynth(w io.Writer, res *synth.Result, cfg synth.Config) error {
 	c := res.Ceiling
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "users\t%d (%d train, %d test), seed %d\n", res.TrainUsers+res.TestUsers, res.TrainUsers, res.TestUsers, seed)
+	fmt.Fprintf(tw, "profile\t%s\n", cfg.ProfileName())
+	fmt.Fprintf(tw, "users\t%d (%d train, %d test), seed %d\n", res.TrainUsers+res.TestUsers, res.TrainUsers, res.TestUsers, cfg.Seed)
 	fmt.Fprintf(tw, "records\t%d jobs, %d education\n", res.JobRecords, res.EduRecords)
 	fmt.Fprintf(tw, "wrote\t%s, %s, %s\n", filepath.Join(res.Dir, synth.TrainFile), filepath.Join(res.Dir, synth.TestFile), filepath.Join(res.Dir, synth.CeilingFile))
 	fmt.Fprintf(tw, "\nceiling (%d test users)\tEM\tEM 95%% CI\tRM\tRM 95%% CI\n", c.Users)

@@ -89,3 +89,48 @@ func TestSynthReuse(t *testing.T) {
 		t.Errorf("another seed reused the data set: %v %q", err, stderr)
 	}
 }
+
+// --profile picks the generator and composes with the other flags; the
+// summary and ceiling.json name it, and --reuse tells profiles apart.
+func TestSynthProfile(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "so")
+	args := []string{"synth", "--profile", "second-order", "--users", "400", "--test-users", "60", "--seed", "4", "-o", dir, "--reuse"}
+	stdout, _, err := runCLI(t, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"profile  second-order", "400 (340 train, 60 test), seed 4", "bayes-optimal"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("summary lacks %q:\n%s", want, stdout)
+		}
+	}
+	js, err := os.ReadFile(filepath.Join(dir, "ceiling.json"))
+	if err != nil || !strings.Contains(string(js), `"profile": "second-order"`) || !strings.Contains(string(js), `"seed": 4`) {
+		t.Errorf("ceiling.json does not name the profile and seed (%v):\n%s", err, js)
+	}
+	// The same flags reuse the data set; the default profile does not.
+	if _, stderr, err := runCLI(t, args...); err != nil || !strings.Contains(stderr, "reusing") {
+		t.Errorf("the same profile was not reused: %v %q", err, stderr)
+	}
+	def := append([]string{"synth"}, args[3:]...)
+	stdout, stderr, err := runCLI(t, def...)
+	if err != nil || strings.Contains(stderr, "reusing") || !strings.Contains(stdout, "profile  hidden-track") {
+		t.Errorf("the default profile reused the second-order data set or did not name itself: %v %q\n%s", err, stderr, stdout)
+	}
+}
+
+func TestSynthUnknownProfile(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	_, _, err := runCLI(t, "synth", "--profile", "fourth-order", "-o", dir)
+	if err == nil {
+		t.Fatal("an unknown profile was accepted")
+	}
+	for _, want := range []string{`"fourth-order"`, "hidden-track", "second-order"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the error %q lacks %s", err, want)
+		}
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("a failed synth left %s behind", dir)
+	}
+}
