@@ -5,6 +5,9 @@
 // A profile (Profiles, Profile) is one process of careers:
 //
 //   - hidden-track, the default (Default): described below.
+//   - three-track (ThreeTrack): the same process with three hidden tracks
+//     that differ more, so that the track is worth more to the Bayes
+//     predictor (testdata/synth/three-tracks.json but for its seed).
 //   - second-order (SecondOrder): no hidden type; the next occupation
 //     depends on the last two through sparse successor lists drawn per seed
 //     from O*NET's neighbours (Chain, chain.go).

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -648,9 +649,10 @@ func BenchmarkGenerate11k(b *testing.B) {
 }
 
 // TestThreeTracksProfile keeps the harder generator profile that the
-// baselines' accuracy report documents valid: it decodes strictly over
-// Default, validates, and its hidden tracks matter more to the Bayes
-// predictor than the default's do.
+// baselines' accuracy report documents valid: the file decodes strictly over
+// Default into the three-track profile's settings (but for the seed and the
+// name), and its hidden tracks matter more to the Bayes predictor than the
+// default's do.
 func TestThreeTracksProfile(t *testing.T) {
 	raw, err := os.ReadFile(filepath.Join("..", "..", "testdata", "synth", "three-tracks.json"))
 	if err != nil {
@@ -661,6 +663,15 @@ func TestThreeTracksProfile(t *testing.T) {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&cfg); err != nil {
 		t.Fatal(err)
+	}
+	preset := ThreeTrack()
+	if cfg.Seed != 4242 {
+		t.Errorf("the file seeds %d, want 4242", cfg.Seed)
+	}
+	named := cfg
+	named.Seed, named.Profile = preset.Seed, preset.Profile
+	if !reflect.DeepEqual(named, preset) {
+		t.Errorf("the file and the three-track profile differ:\nfile   %+v\npreset %+v", named, preset)
 	}
 	cfg.Users, cfg.TestUsers = 3000, 2000
 	if err := cfg.Validate(); err != nil {
