@@ -6,7 +6,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
-	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -25,8 +24,7 @@ func New(cfg Config) (*Generator, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("synth: %w", err)
 	}
-	cfg.Types = slices.Clone(cfg.Types)
-	g := &Generator{cfg: cfg}
+	g := &Generator{cfg: cfg.clone()}
 	w, err := newWorld(&g.cfg)
 	if err != nil {
 		return nil, err

@@ -8,9 +8,14 @@
 //   - three-track (ThreeTrack): the same process with three hidden tracks
 //     that differ more, so that the track is worth more to the Bayes
 //     predictor (testdata/synth/three-tracks.json but for its seed).
+//   - calibrated (Calibrated): the default's hidden tracks, with moves
+//     that leave each SOC major group as often as careers in real resumes
+//     do and go to the groups they go to (Mobility, calibrated.go).
 //   - second-order (SecondOrder): no hidden type; the next occupation
 //     depends on the last two through sparse successor lists drawn per seed
 //     from O*NET's neighbours (Chain, chain.go).
+//
+// Each knows its exact Bayes-optimal predictor.
 //
 // In the hidden-track profile each person has a hidden career track (a
 // Type: stayer, climber, returner, switcher) that sets how often, at each
@@ -32,6 +37,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"math"
 	"slices"
 
@@ -84,6 +90,9 @@ type Config struct {
 	// Chain, when set, replaces the hidden tracks by a second-order chain
 	// (chain.go).
 	Chain *Chain `json:"chain,omitempty"`
+	// Mobility, when set, sets where the tracks' moves go by SOC major
+	// group (calibrated.go).
+	Mobility *Mobility `json:"group_mobility,omitempty"`
 
 	// Where a move goes is the same for all types. The neighbours of an
 	// occupation are its O*NET related occupations and career changers; one
@@ -143,6 +152,24 @@ func Default() Config {
 	}
 }
 
+// clone is a copy of c that shares no memory with it.
+func (c Config) clone() Config {
+	c.Types = slices.Clone(c.Types)
+	if c.Chain != nil {
+		ch := *c.Chain
+		c.Chain = &ch
+	}
+	if c.Mobility != nil {
+		m := *c.Mobility
+		m.Groups = slices.Clone(m.Groups)
+		for i := range m.Groups {
+			m.Groups[i].To = maps.Clone(m.Groups[i].To)
+		}
+		c.Mobility = &m
+	}
+	return c
+}
+
 // Validate checks that the settings describe a usable generator.
 func (c *Config) Validate() error {
 	var errs []error
@@ -165,6 +192,12 @@ func (c *Config) Validate() error {
 		errs = append(errs, c.Chain.validate()...)
 	case len(c.Types) == 0:
 		errs = append(errs, errors.New("types: want at least one"))
+	}
+	if c.Mobility != nil {
+		if c.Chain != nil {
+			errs = append(errs, errors.New("group mobility: a chain has no track moves to set"))
+		}
+		errs = append(errs, c.Mobility.validate()...)
 	}
 	for i, t := range c.Types {
 		for _, v := range []float64{t.Weight, t.Stay, t.Return, t.Within, t.Switch, t.Graduate} {
@@ -211,6 +244,7 @@ type world struct {
 
 	moves  [][][]entry   // [type][code]: next occupation without the return move
 	chain  *chain        // instead of moves, for a Chain
+	groups *groupMoves   // for a Mobility
 	start  [][]float64   // [type]: P(first occupation)
 	cdf    [][]float64   // [type]: cumulative start
 	degree [][][]float64 // [type][code]: P(highest degree level | first occupation)
@@ -246,6 +280,11 @@ func newWorld(cfg *Config) (*world, error) {
 				boost = cfg.OtherWeight
 			}
 			w.pop[i] = wd.groupShare[w.group[i]] * cfg.ZoneWeights[o.JobZone-1] * boost * math.Exp(cfg.PopSigma*hashNormal(o.Code))
+		}
+	}
+	if cfg.Mobility != nil {
+		if w.groups, err = w.newGroupMoves(); err != nil {
+			return nil, err
 		}
 	}
 	tot := 0.0
@@ -314,6 +353,11 @@ func (w *world) addType(t Type) error {
 // movesOf is the next-occupation distribution of a person of type t in
 // occupation c, before the return move is mixed in, sorted by occupation.
 func (w *world) movesOf(t Type, c int) ([]entry, error) {
+	if w.groups != nil {
+		if gm := w.groups.by[w.group[c]]; gm != nil {
+			return w.calibratedMoves(t, c, gm)
+		}
+	}
 	nb, err := w.neighbours(c)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,8 @@ package synth
 
 import (
 	"fmt"
+	"maps"
+	"math"
 	"strings"
 )
 
@@ -17,6 +19,7 @@ type profile struct {
 var profiles = []profile{
 	{"hidden-track", "hidden career tracks (stayer, climber, returner, switcher) over O*NET's neighbours", Default},
 	{"three-track", "three stronger hidden tracks (loyal, mover, wanderer): the track is worth more to the Bayes predictor", ThreeTrack},
+	{"calibrated", "hidden tracks whose moves cross SOC major groups as often, and into the groups, that real resumes do", Calibrated},
 	{"second-order", "no hidden type: the next job depends on the last two through sparse successor lists", SecondOrder},
 }
 
@@ -96,5 +99,42 @@ func SecondOrder() Config {
 		Lambda: 0.5, Size: 6, Decay: 0.9, Decay2: 0.15, Stay: 0.1, Return: 0.05, Noise: 2,
 		StartZone: -0.6, Graduate: 1,
 	}
+	return c
+}
+
+// Calibrated returns the settings of the calibrated profile: the default's
+// hidden tracks, whose moves leave each SOC major group as often as
+// careers in Lightcast resumes do and go where they go (realFlows): to
+// each group's three commonest destination groups with their shares, the
+// rest where the occupation's O*NET neighbours lead; inside a group they
+// follow O*NET's neighbours as in the default.
+//
+// The figures are matched over changes between different occupations, the
+// target job included, as data inspect's mobility summary counts them:
+// 47.5% of changes cross major groups, 35.3% of those go into 11
+// Management, and each group keeps its share of changes. The resumes count
+// transitions between jobs and do not say whether a new job in the same
+// occupation counts as one; how often a synthetic person keeps the
+// occupation is their track's Stay, a setting of its own, so the
+// calibration leaves it out. The leave odds and the pull into Management
+// are fitted to the generated careers (TestCalibratedFit -fit): the
+// groups' mix is not the resumes' (careers here run 5–15 jobs, not five
+// years, and more changes start in Management), so the two totals are
+// matched at the price of a few points of each group's stay share.
+func Calibrated() Config {
+	c := Default()
+	c.Profile = "calibrated"
+	m := &Mobility{Fallback: 5, Pull: map[string]float64{"11": calibratedManagementPull}}
+	for _, f := range realFlows {
+		other := 1 - f.stay
+		for _, v := range f.to {
+			other -= v
+		}
+		m.Groups = append(m.Groups, GroupMoves{
+			Group: f.group, LeaveOdds: calibratedLeaveOdds[f.group],
+			To: maps.Clone(f.to), Other: math.Round(other*1000) / 1000,
+		})
+	}
+	c.Mobility = m
 	return c
 }

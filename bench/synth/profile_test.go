@@ -126,6 +126,19 @@ func TestProfilesAreDeterministic(t *testing.T) {
 	}
 }
 
+// trackProfiles are the profiles with hidden tracks.
+func trackProfiles(t *testing.T) []string {
+	var names []string
+	for _, name := range Profiles() {
+		if cfg, err := Profile(name); err != nil {
+			t.Fatal(err)
+		} else if len(cfg.Types) > 0 {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
 // profileSample draws a profile's users.
 func profileSample(t *testing.T, name string, users, test int) (*Generator, []*User, []*User) {
 	t.Helper()
@@ -316,10 +329,24 @@ func TestChainLists(t *testing.T) {
 	}
 }
 
-func sumEntries(d []entry) float64 {
-	s := 0.0
-	for _, e := range d {
-		s += e.p
+func TestValidateProfiles(t *testing.T) {
+	for name, mod := range map[string]func(*Config){
+		"chain with types":         func(c *Config) { c.Types = Default().Types },
+		"chain lambda above 1":     func(c *Config) { c.Chain.Lambda = 1.5 },
+		"chain of no occupation":   func(c *Config) { c.Chain.Size = 0 },
+		"chain always stays":       func(c *Config) { c.Chain.Stay = 1 },
+		"chain and mobility":       func(c *Config) { c.Mobility = Calibrated().Mobility },
+		"mobility group twice":     func(c *Config) { *c = Calibrated(); c.Mobility.Groups[1].Group = c.Mobility.Groups[0].Group },
+		"mobility to itself":       func(c *Config) { *c = Calibrated(); c.Mobility.Groups[0].To["11"] = 0.1 },
+		"mobility odds 0":          func(c *Config) { *c = Calibrated(); c.Mobility.Groups[0].LeaveOdds = 0 },
+		"mobility unknown group":   func(c *Config) { *c = Calibrated(); c.Mobility.Groups[0].To["98"] = 0.1 },
+		"mobility without targets": func(c *Config) { *c = Calibrated(); c.Mobility.Fallback = 0 },
+		"mobility negative pull":   func(c *Config) { *c = Calibrated(); c.Mobility.Pull["11"] = -1 },
+	} {
+		c := SecondOrder()
+		mod(&c)
+		if _, err := New(c); err == nil {
+			t.Errorf("%s: New accepted the config", name)
+		}
 	}
-	return s
 }

@@ -343,7 +343,13 @@ func sum(v []float64) float64 {
 // that share a three-job prefix must go on, and be of each type, with the
 // computed probabilities.
 func TestBayesMatchesSampling(t *testing.T) {
-	g, err := New(small(10, 1, 1))
+	for _, name := range trackProfiles(t) {
+		t.Run(name, func(t *testing.T) { bayesMatchesSampling(t, profileSized(t, name, 10, 1)) })
+	}
+}
+
+func bayesMatchesSampling(t *testing.T, cfg Config) {
+	g, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -419,7 +425,20 @@ func TestBayesMatchesSampling(t *testing.T) {
 // P(k | h) = P(k) P(h | k) / Σ P(k') P(h | k'), with P(h | k) multiplied out
 // step by step from the move lists and the return rule written out again.
 func TestPosteriorByEnumeration(t *testing.T) {
-	g, us := sample()
+	for _, name := range trackProfiles(t) {
+		t.Run(name, func(t *testing.T) { posteriorByEnumeration(t, profileSized(t, name, 200, 1)) })
+	}
+}
+
+func posteriorByEnumeration(t *testing.T, cfg Config) {
+	g, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	us, err := g.Users(context.Background(), 0, cfg.Users)
+	if err != nil {
+		t.Fatal(err)
+	}
 	w := g.w
 	for _, u := range us[:200] {
 		hist, level, err := g.observe(&u.Example)
@@ -469,8 +488,18 @@ func TestPosteriorByEnumeration(t *testing.T) {
 }
 
 func TestMovesAreDistributions(t *testing.T) {
-	g, _ := sample()
-	w := g.w
+	for _, name := range trackProfiles(t) {
+		t.Run(name, func(t *testing.T) {
+			g, err := New(profileSized(t, name, 10, 1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			movesAreDistributions(t, g.w)
+		})
+	}
+}
+
+func movesAreDistributions(t *testing.T, w *world) {
 	for k := range w.moves {
 		for c, mv := range w.moves[k] {
 			if !w.active[c] {
@@ -480,10 +509,13 @@ func TestMovesAreDistributions(t *testing.T) {
 				continue
 			}
 			if s := 0.0; true {
-				for _, e := range mv {
+				for i, e := range mv {
 					s += e.p
 					if !w.active[e.y] || e.p < 0 {
 						t.Fatalf("%s → %s p %v", w.occ[c].Code, w.occ[e.y].Code, e.p)
+					}
+					if i > 0 && mv[i-1].y >= e.y {
+						t.Fatalf("type %d at %s: moves not sorted by occupation, or one twice", k, w.occ[c].Code)
 					}
 				}
 				if math.Abs(s-1) > 1e-9 {
