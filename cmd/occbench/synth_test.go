@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/occbench/occbench/bench/synth"
 )
 
 func TestSynth(t *testing.T) {
@@ -125,7 +127,7 @@ func TestSynthUnknownProfile(t *testing.T) {
 	if err == nil {
 		t.Fatal("an unknown profile was accepted")
 	}
-	for _, want := range []string{`"fourth-order"`, "hidden-track", "second-order"} {
+	for _, want := range append([]string{`"fourth-order"`}, synth.Profiles()...) {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("the error %q lacks %s", err, want)
 		}
