@@ -55,11 +55,10 @@ func (c *Chain) validate() []error {
 	if !(c.Stay >= 0 && c.Stay < 1) || !(c.Return >= 0 && c.Return < 1) {
 		errs = append(errs, fmt.Errorf("chain stay %v, return %v: want 0 ≤ p < 1", c.Stay, c.Return))
 	}
-	for _, v := range []float64{c.Decay, c.Decay2, c.Graduate, c.Noise + 1} {
-		if !(v > 0) || math.IsInf(v, 0) || math.IsInf(c.StartZone, 0) || math.IsNaN(c.StartZone) {
-			errs = append(errs, errors.New("chain decay and graduate must be > 0, noise ≥ 0, start zone finite"))
-			break
-		}
+	finite := func(v float64) bool { return !math.IsInf(v, 0) && !math.IsNaN(v) }
+	if !(c.Decay > 0 && c.Decay2 > 0 && c.Graduate > 0 && c.Noise >= 0) ||
+		!finite(c.Decay) || !finite(c.Decay2) || !finite(c.Graduate) || !finite(c.Noise) || !finite(c.StartZone) {
+		errs = append(errs, errors.New("chain decays and graduate must be finite and > 0, noise finite and ≥ 0, start zone finite"))
 	}
 	return errs
 }

@@ -335,6 +335,8 @@ func TestValidateProfiles(t *testing.T) {
 		"chain lambda above 1":     func(c *Config) { c.Chain.Lambda = 1.5 },
 		"chain of no occupation":   func(c *Config) { c.Chain.Size = 0 },
 		"chain always stays":       func(c *Config) { c.Chain.Stay = 1 },
+		"chain negative noise":     func(c *Config) { c.Chain.Noise = -0.5 },
+		"chain NaN start zone":     func(c *Config) { c.Chain.StartZone = math.NaN() },
 		"chain and mobility":       func(c *Config) { c.Mobility = Calibrated().Mobility },
 		"mobility group twice":     func(c *Config) { *c = Calibrated(); c.Mobility.Groups[1].Group = c.Mobility.Groups[0].Group },
 		"mobility to itself":       func(c *Config) { *c = Calibrated(); c.Mobility.Groups[0].To["11"] = 0.1 },
