@@ -37,7 +37,10 @@ type synthSet struct {
 }
 
 var defaultSynth = sync.OnceValues(func() (*synthSet, error) {
-	cfg := synth.Default()
+	cfg, err := synth.Profile(*profileFlag)
+	if err != nil {
+		return nil, err
+	}
 	if *synthFlag != "" {
 		if err := json.Unmarshal([]byte(*synthFlag), &cfg); err != nil {
 			return nil, fmt.Errorf("-synth: %w", err)
@@ -192,7 +195,11 @@ func TestAccuracyReport(t *testing.T) {
 	}
 	opts := TrainOptions{Seed: *seedFlag, Logf: logf}
 	if only := *modelFlag; only == "" || only == "sasrec" {
-		t0, cfg := time.Now(), overlay(t, DefaultSASRec, *sasFlag)
+		base := DefaultSASRec
+		if *plusFlag {
+			base = SASRecPlus
+		}
+		t0, cfg := time.Now(), overlay(t, base, *sasFlag)
 		cfg.Groups = s.tax.MajorGroups()
 		m, err := TrainSASRec(context.Background(), train, valid, s.n, cfg, opts)
 		if err != nil {
@@ -201,7 +208,11 @@ func TestAccuracyReport(t *testing.T) {
 		trained("SASRec", m, t0)
 	}
 	if only := *modelFlag; only == "" || only == "bert4rec" {
-		t0, cfg := time.Now(), overlay(t, DefaultBERT4Rec, *bertFlag)
+		base := DefaultBERT4Rec
+		if *plusFlag {
+			base = BERT4RecPlus
+		}
+		t0, cfg := time.Now(), overlay(t, base, *bertFlag)
 		cfg.Groups = s.tax.MajorGroups()
 		m, err := TrainBERT4Rec(context.Background(), train, valid, s.n, cfg, opts)
 		if err != nil {
@@ -213,13 +224,15 @@ func TestAccuracyReport(t *testing.T) {
 }
 
 var (
-	modelFlag = flag.String("model", "", "with -long: only this network (sasrec or bert4rec)")
-	sasFlag   = flag.String("sasrec", "", "with -long: JSON laid over DefaultSASRec")
-	bertFlag  = flag.String("bert4rec", "", "with -long: JSON laid over DefaultBERT4Rec")
-	seedFlag  = flag.Uint64("seed", 1, "with -long: training seed")
-	extraFlag = flag.Int("extra", 0, "with -long: also score this many more held-out users")
-	synthFlag = flag.String("synth", "", "with -long: JSON laid over the default synthetic data's generator settings")
-	usersFlag = flag.Int("users", 0, "with -long: synthetic users (test users included)")
+	modelFlag   = flag.String("model", "", "with -long: only this network (sasrec or bert4rec)")
+	sasFlag     = flag.String("sasrec", "", "with -long: JSON laid over DefaultSASRec")
+	bertFlag    = flag.String("bert4rec", "", "with -long: JSON laid over DefaultBERT4Rec")
+	plusFlag    = flag.Bool("plus", false, "with -long: occbench's variants (SASRecPlus, BERT4RecPlus) instead of the paper's models")
+	seedFlag    = flag.Uint64("seed", 1, "with -long: training seed")
+	extraFlag   = flag.Int("extra", 0, "with -long: also score this many more held-out users")
+	synthFlag   = flag.String("synth", "", "with -long: JSON laid over the synthetic data's generator settings")
+	profileFlag = flag.String("profile", "hidden-track", "with -long: the synthetic data's generator profile")
+	usersFlag   = flag.Int("users", 0, "with -long: synthetic users (test users included)")
 )
 
 func overlay[T any](t *testing.T, base T, js string) T {

@@ -165,10 +165,13 @@ func gradCases() []gradCase {
 		sasrecCase("sasrec CE repeat head", CrossEntropy, false, false, false, true),
 		sasrecCase("sasrec CE start token repeat head", CrossEntropy, false, true, false, true),
 		sasrecCase("sasrec CE start token move flags repeat head", CrossEntropy, false, true, true, true),
+		sasrecEditCase("sasrec lags", func(c *SASRecConfig) { c.Lags, c.MoveFlags, c.RepeatHead = 2, false, false }),
+		sasrecEditCase("sasrec lags repeat head start token", func(c *SASRecConfig) { c.Lags, c.StartToken = 3, true }),
 		bert4recCase("bert4rec"),
 		bert4recCase("bert4rec repeat head", true),
 		bert4recCase("bert4rec move flags", false, true),
 		bert4recCase("bert4rec repeat head and move flags", true, true),
+		bert4recCase("bert4rec lags repeat head and move flags", true, true, true),
 	}
 }
 
@@ -266,14 +269,21 @@ func stepCase(rng *rand.Rand, w []float32, wk worker, exs []example) (func() flo
 }
 
 func sasrecCase(name string, l Loss, post, start bool, flags ...bool) gradCase {
+	return sasrecEditCase(name, func(cfg *SASRecConfig) {
+		cfg.Loss, cfg.PostLN, cfg.StartToken = l, post, start
+		cfg.MoveFlags = len(flags) > 0 && flags[0]
+		cfg.RepeatHead = len(flags) > 1 && flags[1]
+	})
+}
+
+// sasrecEditCase checks a small SASRec whose options edit sets.
+func sasrecEditCase(name string, edit func(*SASRecConfig)) gradCase {
 	return gradCase{name, func(rng *rand.Rand) ([][]float32, func() float64, func() [][]float32) {
 		cfg := DefaultSASRec
 		cfg.NetConfig = NetConfig{Hidden: 8, Heads: 2, Blocks: 2, Inner: 8, MaxLen: 6, Dropout: 0.1}
-		cfg.Loss, cfg.PostLN, cfg.StartToken = l, post, start
-		cfg.MoveFlags = len(flags) > 0 && flags[0]
 		cfg.Groups = []int32{0, 0, 1, 1, 2, 2, 0, 0, 1, 1, 2, 2, 0}
-		cfg.RepeatHead = len(flags) > 1 && flags[1]
 		cfg.Act = GELU // ReLU kinks upset finite differences; ReLU has its own case
+		edit(&cfg)
 		m, err := newSASRec(13, cfg, 3)
 		if err != nil {
 			panic(err)
@@ -293,6 +303,9 @@ func bert4recCase(name string, opts ...bool) gradCase {
 		cfg.NetConfig = NetConfig{Hidden: 8, Heads: 2, Blocks: 2, Inner: 8, MaxLen: 6, Dropout: 0.1}
 		cfg.RepeatHead = len(opts) > 0 && opts[0]
 		cfg.MoveFlags = len(opts) > 1 && opts[1]
+		if len(opts) > 2 && opts[2] {
+			cfg.Lags = 2
+		}
 		cfg.Groups = []int32{0, 0, 1, 1, 2, 2, 0, 0, 1, 1, 2, 2, 0}
 		m, err := newBERT4Rec(13, cfg, 3)
 		if err != nil {

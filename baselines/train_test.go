@@ -23,6 +23,7 @@ func smallSASRec() SASRecConfig {
 	c.NetConfig = NetConfig{Hidden: 16, Heads: 2, Blocks: 1, Inner: 32, MaxLen: 16, Dropout: 0.1}
 	c.Train.Epochs, c.Train.Patience, c.Train.LR = 6, 0, 3e-3
 	c.MoveFlags, c.Groups = true, make([]int32, 60)
+	c.Lags = 2 // the transition mixture, through saving, loading and batching
 	for i := range c.Groups {
 		c.Groups[i] = int32(i % 5)
 	}
@@ -34,6 +35,7 @@ func smallBERT4Rec() BERT4RecConfig {
 	c.NetConfig = NetConfig{Hidden: 16, Heads: 2, Blocks: 1, Inner: 32, MaxLen: 16, Dropout: 0.1}
 	// The cloze task gives fewer targets per pass: it needs more epochs.
 	c.Train.Epochs, c.Train.Patience, c.Train.LR = 40, 0, 3e-3
+	c.RepeatHead, c.Lags = true, 2
 	return c
 }
 
@@ -164,7 +166,11 @@ func TestTrainErrors(t *testing.T) {
 	bad := cfg
 	bad.Heads = 3
 	bce := cfg
-	bce.Loss = SampledBCE
+	bce.Loss, bce.RepeatHead = SampledBCE, true
+	lagsBCE := cfg
+	lagsBCE.Loss, lagsBCE.Lags = SampledBCE, 2
+	tooManyLags := cfg
+	tooManyLags.Lags = cfg.MaxLen + 1
 	groups := cfg
 	groups.Groups = groups.Groups[:10]
 	badSelect := cfg
@@ -178,6 +184,8 @@ func TestTrainErrors(t *testing.T) {
 		{"nothing to learn", []Sequence{{1}, {}}, cfg},
 		{"heads do not divide hidden", good, bad},
 		{"repeat head with bce", good, bce},
+		{"lags with bce", good, lagsBCE},
+		{"more lags than positions", good, tooManyLags},
 		{"groups for too few items", good, groups},
 		{"unknown select", good, badSelect},
 	} {

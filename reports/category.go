@@ -13,6 +13,7 @@ import (
 const (
 	CatBaselines   = "Baselines"
 	CatTransformer = "Transformer recommenders"
+	CatVariants    = "occbench variants"
 	CatCoT         = "Zero-shot CoT"
 	CatDirect      = "No reasoning"
 	CatProposed    = "Proposed models"
@@ -20,7 +21,7 @@ const (
 	CatOther       = "Other"
 )
 
-var categoryOrder = []string{CatBaselines, CatTransformer, CatCoT, CatDirect, CatProposed}
+var categoryOrder = []string{CatBaselines, CatTransformer, CatVariants, CatCoT, CatDirect, CatProposed}
 
 // Category derives a runner's category from its kind and llm mode.
 func Category(kind, mode string) string {
@@ -29,6 +30,8 @@ func Category(kind, mode string) string {
 		return CatBaselines
 	case "sasrec", "bert4rec":
 		return CatTransformer
+	case "sasrec+", "bert4rec+":
+		return CatVariants
 	case "replay":
 		return CatReplay
 	case "llm":

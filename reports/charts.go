@@ -103,6 +103,7 @@ var (
 		// Okabe–Ito colours, distinguishable with colour-blindness.
 		CatBaselines:   drawing.ColorFromHex("8c8c8c"),
 		CatTransformer: drawing.ColorFromHex("0072b2"),
+		CatVariants:    drawing.ColorFromHex("cc79a7"),
 		CatCoT:         drawing.ColorFromHex("e69f00"),
 		CatDirect:      drawing.ColorFromHex("56b4e9"),
 		CatProposed:    drawing.ColorFromHex("009e73"),

@@ -23,8 +23,11 @@ import (
 )
 
 func init() {
+	// The paper's models, and occbench's variants of them.
 	Register("sasrec", 0, newNeural("sasrec", baselines.DefaultSASRec, trainSASRec))
 	Register("bert4rec", 0, newNeural("bert4rec", baselines.DefaultBERT4Rec, trainBERT4Rec))
+	Register("sasrec+", 0, newNeural("sasrec+", baselines.SASRecPlus, trainSASRec))
+	Register("bert4rec+", 0, newNeural("bert4rec+", baselines.BERT4RecPlus, trainBERT4Rec))
 }
 
 // trainShards fixes how each batch is split for gradient summation, so the
