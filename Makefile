@@ -6,7 +6,7 @@ USERS   ?= 11000
 TEST    ?= 1000
 SEED    ?= 1
 
-.PHONY: build test race run bench scale lint fuzz clean distclean
+.PHONY: build test race run bench scale robustness lint fuzz clean distclean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/occbench
@@ -39,6 +39,12 @@ bench:
 SCALE_USERS ?= 100000 1000000
 scale: build
 	OCCBENCH=$(BIN) scripts/scale.sh $(SCALE_USERS)
+
+# Every in-process runner of the default suite on every synthetic profile,
+# 10,000 held-out careers each: the README's robustness table (about half
+# an hour on 2 cores). The data goes to $$ROBUSTNESS_DIR.
+robustness: build
+	OCCBENCH=$(BIN) scripts/robustness.sh
 
 # gofmt, go vet and staticcheck at a pinned version (fetched through the
 # module proxy on first use).

@@ -5,6 +5,13 @@ import (
 	"math"
 )
 
+// mtdScale multiplies the stored transition logits. Adam moves every
+// parameter by about the step size whatever its gradient, and a logit
+// table must travel several units from zero where an embedding travels a
+// fraction of one: stored at 1/mtdScale, the tables learn at the pace of
+// the rest of the network.
+const mtdScale = 16
+
 // mtdHead scores the next item with a mixture transition distribution
 // (Raftery 1985; Berchtold & Raftery 2002), the classic parsimonious model
 // of a high-order Markov chain, with weights chosen by the network:
@@ -21,13 +28,6 @@ import (
 // bottleneck, Yang et al. 2018); each lag's component here is a
 // first-order transition law of full rank, which sparse careers teach the
 // way they teach a count model.
-// mtdScale multiplies the stored transition logits. Adam moves every
-// parameter by about the step size whatever its gradient, and a logit
-// table must travel several units from zero where an embedding travels a
-// fraction of one: stored at 1/mtdScale, the tables learn at the pace of
-// the rest of the network.
-const mtdScale = 16
-
 type mtdHead struct {
 	lags   []pref // per lag: an n×n table of logits
 	gw, gb pref   // gate over the 1+L components: (1+L)×d, 1+L
@@ -44,7 +44,7 @@ func newMTDHead(ps *paramSet, n, d, lags int) mtdHead {
 }
 
 // mtdWS holds one worker's buffers: each output row's recent items, and
-// for a chunk of c rows the components' states, probabilities and gate.
+// for a chunk of c rows the components' probabilities and the gate.
 type mtdWS struct {
 	ids  []int32   // rows×L: the row's item at lag l, −1 where there is none
 	z    []float32 // K×c×n logits, then probabilities, then gradients
