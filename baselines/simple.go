@@ -165,6 +165,61 @@ func (m *Markov) Scores(h Sequence) []float64 {
 // Predict ranks by Scores, ties to the lower item.
 func (m *Markov) Predict(h Sequence, k int) []Scored { return topK(m.Scores(h), k) }
 
+// Items is the catalogue size n.
+func (m *Markov) Items() int { return m.n }
+
+// Distribute writes each history's next-item probabilities (len(hs)×n):
+// the counts of the highest order whose context was seen at least
+// MinCount times; occupations that context never saw share 10⁻⁶ of the
+// mass by the next order's counts, and so on down to popularity, so that
+// the distribution ranks occupations exactly as Scores does.
+func (m *Markov) Distribute(hs []Sequence, out []float32) {
+	const backoff = 1e-6
+	for r, h := range hs {
+		row := out[r*m.n : (r+1)*m.n]
+		clear(row)
+		w := float32(1)
+		set := func(it int32, p float64) {
+			if row[it] == 0 && p > 0 {
+				row[it] = w * float32(p)
+			}
+		}
+		cs := m.contexts(h)
+		for j := len(cs) - 1; j >= 0; j-- {
+			for it, v := range cs[j].counts {
+				set(it, v/cs[j].total)
+			}
+			w *= backoff
+		}
+		var sum float64 // in item order: the same bits every time
+		for it, p := range m.pop.prob {
+			set(int32(it), p)
+			sum += float64(row[it])
+		}
+		if sum > 0 {
+			scalef(row, float32(1/sum))
+		}
+	}
+}
+
+// contexts is h's contexts seen at least MinCount times, lowest order
+// first.
+func (m *Markov) contexts(h Sequence) []*nextCounts {
+	var cs []*nextCounts
+	add := func(c *nextCounts) {
+		if c != nil && c.total >= float64(m.cfg.MinCount) {
+			cs = append(cs, c)
+		}
+	}
+	if len(h) >= 1 {
+		add(m.ctx1[h[len(h)-1]])
+	}
+	if m.cfg.Order == 2 && len(h) >= 2 {
+		add(m.ctx2[[2]int32{h[len(h)-2], h[len(h)-1]}])
+	}
+	return cs
+}
+
 func checkItems(s Sequence, n int) error {
 	for j, it := range s {
 		if it < 0 || int(it) >= n {
