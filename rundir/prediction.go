@@ -45,6 +45,21 @@ type Prediction struct {
 	// reasoner then the predictor for a two-model runner); the token counts
 	// and latency above are their sums and CacheKey is the last call's.
 	Calls []Call `json:"calls,omitempty"`
+	// Path is a path run's prediction at each horizon h = 1..K, free
+	// running: each step sees the system's own earlier steps. Path[0] is
+	// the answer above. Teacher is the same with the true earlier jobs
+	// given instead (teacher forcing), where the runner makes it.
+	Path    []Step `json:"path,omitempty"`
+	Teacher []Step `json:"teacher,omitempty"`
+}
+
+// Step is one horizon's predicted occupation, with the ranked list where
+// the runner ranks.
+type Step struct {
+	Code   string    `json:"code"`
+	Title  string    `json:"title,omitempty"`
+	Ranked []string  `json:"ranked,omitempty"`
+	Scores []float64 `json:"scores,omitempty"`
 }
 
 // Call is one model request of a prediction.

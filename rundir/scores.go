@@ -61,6 +61,26 @@ type RunnerScores struct {
 	PromptTok   metrics.Number          `json:"prompt_tokens_mean"`
 	CompleteTok metrics.Number          `json:"completion_tokens_mean"`
 	Warnings    []string                `json:"warnings,omitempty"`
+	// Horizon and Path score a path run (a test set with a horizon K > 1).
+	Horizon []HorizonScores      `json:"horizon,omitempty"`
+	Path    *metrics.PathSummary `json:"path,omitempty"`
+}
+
+// HorizonScores are a path run's measures at one horizon h: the
+// free-running prediction's EM, RM and, for rankers, HR@10 and NDCG@10,
+// and the teacher-forced prediction's EM, each with its 95% interval. A
+// user without a step-h prediction counts as wrong.
+type HorizonScores struct {
+	H           int                `json:"h"`
+	N           int                `json:"n"`
+	EM          metrics.Number     `json:"em"`
+	EMCI        [2]metrics.Number  `json:"em_ci"`
+	RM          metrics.Number     `json:"rm"`
+	RMCI        [2]metrics.Number  `json:"rm_ci"`
+	HR10        *metrics.Interval  `json:"hr10,omitempty"`
+	NDCG10      *metrics.Interval  `json:"ndcg10,omitempty"`
+	EMTeacher   *metrics.Number    `json:"em_teacher,omitempty"`
+	EMTeacherCI *[2]metrics.Number `json:"em_teacher_ci,omitempty"`
 }
 
 // Protocol is how these options score users: it goes into the manifest
@@ -164,7 +184,76 @@ func scoreRunner(test []*bench.Example, preds map[string]Prediction, opts metric
 		}
 		rs.MRR = &sum.MRR
 	}
+	if horizon(test) > 1 {
+		rs.Horizon, rs.Path = scoreHorizons(test, preds, opts)
+	}
 	return rs
+}
+
+// horizon is the longest target path of the test users.
+func horizon(test []*bench.Example) int {
+	k := 0
+	for _, ex := range test {
+		k = max(k, ex.Horizon())
+	}
+	return k
+}
+
+// scoreHorizons scores each horizon of a path run like a single step, and
+// the paths as wholes.
+func scoreHorizons(test []*bench.Example, preds map[string]Prediction, opts metrics.OccupationOptions) ([]HorizonScores, *metrics.PathSummary) {
+	K := horizon(test)
+	free := make([]metrics.OccupationSample, len(test))
+	teacher := make([]metrics.OccupationSample, len(test))
+	var out []HorizonScores
+	for h := 1; h <= K; h++ {
+		hasTeacher := false
+		for i, ex := range test {
+			truth := ex.Path()
+			free[i] = metrics.OccupationSample{ID: ex.UserID}
+			if h <= len(truth) {
+				free[i].TrueCode = truth[h-1]
+			}
+			teacher[i] = free[i]
+			p, ok := preds[ex.UserID]
+			if !ok || p.Error != "" {
+				continue
+			}
+			if h <= len(p.Path) {
+				st := p.Path[h-1]
+				free[i].PredCode, free[i].Ranked = st.Code, st.Ranked
+			}
+			if h <= len(p.Teacher) {
+				teacher[i].PredCode = p.Teacher[h-1].Code
+				hasTeacher = true
+			}
+		}
+		sum := metrics.ScoreOccupations(free, opts)
+		hs := HorizonScores{H: h, N: sum.N, EM: metrics.Num(sum.EM.Estimate), EMCI: sum.EM.CI(), RM: metrics.Num(sum.RM.Estimate), RMCI: sum.RM.CI()}
+		for i, k := range sum.Ks {
+			if k == 10 && sum.RankedN > 0 {
+				hs.HR10, hs.NDCG10 = &sum.HR[i], &sum.NDCG[i]
+			}
+		}
+		if hasTeacher {
+			t := metrics.ScoreOccupations(teacher, opts)
+			em, ci := metrics.Num(t.EM.Estimate), t.EM.CI()
+			hs.EMTeacher, hs.EMTeacherCI = &em, &ci
+		}
+		out = append(out, hs)
+	}
+	ms := make([]metrics.PathMatch, len(test))
+	for i, ex := range test {
+		var pred []string
+		if p, ok := preds[ex.UserID]; ok && p.Error == "" {
+			for _, st := range p.Path {
+				pred = append(pred, st.Code)
+			}
+		}
+		ms[i] = metrics.MatchPath(ex.Path(), pred)
+	}
+	sum := metrics.SummarisePaths(ms)
+	return out, &sum
 }
 
 // OccupationSample is how a prediction is scored against its user. A
