@@ -56,6 +56,9 @@ type Protocol struct {
 	Ranking   string `json:"ranking"`    // "full catalogue, history not excluded, ties to the lower code"
 	Bootstrap int    `json:"bootstrap"`  // resamples of the 95% percentile intervals
 	TestUsers int    `json:"test_users"` // users scored
+	// Horizon is a path run's K: each user's next K jobs are scored, one
+	// horizon at a time and as a path. Absent for a single-step run.
+	Horizon int `json:"horizon,omitempty"`
 }
 
 // RunnerManifest records one runner's resolved settings and what it did.

@@ -468,7 +468,7 @@ func writeMerged(out string, shards []shardRun, man *Manifest, test []*bench.Exa
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	scores, err := ScoreRun(tmp, test, names, ScoreOptions{Related: man.Protocol.Related, Bootstrap: man.Protocol.Bootstrap, Seed: man.Seed})
+	scores, err := ScoreRun(tmp, test, names, ScoreOptions{Related: man.Protocol.Related, Bootstrap: man.Protocol.Bootstrap, Seed: man.Seed, Horizon: man.Protocol.Horizon})
 	if err != nil {
 		return nil, err
 	}

@@ -112,7 +112,7 @@ func Rescore(dir string, man *Manifest, test []*bench.Example) (*Scores, error) 
 		_, err := os.Stat(PredictionsPath(dir, n))
 		return err != nil
 	})
-	o := ScoreOptions{Related: man.Protocol.Related, Bootstrap: man.Protocol.Bootstrap, Seed: man.Seed}
+	o := ScoreOptions{Related: man.Protocol.Related, Bootstrap: man.Protocol.Bootstrap, Seed: man.Seed, Horizon: man.Protocol.Horizon}
 	s, err := ScoreRun(dir, test, names, o)
 	if err != nil {
 		return nil, err

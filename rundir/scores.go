@@ -19,6 +19,7 @@ type ScoreOptions struct {
 	Related   int    // related occupations counted by RM
 	Bootstrap int    // resamples for the 95% intervals
 	Seed      uint64 // bootstrap seed
+	Horizon   int    // a path run's K; 0 or 1 scores the next job alone
 }
 
 // Scores is scores.json: per runner, the occupation metrics over the test
@@ -92,6 +93,7 @@ func (o ScoreOptions) Protocol(users int) Protocol {
 		Ranking:   "full catalogue of 1,016 occupations, history not excluded, ties to the lower code",
 		Bootstrap: o.Bootstrap,
 		TestUsers: users,
+		Horizon:   pathHorizon(o.Horizon),
 	}
 }
 
@@ -114,12 +116,20 @@ func ScoreRun(dir string, test []*bench.Example, names []string, o ScoreOptions)
 		if err != nil {
 			return nil, err
 		}
-		s.Runners[name] = scoreRunner(test, preds, opts)
+		s.Runners[name] = scoreRunner(test, preds, opts, o.Horizon)
 	}
 	return s, nil
 }
 
-func scoreRunner(test []*bench.Example, preds map[string]Prediction, opts metrics.OccupationOptions) RunnerScores {
+// pathHorizon is K for a path run, else 0.
+func pathHorizon(k int) int {
+	if k > 1 {
+		return k
+	}
+	return 0
+}
+
+func scoreRunner(test []*bench.Example, preds map[string]Prediction, opts metrics.OccupationOptions, horizon int) RunnerScores {
 	samples := make([]metrics.OccupationSample, len(test))
 	var missing, errs int
 	var lat, ptok, ctok float64
@@ -184,25 +194,15 @@ func scoreRunner(test []*bench.Example, preds map[string]Prediction, opts metric
 		}
 		rs.MRR = &sum.MRR
 	}
-	if horizon(test) > 1 {
-		rs.Horizon, rs.Path = scoreHorizons(test, preds, opts)
+	if horizon > 1 {
+		rs.Horizon, rs.Path = scoreHorizons(test, preds, opts, horizon)
 	}
 	return rs
 }
 
-// horizon is the longest target path of the test users.
-func horizon(test []*bench.Example) int {
-	k := 0
-	for _, ex := range test {
-		k = max(k, ex.Horizon())
-	}
-	return k
-}
-
 // scoreHorizons scores each horizon of a path run like a single step, and
 // the paths as wholes.
-func scoreHorizons(test []*bench.Example, preds map[string]Prediction, opts metrics.OccupationOptions) ([]HorizonScores, *metrics.PathSummary) {
-	K := horizon(test)
+func scoreHorizons(test []*bench.Example, preds map[string]Prediction, opts metrics.OccupationOptions, K int) ([]HorizonScores, *metrics.PathSummary) {
 	free := make([]metrics.OccupationSample, len(test))
 	teacher := make([]metrics.OccupationSample, len(test))
 	var out []HorizonScores
@@ -246,11 +246,12 @@ func scoreHorizons(test []*bench.Example, preds map[string]Prediction, opts metr
 	for i, ex := range test {
 		var pred []string
 		if p, ok := preds[ex.UserID]; ok && p.Error == "" {
-			for _, st := range p.Path {
+			for _, st := range p.Path[:min(K, len(p.Path))] {
 				pred = append(pred, st.Code)
 			}
 		}
-		ms[i] = metrics.MatchPath(ex.Path(), pred)
+		truth := ex.Path()
+		ms[i] = metrics.MatchPath(truth[:min(K, len(truth))], pred)
 	}
 	sum := metrics.SummarisePaths(ms)
 	return out, &sum

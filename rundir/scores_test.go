@@ -48,7 +48,7 @@ func TestScoreHorizons(t *testing.T) {
 	}
 	opts := metrics.DefaultOccupation
 	opts.Bootstrap.Resamples = 50
-	rs := scoreRunner(test, preds, opts)
+	rs := scoreRunner(test, preds, opts, 3)
 	if len(rs.Horizon) != 3 || rs.Path == nil {
 		t.Fatalf("horizon %v, path %v", rs.Horizon, rs.Path)
 	}
@@ -65,11 +65,16 @@ func TestScoreHorizons(t *testing.T) {
 	// u1 exact (prefix 3, jaccard 1, edit 0); u2 prefix 1, jaccard 1,
 	// edit 2/3; u3 prefix 0, the right set (jaccard 1) shifted by one
 	// (edit 2/3); u4 nothing (edit 1).
-	want := metrics.SummarisePaths([]metrics.PathMatch{{true, 3, 1, 0}, {false, 1, 1, 2.0 / 3}, {false, 0, 1, 2.0 / 3}, {false, 0, 0, 1}})
+	want := metrics.SummarisePaths([]metrics.PathMatch{
+		{Exact: true, Prefix: 3, Jaccard: 1},
+		{Prefix: 1, Jaccard: 1, Edit: 2.0 / 3},
+		{Jaccard: 1, Edit: 2.0 / 3},
+		{Edit: 1},
+	})
 	if *rs.Path != want {
 		t.Errorf("path %+v, want %+v", *rs.Path, want)
 	}
-	if single := scoreRunner([]*bench.Example{{UserID: "u1", TargetCode: a}}, preds, opts); single.Horizon != nil || single.Path != nil {
-		t.Error("a single-step run has horizon scores")
+	if single := scoreRunner(test, preds, opts, 1); single.Horizon != nil || single.Path != nil {
+		t.Error("a single-step run of a path set has horizon scores")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -21,6 +22,10 @@ type Suite struct {
 	Test  string `yaml:"test" json:"test"`
 	Out   string `yaml:"out" json:"out"`
 	Seed  uint64 `yaml:"seed" json:"seed"`
+	// Horizon is K, the number of next jobs each runner predicts (a path
+	// run when above 1); the test set needs target paths of K jobs. 0
+	// means 1.
+	Horizon int `yaml:"horizon" json:"horizon,omitempty"`
 	// Cache is the directory of the LLM request cache; empty means
 	// .occbench-cache beside the run directory (DefaultCacheDir).
 	Cache   string         `yaml:"cache" json:"cache,omitempty"`
@@ -36,6 +41,9 @@ type SuiteMetrics struct {
 	// Bootstrap is the number of resamples for the 95% intervals.
 	Bootstrap int `yaml:"bootstrap" json:"bootstrap"`
 }
+
+// MaxHorizon is the most next jobs a path run predicts.
+const MaxHorizon = 10
 
 // DefaultSuiteMetrics are the paper's settings.
 var DefaultSuiteMetrics = SuiteMetrics{Related: 20, Bootstrap: 1000}
@@ -144,6 +152,24 @@ func (r *RunnerSpec) DecodeSetting(key string, v any) error {
 		}
 	}
 	return nil
+}
+
+// SplitSettings decodes the given keys of the entry into v, as
+// DecodeSettings does, and returns a copy of the entry without them, whose
+// other settings can then be decoded strictly into another value.
+func (r *RunnerSpec) SplitSettings(v any, keys ...string) (*RunnerSpec, error) {
+	part := yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	rest := *r
+	rest.Settings.Content = nil
+	c := r.Settings.Content
+	for i := 0; i+1 < len(c); i += 2 {
+		if slices.Contains(keys, c[i].Value) {
+			part.Content = append(part.Content, c[i], c[i+1])
+		} else {
+			rest.Settings.Content = append(rest.Settings.Content, c[i], c[i+1])
+		}
+	}
+	return &rest, r.decode(&part, "", v)
 }
 
 // UnknownSetting is the error of a setting the kind does not have.
@@ -309,7 +335,7 @@ func ParseSuite(b []byte) (*Suite, error) {
 		return nil, err
 	}
 	for k := range s.Extra {
-		return nil, fmt.Errorf("unknown key %q: a suite has name, train, test, out, seed, cache, metrics and runners", k)
+		return nil, fmt.Errorf("unknown key %q: a suite has name, train, test, out, seed, horizon, cache, metrics and runners", k)
 	}
 	switch {
 	case s.Name == "":
@@ -333,6 +359,9 @@ func ParseSuite(b []byte) (*Suite, error) {
 	}
 	if s.Seed == 0 {
 		s.Seed = 1
+	}
+	if s.Horizon < 0 || s.Horizon > MaxHorizon {
+		return nil, fmt.Errorf("horizon %d: want 1 to %d next jobs", s.Horizon, MaxHorizon)
 	}
 	seen := map[string]bool{}
 	for i := range s.Runners {

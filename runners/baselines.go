@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/occbench/occbench/baselines"
@@ -27,6 +28,32 @@ func init() {
 type MarkovSettings struct {
 	Order    int `yaml:"order" json:"order"`         // 1 or 2 (2 backs off to 1, then to popularity)
 	MinCount int `yaml:"min_count" json:"min_count"` // contexts seen fewer times back off
+}
+
+// PathSettings are the suite settings of how an in-process runner predicts
+// the later steps of a path run (suite key horizon above 1): greedy
+// rollout, beam search or sampled rollouts (see baselines.PathConfig).
+// Last and MostPop, which have no next-job distribution, answer the same
+// at every step, which is what feeding their answer back gives.
+type PathSettings struct {
+	Decoding baselines.Decoding `yaml:"decoding" json:"decoding"`
+	Samples  int                `yaml:"samples" json:"samples"`
+	Beam     int                `yaml:"beam" json:"beam"`
+}
+
+var pathKeys = []string{"decoding", "samples", "beam"}
+
+// splitPath takes the path settings out of a runner's entry.
+func splitPath(spec *rundir.RunnerSpec) (PathSettings, *rundir.RunnerSpec, error) {
+	ps := PathSettings{Decoding: baselines.DefaultPath.Decoding, Samples: baselines.DefaultPath.Samples, Beam: baselines.DefaultPath.Beam}
+	rest, err := spec.SplitSettings(&ps, pathKeys...)
+	if err != nil {
+		return ps, nil, err
+	}
+	if err := (baselines.PathConfig{Horizon: 1, Decoding: ps.Decoding, Samples: ps.Samples, Beam: ps.Beam}).Validate(); err != nil {
+		return ps, nil, spec.Errorf("%w", err)
+	}
+	return ps, rest, nil
 }
 
 // fitFunc trains a baseline on the training sequences; settings is the
@@ -58,10 +85,14 @@ func newBaseline[S any](fit fitFunc, defaults *S) Factory {
 	return func(spec *rundir.RunnerSpec) (Runner, any, error) {
 		settings := new(S)
 		*settings = *defaults
-		if err := spec.DecodeSettings(settings); err != nil {
+		path, rest, err := splitPath(spec)
+		if err != nil {
 			return nil, nil, err
 		}
-		return &baselineRunner{name: spec.Name, kind: spec.Kind, fit: fit, settings: settings}, settings, nil
+		if err := rest.DecodeSettings(settings); err != nil {
+			return nil, nil, err
+		}
+		return &baselineRunner{name: spec.Name, kind: spec.Kind, fit: fit, settings: settings, path: path}, settings, nil
 	}
 }
 
@@ -75,6 +106,8 @@ type baselineRunner struct {
 	tax      *onet.Taxonomy
 	model    baselines.Predictor
 	info     map[string]any
+	path     PathSettings
+	horizon  int // the run's K
 }
 
 // Check finds the training set.
@@ -92,7 +125,7 @@ func (b *baselineRunner) Prepare(ctx context.Context, env *Env) error {
 	if err := b.Check(env); err != nil {
 		return err
 	}
-	b.tax = env.Taxonomy
+	b.tax, b.horizon = env.Taxonomy, env.Horizon
 	train, err := TrainSequences(env.TrainPath, b.tax)
 	if err != nil {
 		return err
@@ -110,6 +143,9 @@ func (b *baselineRunner) Prepare(ctx context.Context, env *Env) error {
 	// Fitting, or loading a model trained earlier; train_seconds, where a
 	// network set it, is the training alone.
 	info["prepare_seconds"] = time.Since(start).Seconds()
+	if b.horizon > 1 {
+		info["path"] = b.path
+	}
 	b.info = info
 	return nil
 }
@@ -154,7 +190,77 @@ func (b *baselineRunner) PredictBatch(_ context.Context, exs []*bench.Example) (
 		}
 		out[i] = p
 	}
+	if b.horizon > 1 {
+		if err := b.predictPaths(exs, hist, ranked, out); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
+}
+
+// predictPaths adds each user's path of K steps, free running from the
+// histories hist (whose single-step rankings are ranked) and teacher
+// forced from the true earlier jobs.
+func (b *baselineRunner) predictPaths(exs []*bench.Example, hist []baselines.Sequence, ranked [][]baselines.Scored, out []rundir.Prediction) error {
+	K := b.horizon
+	free := make([][][]baselines.Scored, len(exs))
+	if pm, ok := b.model.(baselines.PathModel); ok {
+		cfg := baselines.PathConfig{Horizon: K, Decoding: b.path.Decoding, Samples: b.path.Samples, Beam: b.path.Beam, Seed: 1}
+		var err error
+		if free, err = baselines.PredictPaths(pm, hist, cfg, TopK); err != nil {
+			return err
+		}
+	} else {
+		for i := range free {
+			free[i] = slices.Repeat([][]baselines.Scored{ranked[i]}, K)
+		}
+	}
+	teacher := make([][][]baselines.Scored, K)
+	teacher[0] = ranked
+	for h := 2; h <= K; h++ {
+		hs := make([]baselines.Sequence, len(exs))
+		for i, ex := range exs {
+			seq, err := sequence(jobCodes(ex.HistoryAt(h)), b.tax)
+			if err != nil {
+				return fmt.Errorf("user %s: %w", ex.UserID, err)
+			}
+			hs[i] = seq
+		}
+		teacher[h-1] = baselines.PredictAll(b.model, hs, TopK)
+	}
+	for i := range out {
+		for h := range K {
+			out[i].Path = append(out[i].Path, b.step(free[i][h]))
+			out[i].Teacher = append(out[i].Teacher, b.step(teacher[h][i]))
+		}
+	}
+	return nil
+}
+
+// step is one horizon's ranking as a prediction step.
+func (b *baselineRunner) step(top []baselines.Scored) rundir.Step {
+	occ := b.tax.Occupations()
+	var st rundir.Step
+	for j, s := range top {
+		o := occ[s.Item]
+		if j == 0 {
+			st.Code, st.Title = o.Code, o.Title
+		}
+		st.Ranked = append(st.Ranked, o.Code)
+		st.Scores = append(st.Scores, s.Score)
+	}
+	return st
+}
+
+// jobCodes are the occupations of the job records, in order.
+func jobCodes(recs []bench.Record) []string {
+	var codes []string
+	for _, r := range recs {
+		if r.IsJob() {
+			codes = append(codes, r.Code)
+		}
+	}
+	return codes
 }
 
 func (b *baselineRunner) Concurrency() int { return runtime.GOMAXPROCS(0) }

@@ -38,5 +38,12 @@ func (bayesRunner) Predict(_ context.Context, ex *bench.Example) (rundir.Predict
 	if ex.BayesCode == "" {
 		return rundir.Prediction{Mapping: onet.MethodNone.String(), Error: "the test set has no Bayes-optimal answer for this user (bayes_code)"}, nil
 	}
-	return rundir.Prediction{Code: ex.BayesCode, Title: ex.BayesTitle, Mapping: onet.MethodExact.String()}, nil
+	p := rundir.Prediction{Code: ex.BayesCode, Title: ex.BayesTitle, Mapping: onet.MethodExact.String()}
+	if len(ex.BayesPath) > 1 {
+		// Each horizon's own most probable occupation given the history.
+		for _, o := range ex.BayesPath {
+			p.Path = append(p.Path, rundir.Step{Code: o.Code, Title: o.Title})
+		}
+	}
+	return p, nil
 }

@@ -111,6 +111,10 @@ func Run(ctx context.Context, s *rundir.Suite, opts Options) (*rundir.Scores, er
 		Taxonomy:  onet.Default(),
 		Now:       opts.Now,
 		CacheDir:  s.Cache,
+		Horizon:   max(1, s.Horizon),
+	}
+	if err := checkHorizon(s.Test, all, env.Horizon); err != nil {
+		return nil, err
 	}
 	if env.CacheDir == "" {
 		env.CacheDir = rundir.DefaultCacheDir(dir)
@@ -395,6 +399,20 @@ func runnersOf(s *rundir.Suite, m *rundir.Manifest) []string {
 // concurrent is a Runner that says how many samples it works on at once.
 type concurrent interface{ Concurrency() int }
 
+// checkHorizon refuses a path run whose test users have shorter target
+// paths than the suite's horizon.
+func checkHorizon(path string, test []*bench.Example, k int) error {
+	if k == 1 {
+		return nil
+	}
+	for _, ex := range test {
+		if ex.Horizon() < k {
+			return fmt.Errorf("%s: user %s has a target path of %d jobs, and the suite's horizon is %d: make the test set with occbench synth --horizon %d or occbench import --horizon %d", path, ex.UserID, ex.Horizon(), k, k, k)
+		}
+	}
+	return nil
+}
+
 // runOne prepares one runner and predicts every test user it has not
 // recorded yet, appending each prediction to its file as soon as it is
 // done. It reports how the users it predicted fared.
@@ -589,5 +607,5 @@ func dropErrors(path string) error {
 
 // scoreOptions are the suite's scoring settings.
 func scoreOptions(s *rundir.Suite) rundir.ScoreOptions {
-	return rundir.ScoreOptions{Related: s.Metrics.Related, Bootstrap: s.Metrics.Bootstrap, Seed: s.Seed}
+	return rundir.ScoreOptions{Related: s.Metrics.Related, Bootstrap: s.Metrics.Bootstrap, Seed: s.Seed, Horizon: s.Horizon}
 }

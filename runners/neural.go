@@ -84,8 +84,12 @@ func asModel[M interface {
 // strictly over the defaults.
 func newNeural[C any](kind string, defaults C, train trainFunc[C]) Factory {
 	return func(spec *rundir.RunnerSpec) (Runner, any, error) {
+		path, rest, err := splitPath(spec)
+		if err != nil {
+			return nil, nil, err
+		}
 		var raw map[string]any
-		if err := spec.DecodeSettings(&raw); err != nil {
+		if err := rest.DecodeSettings(&raw); err != nil {
 			return nil, nil, err
 		}
 		data := NeuralData{ValidFrac: baselines.DefaultData.ValidFrac, Transductive: baselines.DefaultData.Transductive}
@@ -112,7 +116,7 @@ func newNeural[C any](kind string, defaults C, train trainFunc[C]) Factory {
 		fit := func(ctx context.Context, env *Env, seqs []baselines.Sequence, _ any) (baselines.Predictor, map[string]any, error) {
 			return fitNeural(ctx, env, spec.Name, kind, seqs, settings, train)
 		}
-		return &baselineRunner{name: spec.Name, kind: spec.Kind, fit: fit, settings: settings}, settings, nil
+		return &baselineRunner{name: spec.Name, kind: spec.Kind, fit: fit, settings: settings, path: path}, settings, nil
 	}
 }
 

@@ -79,6 +79,9 @@ type Env struct {
 	// transductive model trains on, reads these, so every shard trains the
 	// model an unsharded run trains.
 	AllTest []*bench.Example
+	// Horizon is K, the next jobs each runner predicts: 1, or a path run's
+	// K, when every test user has a target path of K jobs.
+	Horizon int
 }
 
 // Factory builds a runner of one kind from its suite entry. It returns the
