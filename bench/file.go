@@ -46,13 +46,20 @@ type Writer struct {
 }
 
 // Create starts a data set file at path: Arrow IPC (zstd-compressed), or
-// Parquet for a .parquet name. meta is stored in the schema metadata.
+// Parquet for a .parquet name. meta is stored in the schema metadata. With
+// a horizon K ≥ 2 in meta (MetaHorizon), the file has the path columns
+// (schema version 3) and examples may carry target and Bayes paths;
+// without one it is single-step (version 2) and an example with a path is
+// an error.
 func Create(path string, meta map[string]string) (*Writer, error) {
+	schema, err := Schema(meta)
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", path, err)
+	}
 	out, err := safefile.Create(path)
 	if err != nil {
 		return nil, err
 	}
-	schema := Schema(meta)
 	w := &Writer{path: path, out: out, b: newBatchBuilder(schema)}
 	if IsParquet(path) {
 		props := parquet.NewWriterProperties(
@@ -78,7 +85,9 @@ func (w *Writer) Write(ex *Example) error {
 	if w.closed {
 		return fmt.Errorf("write %s: writer closed", w.path)
 	}
-	w.b.append(ex)
+	if err := w.b.append(ex); err != nil {
+		return fmt.Errorf("write %s: %w", w.path, err)
+	}
 	w.rows++
 	if w.b.pending >= BatchRows {
 		return w.flush()
@@ -175,7 +184,7 @@ func Open(path string) (*Reader, error) {
 	}
 	if v, ok := r.schema.Metadata().GetValue(MetaSchemaVersion); ok && !readableVersions[v] {
 		r.Close()
-		return nil, fmt.Errorf("%s: schema version %s, this occbench reads versions 1 and %s", path, v, SchemaVersion)
+		return nil, fmt.Errorf("%s: schema version %s, this occbench reads versions 1 to %s", path, v, SchemaVersion)
 	}
 	return r, nil
 }
@@ -313,11 +322,12 @@ func ReadAll(path string) ([]*Example, map[string]string, error) {
 
 // ReadTargets reads every example of a file without its history, oracle
 // reason and attempts: what scoring needs (the user and the true and
-// Bayes-optimal occupations), in a small part of ReadAll's memory.
+// Bayes-optimal occupations and paths), in a small part of ReadAll's
+// memory.
 func ReadTargets(path string) ([]*Example, map[string]string, error) {
 	return readAll(path, func(ex *Example) *Example {
 		return &Example{UserID: ex.UserID, TargetCode: ex.TargetCode, TargetTitle: ex.TargetTitle,
-			BayesCode: ex.BayesCode, BayesTitle: ex.BayesTitle}
+			BayesCode: ex.BayesCode, BayesTitle: ex.BayesTitle, TargetPath: ex.TargetPath, BayesPath: ex.BayesPath}
 	})
 }
 

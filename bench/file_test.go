@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -91,7 +92,7 @@ func TestRoundTrip(t *testing.T) {
 					t.Fatalf("example %d:\n got %+v\nwant %+v", i, g, w)
 				}
 			}
-			if gotMeta[MetaSchemaVersion] != SchemaVersion || gotMeta[MetaSplit] != "test" || gotMeta["occbench.note"] != "x" {
+			if gotMeta[MetaSchemaVersion] != "2" || gotMeta[MetaSplit] != "test" || gotMeta["occbench.note"] != "x" {
 				t.Errorf("metadata = %v", gotMeta)
 			}
 		})
@@ -223,5 +224,184 @@ func TestReadTargets(t *testing.T) {
 	}
 	if _, _, err := ReadTargets(filepath.Join(t.TempDir(), "none.arrow")); err == nil {
 		t.Error("a missing file read")
+	}
+}
+
+// pathExamples are sampleExamples with a target path of k jobs (the
+// target first) and, on every third, a Bayes path; inference-only rows
+// have neither.
+func pathExamples(n, k int) []*Example {
+	exs := sampleExamples(n)
+	for i, ex := range exs {
+		if ex.TargetCode == "" {
+			continue
+		}
+		ex.TargetPath = []Record{{Kind: Job, Start: DateOf(2011, time.May, 1), End: DateOf(2013, time.April, 30), Title: "Controller",
+			Code: ex.TargetCode, Occupation: ex.TargetTitle, Industry: "Finance", Salary: 91000, CodeMethod: CodeGiven, CodeScore: 1}}
+		for h := 1; h < k; h++ {
+			ex.TargetPath = append(ex.TargetPath, Record{Kind: Job, Start: DateOf(2013+h, time.May, 1), Code: "11-3031.00", Occupation: "Financial Managers"})
+		}
+		if i%3 == 0 {
+			ex.BayesPath = []Occupation{{ex.BayesCode, ex.BayesTitle}}
+			for h := 1; h < k; h++ {
+				ex.BayesPath = append(ex.BayesPath, Occupation{"11-3031.00", "Financial Managers"})
+			}
+		}
+	}
+	return exs
+}
+
+// A data set with a horizon writes schema version 3 with the path columns
+// and reads back the same examples, in both formats.
+func TestRoundTripPaths(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		file string
+		n, k int
+	}{
+		{"arrow", "p.arrow", 20, 3},
+		{"parquet", "p.parquet", 20, 3},
+		{"arrow multi-batch", "p.arrow", BatchRows + 5, 2},
+		{"parquet k=5", "p.parquet", 9, 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), tc.file)
+			want := pathExamples(tc.n, tc.k)
+			writeAll(t, path, want, map[string]string{MetaHorizon: fmt.Sprint(tc.k)})
+			got, meta, err := ReadAll(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if meta[MetaSchemaVersion] != "3" || meta[MetaHorizon] != fmt.Sprint(tc.k) {
+				t.Errorf("metadata = %v", meta)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("read %d examples, wrote %d", len(got), len(want))
+			}
+			for i := range want {
+				w, g := *want[i], *got[i]
+				if len(w.History) == 0 && len(g.History) == 0 {
+					w.History, g.History = nil, nil
+				}
+				if !reflect.DeepEqual(w, g) {
+					t.Fatalf("example %d:\n got %+v\nwant %+v", i, g, w)
+				}
+				if w.TargetCode != "" && (g.Horizon() != tc.k || len(g.Path()) != tc.k || g.Path()[0] != g.TargetCode) {
+					t.Errorf("example %d: horizon %d, path %v", i, g.Horizon(), g.Path())
+				}
+			}
+			targets, _, err := ReadTargets(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(targets[1].TargetPath, want[1].TargetPath) || !reflect.DeepEqual(targets[0].BayesPath, want[0].BayesPath) {
+				t.Error("ReadTargets dropped the paths")
+			}
+		})
+	}
+}
+
+// A single-step data set keeps version 2 and its columns; one that would
+// carry a path it cannot hold, or a path that does not start with the
+// target, is an error that names the user.
+func TestPathErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		meta map[string]string
+		edit func(*Example)
+		want string
+	}{
+		{"path in a single-step file", nil, func(ex *Example) {}, `user "u00001": a target path of 3 jobs`},
+		{"path not starting with the target", map[string]string{MetaHorizon: "3"}, func(ex *Example) { ex.TargetPath[0].Code = "15-1252.00" }, `user "u00001": target_path[0] is "15-1252.00"`},
+		{"education in the path", map[string]string{MetaHorizon: "3"}, func(ex *Example) { ex.TargetPath[2].Kind = Education }, `user "u00001": target_path[2] is education, want a job`},
+		{"bad horizon", map[string]string{MetaHorizon: "three"}, nil, `metadata occbench.horizon "three": want a number of jobs from 1 to 64`},
+		{"horizon 0", map[string]string{MetaHorizon: "0"}, nil, `metadata occbench.horizon "0"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(dir, "e.arrow")
+			w, err := Create(path, tc.meta)
+			if tc.edit == nil {
+				if err == nil || !strings.Contains(err.Error(), tc.want) {
+					t.Fatalf("Create: %v, want %q", err, tc.want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer w.Abort()
+			ex := pathExamples(2, 3)[1]
+			tc.edit(ex)
+			if err := w.Write(ex); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Write: %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// Single-step sets are unchanged by paths: no path columns, version 2, and
+// Path and BayesCodes read their target and Bayes answer as K = 1.
+func TestSingleStepHasNoPathColumns(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.arrow")
+	writeAll(t, path, sampleExamples(4), map[string]string{MetaHorizon: "1"})
+	r, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if v := r.Metadata()[MetaSchemaVersion]; v != "2" {
+		t.Errorf("schema version %s, want 2", v)
+	}
+	for _, name := range []string{"target_path", "bayes_path"} {
+		if len(r.schema.FieldIndices(name)) != 0 {
+			t.Errorf("a single-step file has the column %s", name)
+		}
+	}
+	var ex *Example
+	for range 4 { // the fourth has a target and a Bayes answer
+		if !r.Scan() {
+			t.Fatal(r.Err())
+		}
+		ex = r.Example()
+	}
+	if ex.Horizon() != 1 || !reflect.DeepEqual(ex.Path(), []string{"11-3031.01"}) || !reflect.DeepEqual(ex.BayesCodes(), []string{"13-2051.00"}) {
+		t.Errorf("horizon %d, path %v, Bayes %v", ex.Horizon(), ex.Path(), ex.BayesCodes())
+	}
+}
+
+func TestExamplePathHelpers(t *testing.T) {
+	full := pathExamples(4, 3)[3]
+	for _, tc := range []struct {
+		name    string
+		ex      *Example
+		horizon int
+		path    []string
+		bayes   []string
+		hist    map[int]int // h → len(HistoryAt(h))
+	}{
+		{"path", full, 3, []string{"11-3031.01", "11-3031.00", "11-3031.00"}, []string{"13-2051.00", "11-3031.00", "11-3031.00"}, map[int]int{1: 4, 2: 5, 3: 6, 9: 6}},
+		{"single step", &Example{TargetCode: "a", BayesCode: "b", History: make([]Record, 2)}, 1, []string{"a"}, []string{"b"}, map[int]int{1: 2, 2: 2}},
+		{"inference only", &Example{History: make([]Record, 1)}, 0, nil, nil, map[int]int{1: 1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.ex.Horizon(); got != tc.horizon {
+				t.Errorf("Horizon = %d, want %d", got, tc.horizon)
+			}
+			if got := tc.ex.Path(); !reflect.DeepEqual(got, tc.path) {
+				t.Errorf("Path = %v, want %v", got, tc.path)
+			}
+			if got := tc.ex.BayesCodes(); !reflect.DeepEqual(got, tc.bayes) {
+				t.Errorf("BayesCodes = %v, want %v", got, tc.bayes)
+			}
+			for h, n := range tc.hist {
+				if got := tc.ex.HistoryAt(h); len(got) != n {
+					t.Errorf("HistoryAt(%d) has %d records, want %d", h, len(got), n)
+				}
+			}
+		})
+	}
+	if h := full.HistoryAt(3); h[len(h)-1].Code != "11-3031.00" || h[len(h)-2].Code != full.TargetCode {
+		t.Errorf("HistoryAt(3) ends %v", h[len(h)-2:])
 	}
 }

@@ -244,11 +244,20 @@ func (r Record) SortKey() Date {
 
 // Example is one user: the history before the next job, and that job's
 // occupation, the target. Target fields are empty for inference-only sets.
+//
+// A data set with a horizon of K jobs (MetaHorizon) also gives each user
+// the K jobs that follow the history, the target path, whose first job is
+// the target; Path and BayesCodes read both kinds of set alike.
 type Example struct {
 	UserID      string   `json:"user_id"`
 	History     []Record `json:"history"`
 	TargetCode  string   `json:"target_code,omitempty"`
 	TargetTitle string   `json:"target_title,omitempty"`
+	// TargetPath are the K jobs after the history, oldest first, as full
+	// job records (titles and dates, for a teacher-forced history and a
+	// time split): TargetPath[0] has Code TargetCode and Occupation
+	// TargetTitle. Nil in a single-step set.
+	TargetPath []Record `json:"target_path,omitempty"`
 
 	// Optional columns.
 	OracleReason string `json:"oracle_reason,omitempty"`
@@ -256,9 +265,77 @@ type Example struct {
 	// for synthetic data.
 	BayesCode  string `json:"bayes_code,omitempty"`
 	BayesTitle string `json:"bayes_title,omitempty"`
+	// BayesPath is the Bayes-optimal occupation at each horizon h = 1..K,
+	// the most probable occupation h jobs on given the history (each step's
+	// own marginal, not the likeliest path): synthetic test users only.
+	// BayesPath[0] is BayesCode.
+	BayesPath []Occupation `json:"bayes_path,omitempty"`
 	// Attempts are an oracle model's (reason, answer) attempts for the user,
 	// each marked correct when its answer maps to the target occupation.
 	Attempts []Attempt `json:"attempts,omitempty"`
+}
+
+// Occupation is an O*NET-SOC 2019 occupation: its code and title.
+type Occupation struct {
+	Code  string `json:"code"`
+	Title string `json:"title"`
+}
+
+// Horizon is K, the number of target jobs: the length of the target path,
+// 1 for a single-step example with a target, 0 without one.
+func (e *Example) Horizon() int {
+	switch {
+	case len(e.TargetPath) > 0:
+		return len(e.TargetPath)
+	case e.TargetCode != "":
+		return 1
+	}
+	return 0
+}
+
+// Path returns the codes of the K target jobs, oldest first: the target
+// path's, or the target alone in a single-step set; nil without a target.
+func (e *Example) Path() []string {
+	if len(e.TargetPath) == 0 {
+		if e.TargetCode == "" {
+			return nil
+		}
+		return []string{e.TargetCode}
+	}
+	codes := make([]string, len(e.TargetPath))
+	for i, r := range e.TargetPath {
+		codes[i] = r.Code
+	}
+	return codes
+}
+
+// BayesCodes returns the Bayes-optimal code at each horizon h = 1..K: the
+// Bayes path's, or BayesCode alone; nil where the set has none.
+func (e *Example) BayesCodes() []string {
+	if len(e.BayesPath) == 0 {
+		if e.BayesCode == "" {
+			return nil
+		}
+		return []string{e.BayesCode}
+	}
+	codes := make([]string, len(e.BayesPath))
+	for i, o := range e.BayesPath {
+		codes[i] = o.Code
+	}
+	return codes
+}
+
+// HistoryAt returns the history a teacher-forced prediction of the job at
+// horizon h (1..Horizon) sees: the history followed by the first h−1 jobs
+// of the target path. It shares no storage with the example.
+func (e *Example) HistoryAt(h int) []Record {
+	h = min(max(h, 1), max(len(e.TargetPath), 1))
+	out := make([]Record, 0, len(e.History)+h-1)
+	out = append(out, e.History...)
+	if len(e.TargetPath) > 0 {
+		out = append(out, e.TargetPath[:h-1]...)
+	}
+	return out
 }
 
 // Attempt is one (reason, answer) an oracle model generated for a user.
