@@ -185,7 +185,7 @@ func TestImportTimeSplit(t *testing.T) {
 	for _, line := range []string{
 		"  horizon: 2 target jobs per user\n",
 		"  split (time, cutoff 2014-01): 3 train, 2 test\n",
-		"    users not in test, fewer than horizon jobs from the cutoff on: 1\n",
+		"    users not in test, fewer than 2 jobs (the horizon) from the cutoff on: 1\n",
 	} {
 		if !strings.Contains(b.String(), line) {
 			t.Errorf("report lacks %q:\n%s", line, b.String())

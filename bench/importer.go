@@ -329,7 +329,11 @@ func (r *ImportReport) WriteText(w io.Writer) error {
 	if s := r.Split; s != nil && s.Method == SplitTime {
 		fmt.Fprintf(&b, "  split (time, cutoff %s): %d train, %d test\n", s.Cutoff, s.Train, s.Test)
 		for _, k := range slices.Sorted(maps.Keys(s.NotTest)) {
-			fmt.Fprintf(&b, "    users not in test, %s: %d\n", k, s.NotTest[k])
+			why := k
+			if k == NotTestShortPath {
+				why = fmt.Sprintf("fewer than %d jobs (the horizon) from the cutoff on", max(r.Horizon, 1))
+			}
+			fmt.Fprintf(&b, "    users not in test, %s: %d\n", why, s.NotTest[k])
 		}
 		for _, k := range slices.Sorted(maps.Keys(s.NotTrain)) {
 			fmt.Fprintf(&b, "    users not in train, %s: %d\n", k, s.NotTrain[k])
