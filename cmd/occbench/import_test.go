@@ -185,26 +185,33 @@ func TestImportMemory(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	var sets []string
-	for _, memory := range []string{"256M", "1K"} {
-		out := filepath.Join(dir, memory)
-		stdout, stderr, err := runCLI(t, "import", "--format", "csv", "--memory", memory, "../../testdata/import/careers.csv", "-o", out, "--test-users", "3")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var files []string
-		for _, name := range []string{"train.arrow", "test.arrow"} {
-			b, err := os.ReadFile(filepath.Join(out, name))
+	for _, split := range [][]string{
+		{"--test-users", "3"},
+		{"--split", "time", "--cutoff", "2015-01", "--horizon", "2"},
+		{"--test-users", "3", "--horizon", "3", "--min-jobs", "3"},
+	} {
+		var sets []string
+		for _, memory := range []string{"256M", "1K"} {
+			out := filepath.Join(dir, memory+strings.Join(split, ""))
+			args := append([]string{"import", "--format", "csv", "--memory", memory, "../../testdata/import/careers.csv", "-o", out}, split...)
+			stdout, stderr, err := runCLI(t, args...)
 			if err != nil {
 				t.Fatal(err)
 			}
-			files = append(files, string(b))
+			var files []string
+			for _, name := range []string{"train.arrow", "test.arrow"} {
+				b, err := os.ReadFile(filepath.Join(out, name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				files = append(files, string(b))
+			}
+			sets = append(sets, strings.ReplaceAll(stdout, out, "OUT")+stderr+strings.Join(files, "\x00"))
+			left("--memory " + memory)
 		}
-		sets = append(sets, strings.ReplaceAll(stdout, out, "OUT")+stderr+strings.Join(files, "\x00"))
-		left("--memory " + memory)
-	}
-	if sets[0] != sets[1] {
-		t.Error("--memory 1K wrote other files or printed another report than --memory 256M")
+		if sets[0] != sets[1] {
+			t.Errorf("%v: --memory 1K wrote other files or printed another report than --memory 256M", split)
+		}
 	}
 
 	bad := filepath.Join(dir, "bad.csv")
