@@ -51,19 +51,27 @@ func (w *spillWriter) user(u *rawUser) error {
 	return w.records(b, u.records)
 }
 
-// example writes the fields of an example that an import fills.
-func (w *spillWriter) example(ex *Example) error {
+// example writes the fields of an example that an import fills, and the
+// set it goes to.
+func (w *spillWriter) example(ex *Example, set exampleSet) error {
 	b := w.str(w.buf[:0], ex.UserID)
+	b = append(b, byte(set))
 	b = w.str(b, ex.TargetCode)
 	b = w.str(b, ex.TargetTitle)
+	b = w.appendRecords(b, ex.TargetPath)
 	return w.records(b, ex.History)
 }
 
-func (w *spillWriter) records(b []byte, rs []Record) error {
+func (w *spillWriter) appendRecords(b []byte, rs []Record) []byte {
 	b = binary.AppendUvarint(b, uint64(len(rs)))
 	for i := range rs {
 		b = w.record(b, &rs[i])
 	}
+	return b
+}
+
+func (w *spillWriter) records(b []byte, rs []Record) error {
+	b = w.appendRecords(b, rs)
 	w.buf = b
 	if _, err := w.w.Write(b); err != nil {
 		return fmt.Errorf("import: temporary file: %w", err)
@@ -184,14 +192,17 @@ func (r *spillReader) next() (*rawUser, error) {
 	return u, r.failed()
 }
 
-// example reads the next example; nil at the end.
-func (r *spillReader) example() (*Example, error) {
+// example reads the next example and its set; nil at the end.
+func (r *spillReader) example() (*Example, exampleSet, error) {
 	if r.atEnd() {
-		return nil, r.err
+		return nil, 0, r.err
 	}
-	ex := &Example{UserID: r.str(), TargetCode: r.str(), TargetTitle: r.str()}
+	ex := &Example{UserID: r.str()}
+	set := exampleSet(r.byte())
+	ex.TargetCode, ex.TargetTitle = r.str(), r.str()
+	ex.TargetPath = r.records(nil)
 	ex.History = r.records(nil)
-	return ex, r.failed()
+	return ex, set, r.failed()
 }
 
 // atEnd reports whether the file ends before the next item.

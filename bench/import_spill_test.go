@@ -320,7 +320,11 @@ func TestSpillRoundTrip(t *testing.T) {
 		}
 	}
 	ex := &Example{UserID: "x", History: recs[:3], TargetCode: "11-1021.00", TargetTitle: "General and Operations Managers"}
-	if err := w.example(ex); err != nil {
+	if err := w.example(ex, setTest); err != nil {
+		t.Fatal(err)
+	}
+	withPath := &Example{UserID: "y", History: recs[:1], TargetCode: recs[1].Code, TargetTitle: recs[1].Occupation, TargetPath: recs[1:3]}
+	if err := w.example(withPath, setTrain); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.close(); err != nil {
@@ -337,9 +341,13 @@ func TestSpillRoundTrip(t *testing.T) {
 			t.Fatalf("user read back as %+v (%v), want %+v", got, err, want)
 		}
 	}
-	got, err := r.example()
-	if err != nil || !reflect.DeepEqual(got, ex) || math.Signbit(got.History[1].Salary) != true {
-		t.Fatalf("example read back as %+v (%v), want %+v", got, err, ex)
+	got, set, err := r.example()
+	if err != nil || set != setTest || !reflect.DeepEqual(got, ex) || math.Signbit(got.History[1].Salary) != true {
+		t.Fatalf("example read back as %+v in set %d (%v), want %+v", got, set, err, ex)
+	}
+	got, set, err = r.example()
+	if err != nil || set != setTrain || !reflect.DeepEqual(got, withPath) {
+		t.Fatalf("example read back as %+v in set %d (%v), want %+v", got, set, err, withPath)
 	}
 	if u, err := r.next(); u != nil || err != nil {
 		t.Errorf("after the last item: %v, %v", u, err)
@@ -359,7 +367,8 @@ func TestSpillRoundTrip(t *testing.T) {
 	for range users {
 		r2.next()
 	}
-	if _, err := r2.example(); err == nil || !strings.Contains(err.Error(), "unexpected EOF") {
+	r2.example()
+	if _, _, err := r2.example(); err == nil || !strings.Contains(err.Error(), "unexpected EOF") {
 		t.Errorf("a cut file: %v", err)
 	}
 }

@@ -59,12 +59,50 @@ type ImportOptions struct {
 	// chosen as Split chooses them with SplitSeed (Imported.Each says which).
 	TestUsers int
 	SplitSeed uint64
+	// Horizon is K, the number of target jobs (0 means 1): each user's last
+	// K jobs are the target path, and a user needs the history MinJobs asks
+	// for (MinJobs−1 jobs) plus K jobs. With SplitTime, the targets are the
+	// first K jobs from the cutoff on.
+	Horizon int
+	// Split is how train and test users are told apart: SplitUser (or "")
+	// holds out TestUsers users; SplitTime splits every career at Cutoff,
+	// the first day of a month (ParseCutoff): the test set holds the users
+	// with a job before it and Horizon jobs from it on, their history what
+	// began before it; the train set holds every career cut at it, its
+	// last job before the cutoff the target, so that nothing from the
+	// cutoff on is trained on.
+	Split  string
+	Cutoff Date
 	// Memory bounds the parsed records held in memory, in bytes (0 means
 	// DefaultImportMemory): beyond it they are sorted by user and spilled
 	// to temporary files in TempDir ("" means os.TempDir()), which are
 	// merged afterwards. The output does not depend on it.
 	Memory  int64
 	TempDir string
+}
+
+// How an import splits train from test users (ImportOptions.Split).
+const (
+	SplitUser = "user" // hold out --test-users users, by a seeded hash of their id
+	SplitTime = "time" // split every career at a global date
+)
+
+// ParseCutoff reads the month of a time split, YYYY-MM, as its first day.
+func ParseCutoff(s string) (Date, error) {
+	bad := fmt.Errorf("cutoff %q: want a month YYYY-MM, such as 2021-01", s)
+	if len(s) != 7 || s[4] != '-' {
+		return NoDate, bad
+	}
+	for i, c := range []byte(s) {
+		if i != 4 && (c < '0' || c > '9') {
+			return NoDate, bad
+		}
+	}
+	t, err := time.Parse("2006-01", s)
+	if err != nil {
+		return NoDate, bad
+	}
+	return DateOf(t.Year(), t.Month(), 1), nil
 }
 
 // DefaultImport holds the paper's preprocessing settings.
@@ -116,7 +154,9 @@ type ImportReport struct {
 	EduRecords     int            `json:"education_records"`
 	MinJobs        int            `json:"min_jobs"`
 	MaxJobs        int            `json:"max_jobs"`
-	Split          *SplitReport   `json:"split,omitempty"`
+	// Horizon is K, the number of target jobs, when more than one.
+	Horizon int          `json:"horizon,omitempty"`
+	Split   *SplitReport `json:"split,omitempty"`
 	// What was merged: exact copies of a record of the same user (dropped
 	// with Dedupe), and users given on more than one JSONL line.
 	DuplicateRecords int  `json:"duplicate_records"`
@@ -175,12 +215,26 @@ type ValueCount struct {
 // maxListedUnmapped caps how many unmapped values the report lists.
 const maxListedUnmapped = 20
 
-// SplitReport describes a train/test split.
+// SplitReport describes a train/test split: by user (Seed), or, with
+// Method "time", at Cutoff, with the users that are in no test set or no
+// train set by reason (NotTest, NotTrain). Train and Test count examples.
 type SplitReport struct {
-	Seed  uint64 `json:"seed"`
-	Train int    `json:"train"`
-	Test  int    `json:"test"`
+	Seed     uint64         `json:"seed"`
+	Train    int            `json:"train"`
+	Test     int            `json:"test"`
+	Method   string         `json:"method,omitempty"`
+	Cutoff   string         `json:"cutoff,omitempty"` // YYYY-MM
+	NotTest  map[string]int `json:"not_test,omitempty"`
+	NotTrain map[string]int `json:"not_train,omitempty"`
 }
+
+// Why a user of a time split has no test or no train example
+// (SplitReport.NotTest, NotTrain).
+const (
+	NotTestNoHistory = "no job before the cutoff"
+	NotTestShortPath = "fewer than horizon jobs from the cutoff on"
+	NotTrainTooFew   = "fewer than 2 jobs before the cutoff"
+)
 
 // Reasons for dropping records and users, as they appear in reports.
 const (
@@ -189,7 +243,9 @@ const (
 	DropUnmapped     = "job whose occupation the crosswalk does not map"
 	DropUnclassified = "job whose title the classifier leaves unclassified"
 	DropAfterTarget  = "education after the last job"
+	DropInPath       = "education within the target path"
 	DropTooFewJobs   = "fewer valid jobs than min"
+	DropShortPath    = "fewer valid jobs than min − 1 + horizon"
 	DropTooManyJobs  = "more valid jobs than max"
 	DropNoRecords    = "no records"
 )
@@ -254,8 +310,11 @@ func (r *ImportReport) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "  users read: %d\n", r.UsersRead)
 	for _, k := range slices.Sorted(maps.Keys(r.UsersDropped)) {
 		n := r.MinJobs
-		if k == DropTooManyJobs {
+		switch k {
+		case DropTooManyJobs:
 			n = r.MaxJobs
+		case DropShortPath:
+			n = r.MinJobs - 1 + r.Horizon
 		}
 		if k == DropNoRecords {
 			fmt.Fprintf(&b, "  dropped users, %s: %d\n", k, r.UsersDropped[k])
@@ -264,7 +323,22 @@ func (r *ImportReport) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "  dropped users, %s (%d): %d\n", k, n, r.UsersDropped[k])
 	}
 	fmt.Fprintf(&b, "  users kept: %d (%d job and %d education records)\n", r.Users, r.JobRecords, r.EduRecords)
-	if s := r.Split; s != nil {
+	if r.Horizon > 1 {
+		fmt.Fprintf(&b, "  horizon: %d target jobs per user\n", r.Horizon)
+	}
+	if s := r.Split; s != nil && s.Method == SplitTime {
+		fmt.Fprintf(&b, "  split (time, cutoff %s): %d train, %d test\n", s.Cutoff, s.Train, s.Test)
+		for _, k := range slices.Sorted(maps.Keys(s.NotTest)) {
+			why := k
+			if k == NotTestShortPath {
+				why = fmt.Sprintf("fewer than %d jobs (the horizon) from the cutoff on", max(r.Horizon, 1))
+			}
+			fmt.Fprintf(&b, "    users not in test, %s: %d\n", why, s.NotTest[k])
+		}
+		for _, k := range slices.Sorted(maps.Keys(s.NotTrain)) {
+			fmt.Fprintf(&b, "    users not in train, %s: %d\n", k, s.NotTrain[k])
+		}
+	} else if s != nil {
 		fmt.Fprintf(&b, "  split (seed %d): %d train, %d test\n", s.Seed, s.Train, s.Test)
 	}
 	_, err := io.WriteString(w, b.String())
@@ -341,6 +415,12 @@ func newImporter(ctx context.Context, opts ImportOptions, inputs []string, tmp s
 		}
 		im.mapped = map[string]escoResult{}
 		im.report.Crosswalk = &CrosswalkReport{Mapped: map[string]int{}}
+	}
+	if opts.Horizon > 1 {
+		im.report.Horizon = opts.Horizon
+	}
+	if opts.Split == SplitTime {
+		im.report.Split = &SplitReport{Method: SplitTime, Cutoff: opts.Cutoff.String()[:7], NotTest: map[string]int{}, NotTrain: map[string]int{}}
 	}
 	if opts.Classify {
 		if im.opts.MinScore == 0 {
@@ -516,10 +596,26 @@ func (im *importer) start() {
 	im.report.DuplicatesKept = !im.opts.Dedupe
 }
 
+// exampleSet is the set an example goes to: setAny for the user split to
+// decide (or no split), setTrain or setTest under a time split.
+type exampleSet uint8
+
+const (
+	setAny exampleSet = iota
+	setTrain
+	setTest
+)
+
+// prepared is one example of a user and its set.
+type prepared struct {
+	ex  *Example
+	set exampleSet
+}
+
 // prepare applies the paper's filters to one user, counting what it drops
-// into the report, and returns the user's example, or nil when the user is
-// dropped.
-func (im *importer) prepare(u *rawUser) *Example {
+// into the report, and returns the user's examples: none when the user is
+// dropped, one, or under a time split up to two (train first).
+func (im *importer) prepare(u *rawUser) []prepared {
 	rep := &im.report
 	if u.lines > 1 {
 		rep.UsersOnManyLines += u.lines - 1
@@ -547,13 +643,13 @@ func (im *importer) prepare(u *rawUser) *Example {
 		}
 		return 0
 	})
-	last, jobs := -1, 0
-	for i, r := range kept {
+	jobs := 0
+	for _, r := range kept {
 		if r.IsJob() {
-			last = i
 			jobs++
 		}
 	}
+	k := max(im.opts.Horizon, 1)
 	switch {
 	case jobs < im.opts.MinJobs:
 		rep.UsersDropped[DropTooFewJobs]++
@@ -561,19 +657,109 @@ func (im *importer) prepare(u *rawUser) *Example {
 	case jobs > im.opts.MaxJobs:
 		rep.UsersDropped[DropTooManyJobs]++
 		return nil
+	case im.opts.Split == SplitTime:
+		return im.splitTime(u.id, kept)
+	case jobs < im.opts.MinJobs-1+k:
+		rep.UsersDropped[DropShortPath]++
+		return nil
 	}
-	if after := len(kept) - last - 1; after > 0 {
-		rep.DroppedRecords[DropAfterTarget] += after
+	// The target path starts at the user's K-th job from the end.
+	first, seen := -1, 0
+	for i, r := range kept {
+		if r.IsJob() {
+			if seen == jobs-k {
+				first = i
+			}
+			seen++
+		}
 	}
-	target := kept[last]
+	ex := &Example{UserID: u.id, History: slices.Clone(kept[:first])}
+	edu := len(ex.History) - (jobs - k)
+	for _, r := range kept[first:] {
+		switch {
+		case r.IsJob():
+			ex.TargetPath = append(ex.TargetPath, r)
+		case len(ex.TargetPath) < k:
+			rep.DroppedRecords[DropInPath]++
+		default:
+			rep.DroppedRecords[DropAfterTarget]++
+		}
+	}
+	ex.TargetCode, ex.TargetTitle = ex.TargetPath[0].Code, ex.TargetPath[0].Occupation
+	if k == 1 {
+		ex.TargetPath = nil
+	}
 	rep.JobRecords += jobs
-	rep.EduRecords += last + 1 - jobs
-	return &Example{
-		UserID:      u.id,
-		History:     slices.Clone(kept[:last]),
-		TargetCode:  target.Code,
-		TargetTitle: target.Occupation,
+	rep.EduRecords += edu
+	return []prepared{{ex, setAny}}
+}
+
+// splitTime makes a user's examples of a time split from their records
+// kept, ordered by date: a train example of the career cut at the cutoff,
+// when it holds two jobs or more, and a test example, when the user has a
+// job before the cutoff and Horizon jobs from it on. Dates on or after the
+// cutoff are cleared from the histories (a job held across it reads as
+// ongoing), so that neither set tells what happened from the cutoff on.
+func (im *importer) splitTime(id string, kept []Record) []prepared {
+	rep := &im.report
+	cut := im.opts.Cutoff
+	k := max(im.opts.Horizon, 1)
+	var hist, path []Record
+	before, lastBefore := 0, -1
+	for _, r := range kept {
+		if r.SortKey().Before(cut) {
+			if r.IsJob() {
+				before++
+				lastBefore = len(hist)
+			}
+			hist = append(hist, clipAt(r, cut))
+		} else if r.IsJob() && len(path) < k {
+			path = append(path, r)
+		}
 	}
+	var out []prepared
+	if before >= 2 {
+		t := hist[lastBefore]
+		out = append(out, prepared{&Example{UserID: id, History: slices.Clone(hist[:lastBefore]), TargetCode: t.Code, TargetTitle: t.Occupation}, setTrain})
+	} else {
+		rep.Split.NotTrain[NotTrainTooFew]++
+	}
+	switch {
+	case before == 0:
+		rep.Split.NotTest[NotTestNoHistory]++
+	case len(path) < k:
+		rep.Split.NotTest[NotTestShortPath]++
+	default:
+		ex := &Example{UserID: id, History: hist, TargetCode: path[0].Code, TargetTitle: path[0].Occupation}
+		if k > 1 {
+			ex.TargetPath = path
+		}
+		out = append(out, prepared{ex, setTest})
+	}
+	if len(out) > 0 {
+		for _, r := range hist {
+			if r.IsJob() {
+				rep.JobRecords++
+			} else {
+				rep.EduRecords++
+			}
+		}
+		if out[len(out)-1].set == setTest {
+			rep.JobRecords += k
+		}
+	}
+	return out
+}
+
+// clipAt clears the dates of a record that fall on or after the cutoff.
+func clipAt(r Record, cut Date) Record {
+	if r.End.Valid() && !r.End.Before(cut) {
+		r.End = NoDate
+	}
+	if r.GradYear > 0 && !DateOf(r.GradYear, time.June, 1).Before(cut) {
+		r.GradYear = 0
+	}
+	return r
 }
 
 // valid drops a user's duplicate records (with Dedupe) and jobs without an
@@ -704,6 +890,24 @@ func parserFor(opts *ImportOptions) (parser, error) {
 	if opts.Memory < 0 || opts.TestUsers < 0 {
 		return nil, fmt.Errorf("memory %d, test users %d: want 0 or more", opts.Memory, opts.TestUsers)
 	}
+	if opts.Horizon < 0 || opts.Horizon > MaxHorizon {
+		return nil, fmt.Errorf("horizon %d: want 1 to %d target jobs", opts.Horizon, MaxHorizon)
+	}
+	switch opts.Split {
+	case "", SplitUser:
+		if opts.Cutoff.Valid() {
+			return nil, fmt.Errorf("cutoff %s: a cutoff splits by time; want split %q", opts.Cutoff, SplitTime)
+		}
+	case SplitTime:
+		if !opts.Cutoff.Valid() {
+			return nil, fmt.Errorf("split %q: want a cutoff month", SplitTime)
+		}
+		if opts.TestUsers > 0 {
+			return nil, fmt.Errorf("test users %d: a time split takes as test users all those with a job before the cutoff and horizon jobs from it on; want none", opts.TestUsers)
+		}
+	default:
+		return nil, fmt.Errorf("split %q: want %s or %s", opts.Split, SplitUser, SplitTime)
+	}
 	return parse, nil
 }
 
@@ -777,15 +981,28 @@ func (im *importer) keep(x *Imported) error {
 	defer w.abort()
 	im.start()
 	sel := newTestSelector(im.opts.TestUsers, im.opts.SplitSeed)
-	n := 0
+	n, users := 0, 0
+	var train, test int
 	err = im.groups.each(func(u *rawUser) error {
-		ex := im.prepare(u)
-		if ex == nil {
-			return nil
+		exs := im.prepare(u)
+		if len(exs) > 0 {
+			users++
 		}
-		sel.add(ex.UserID, n)
-		n++
-		return w.example(ex)
+		for _, p := range exs {
+			switch p.set {
+			case setAny:
+				sel.add(p.ex.UserID, n)
+			case setTrain:
+				train++
+			case setTest:
+				test++
+			}
+			n++
+			if err := w.example(p.ex, p.set); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return err
@@ -793,9 +1010,12 @@ func (im *importer) keep(x *Imported) error {
 	if err := w.close(); err != nil {
 		return err
 	}
-	im.done(n)
+	im.done(users)
 	x.Report, x.examples = &im.report, w.path
-	if im.opts.TestUsers > 0 {
+	switch {
+	case im.opts.Split == SplitTime:
+		im.report.Split.Train, im.report.Split.Test = train, test
+	case im.opts.TestUsers > 0:
 		x.test = sel.positions()
 		im.report.Split = &SplitReport{Seed: im.opts.SplitSeed, Train: n - len(x.test), Test: len(x.test)}
 	}
@@ -803,8 +1023,9 @@ func (im *importer) keep(x *Imported) error {
 }
 
 // Each calls fn on every example kept, in user id order, saying whether it
-// is one of the test users (never, without ImportOptions.TestUsers). fn may
-// keep the example.
+// is one of the test users (never, without ImportOptions.TestUsers or a
+// time split). Under a time split a user may have two examples, the train
+// one first. fn may keep the example.
 func (x *Imported) Each(ctx context.Context, fn func(ex *Example, test bool) error) error {
 	r, err := openSpill(x.examples)
 	if err != nil {
@@ -813,15 +1034,15 @@ func (x *Imported) Each(ctx context.Context, fn func(ex *Example, test bool) err
 	defer r.close()
 	test := x.test
 	for pos := 0; ; pos++ {
-		ex, err := r.example()
+		ex, set, err := r.example()
 		if err != nil || ex == nil {
 			return err
 		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		isTest := len(test) > 0 && test[0] == pos
-		if isTest {
+		isTest := set == setTest || len(test) > 0 && test[0] == pos
+		if len(test) > 0 && test[0] == pos {
 			test = test[1:]
 		}
 		if err := fn(ex, isTest); err != nil {

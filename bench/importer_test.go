@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -318,6 +319,57 @@ func checkFuzzImport(t *testing.T, p, format string, more ...func(exs []*Example
 		checkImported(t, exs, rep)
 		for _, check := range more {
 			check(exs, rep)
+		}
+		if skip {
+			checkPathImport(t, p, format, len(exs))
+		}
+	}
+}
+
+// checkPathImport imports p again with a horizon of 2, by user and at a
+// cutoff, and checks what paths and a time split promise: a path of two
+// jobs that starts with the target, after the history; at the cutoff, no
+// history record dated from it on and a path from it on.
+func checkPathImport(t *testing.T, p, format string, users int) {
+	cut := DateOf(2015, time.January, 1)
+	for _, split := range []string{SplitUser, SplitTime} {
+		opts := ImportOptions{Format: format, MinJobs: 1, MaxJobs: 100, SkipInvalid: true, Horizon: 2, Split: split}
+		if split == SplitTime {
+			opts.Cutoff = cut
+		}
+		x, err := ImportFiles(context.Background(), []string{p}, opts)
+		if err != nil {
+			t.Fatalf("split %s: %v", split, err)
+		}
+		n := 0
+		err = x.Each(context.Background(), func(ex *Example, test bool) error {
+			n++
+			if split == SplitTime && !test {
+				if ex.TargetPath != nil || ex.TargetCode == "" || len(ex.Jobs()) == 0 {
+					t.Errorf("%s: train example %+v", ex.UserID, ex)
+				}
+			} else if len(ex.TargetPath) != 2 || ex.checkPath() != nil {
+				t.Errorf("%s: target path %+v", ex.UserID, ex.TargetPath)
+			}
+			for _, r := range ex.History {
+				if len(ex.TargetPath) > 0 && ex.TargetPath[0].Start.Before(r.Start) {
+					t.Errorf("%s: history record %+v after the path", ex.UserID, r)
+				}
+				if split == SplitTime && (!r.SortKey().Before(cut) || r.End.Valid() && !r.End.Before(cut)) {
+					t.Errorf("%s: history record %+v from the cutoff on", ex.UserID, r)
+				}
+			}
+			if split == SplitTime && test && ex.TargetPath[0].Start.Before(cut) {
+				t.Errorf("%s: path %+v starts before the cutoff", ex.UserID, ex.TargetPath)
+			}
+			return nil
+		})
+		x.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if split == SplitUser && n > users {
+			t.Errorf("a horizon of 2 kept %d users, a single step %d", n, users)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 )
 
@@ -20,10 +21,17 @@ type TargetCount struct {
 	Share float64 `json:"share"`
 }
 
-// Summary describes a data set. Job records include each user's target job.
+// Summary describes a data set. Job records include each user's target job
+// (every job of a target path).
 type Summary struct {
-	File             string         `json:"file"`
-	SchemaVersion    string         `json:"schema_version"`
+	File          string `json:"file"`
+	SchemaVersion string `json:"schema_version"`
+	// Horizon is K, the number of target jobs of a data set with target
+	// paths (absent for a single-step set); WithPath counts the users with
+	// a target path, WithBayesPath those with a Bayes path.
+	Horizon          int            `json:"horizon,omitempty"`
+	WithPath         int            `json:"users_with_path,omitempty"`
+	WithBayesPath    int            `json:"users_with_bayes_path,omitempty"`
 	Users            int            `json:"users"`
 	JobRecords       int            `json:"job_records"`
 	EduRecords       int            `json:"education_records"`
@@ -112,6 +120,17 @@ func (z *Summarizer) Add(ex *Example) {
 		t.Users++
 		z.codes = append(z.codes, ex.TargetCode)
 	}
+	if len(ex.TargetPath) > 0 {
+		s.WithPath++
+		for _, r := range ex.TargetPath[1:] {
+			jobs++
+			z.occs[r.Code] = true
+			z.codes = append(z.codes, r.Code)
+		}
+	}
+	if len(ex.BayesPath) > 0 {
+		s.WithBayesPath++
+	}
 	z.mob.add(ex.UserID, z.codes)
 	if ex.BayesCode != "" {
 		s.WithBayes++
@@ -180,5 +199,10 @@ func Inspect(path string, top int) (Summary, error) {
 	s := z.Summary(top)
 	s.File = path
 	s.SchemaVersion = r.Metadata()[MetaSchemaVersion]
+	if k, err := Horizon(r.Metadata()); err != nil {
+		return Summary{}, fmt.Errorf("%s: %w", path, err)
+	} else if k > 1 {
+		s.Horizon = k
+	}
 	return s, nil
 }

@@ -158,3 +158,120 @@ func (g *Generator) Predict(ex *bench.Example) (code string, p float64, err erro
 	b := argmax(d)
 	return g.w.occ[b].Code, d[b], nil
 }
+
+// The Bayes-optimal answer h jobs ahead. The occupation most likely to be
+// held h moves after the history is the argmax of the marginal
+//
+//	P(y_h | history) = Σ_k P(k | history) · Σ_{y_1..y_h−1} Π_{j ≤ h} P(y_j | history, y_1..y_j−1, k),
+//
+// not the last job of the likeliest path. A step's law depends on the
+// whole path so far (through the return move, or the job two back in a
+// chain), so no small state summarises it: marginals enumerates the paths,
+// depth first, and prunes the branches of probability zero. Successor sets
+// are sparse (about 45 occupations per track and step in the hidden-track
+// profiles, 14 in a chain), so horizon h costs about 45^(h−1) steps per
+// user and track.
+
+// marginals returns P(job h ahead | hist) for h = 1..k, under the type
+// distribution post, each indexed like the taxonomy's occupations.
+func (w *world) marginals(hist []int, post []float64, k int) [][]float64 {
+	out := make([][]float64, k)
+	for h := range out {
+		out[h] = make([]float64, len(w.occ))
+	}
+	path := make([]int, len(hist), len(hist)+k)
+	copy(path, hist)
+	bufs := make([][]entry, k)
+	for t, pt := range post {
+		if pt > 0 {
+			w.descend(t, path, pt, out, bufs)
+		}
+	}
+	return out
+}
+
+// descend adds p times the law of each job ahead of path, for a person of
+// type t, to out[0], out[1], …; bufs holds a step buffer per depth.
+func (w *world) descend(t int, path []int, p float64, out [][]float64, bufs [][]entry) {
+	d := w.stepLaw(t, path, bufs[0])
+	bufs[0] = d
+	for _, e := range d {
+		out[0][e.y] += p * e.p
+	}
+	if len(out) == 1 {
+		return
+	}
+	for _, e := range d {
+		if e.p > 0 {
+			w.descend(t, append(path, int(e.y)), p*e.p, out[1:], bufs[1:])
+		}
+	}
+}
+
+// stepLaw is the law of the job after path for a person of type t, each
+// occupation once, in buf's storage.
+func (w *world) stepLaw(t int, path []int, buf []entry) []entry {
+	buf = buf[:0]
+	n := len(path)
+	if w.chain != nil {
+		lam := 1.0
+		if n >= 2 {
+			lam = w.chain.lambda
+			for _, e := range w.chain.after2[path[n-2]] {
+				buf = addTo(buf, e.y, (1-lam)*e.p)
+			}
+		}
+		for _, e := range w.chain.after[path[n-1]] {
+			buf = addTo(buf, e.y, lam*e.p)
+		}
+		return buf
+	}
+	ret := w.returns(path, nil)
+	f := 1.0
+	if len(ret) > 0 {
+		r := w.cfg.Types[t].Return
+		f = 1 - r
+		for _, e := range ret {
+			buf = append(buf, entry{e.y, r * e.p})
+		}
+	}
+	for _, e := range w.moves[t][path[n-1]] {
+		buf = addTo(buf, e.y, f*e.p)
+	}
+	return buf
+}
+
+// Marginals returns, for an example drawn by this generator, P(job h ahead
+// | history) for h = 1..k (at most MaxHorizon), each indexed like the
+// taxonomy's Occupations().
+func (g *Generator) Marginals(ex *bench.Example, k int) ([][]float64, error) {
+	if k < 1 || k > MaxHorizon {
+		return nil, fmt.Errorf("synth: horizon %d: want 1 to %d", k, MaxHorizon)
+	}
+	jobs, level, err := g.observe(ex)
+	if err != nil {
+		return nil, err
+	}
+	return g.w.marginals(jobs, g.w.posterior(jobs, level), k), nil
+}
+
+// PredictPath returns the Bayes-optimal occupation at each horizon h =
+// 1..k (the argmax of each marginal, the lowest code on ties) and its
+// probability: what bayes_path holds for a test user, with the first step
+// computed as Predict computes it.
+func (g *Generator) PredictPath(ex *bench.Example, k int) (codes []string, p []float64, err error) {
+	m, err := g.Marginals(ex, k)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, p1, err := g.Predict(ex)
+	if err != nil {
+		return nil, nil, err
+	}
+	codes, p = []string{c}, []float64{p1}
+	for _, d := range m[1:] {
+		b := argmax(d)
+		codes, p = append(codes, g.w.occ[b].Code), append(p, d[b])
+	}
+	return codes, p, nil
+}

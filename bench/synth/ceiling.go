@@ -28,9 +28,13 @@ type Ceiling struct {
 	// ExpectedBayesEM is the mean probability of the Bayes answer: the
 	// expected EM of the Bayes predictor, with less noise than Bayes.EM.
 	ExpectedBayesEM float64 `json:"expected_bayes_em"`
-	Last            Score   `json:"last"`    // the last occupation of the history
-	Markov1         Score   `json:"markov1"` // first-order Markov fitted on the train users
-	Markov2         Score   `json:"markov2"` // second-order, backing off to markov1
+	// BayesByHorizon is the Bayes predictor at each horizon h = 1..K of a
+	// data set with a horizon K > 1 (absent for single-step sets, which
+	// keep their bytes); h = 1 is Bayes and ExpectedBayesEM.
+	BayesByHorizon []HorizonScore `json:"bayes_by_horizon,omitempty"`
+	Last           Score          `json:"last"`    // the last occupation of the history
+	Markov1        Score          `json:"markov1"` // first-order Markov fitted on the train users
+	Markov2        Score          `json:"markov2"` // second-order, backing off to markov1
 	// OracleType knows each user's hidden type: what the Bayes predictor
 	// loses to not knowing it. A chain (the second-order profile) has no
 	// hidden type, so there it is the Bayes predictor.
@@ -43,6 +47,15 @@ type Ceiling struct {
 	// Profile is Config.Profile: absent for the default profile,
 	// hidden-track, whose files keep their bytes.
 	Profile string `json:"profile,omitempty"`
+}
+
+// HorizonScore is the Bayes-optimal answer h jobs ahead, scored against
+// the true occupation h jobs ahead: EM and RM with their intervals, and
+// ExpectedEM, the mean probability of the answer.
+type HorizonScore struct {
+	H int `json:"h"`
+	Score
+	ExpectedEM float64 `json:"expected_em"`
 }
 
 // TrainCeiling is the Bayes predictor's score on the train users.
@@ -165,6 +178,9 @@ type tally struct {
 	test   [numPreds]scores
 	// Sums of the Bayes answers' probabilities, added in user order.
 	trainBayes, testBayes float64
+	// The Bayes path on the test users, by horizon, for a horizon K > 1.
+	path    []scores
+	pathExp []float64
 }
 
 func newTally(tax *onet.Taxonomy, seed uint64) *tally {
@@ -192,11 +208,25 @@ func (t *tally) addTest(u *User) {
 		t.test[p].add(t.tax, u.TargetCode, pred)
 	}
 	t.testBayes += u.Bayes
+	if k := len(u.BayesPath); k > 0 {
+		if t.path == nil {
+			t.path, t.pathExp = make([]scores, k), make([]float64, k)
+		}
+		for h := range k {
+			t.path[h].add(t.tax, u.TargetPath[h].Code, u.BayesPath[h].Code)
+			t.pathExp[h] += u.BayesByHorizon[h]
+		}
+	}
 }
 
 func (t *tally) ceiling() Ceiling {
 	test := &t.test[predBayes]
+	var byH []HorizonScore
+	for h := range t.path {
+		byH = append(byH, HorizonScore{H: h + 1, Score: t.path[h].score(t.seed), ExpectedEM: round6(t.pathExp[h] / float64(t.path[h].n()))})
+	}
 	return Ceiling{
+		BayesByHorizon:  byH,
 		Users:           test.n(),
 		Bayes:           test.score(t.seed),
 		ExpectedBayesEM: round6(t.testBayes / float64(test.n())),

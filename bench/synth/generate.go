@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -25,6 +26,9 @@ func New(cfg Config) (*Generator, error) {
 		return nil, fmt.Errorf("synth: %w", err)
 	}
 	g := &Generator{cfg: cfg.clone()}
+	if g.cfg.Horizon == 1 {
+		g.cfg.Horizon = 0 // single-step: the config, and so the files, as before horizons
+	}
 	w, err := newWorld(&g.cfg)
 	if err != nil {
 		return nil, err
@@ -47,6 +51,11 @@ type User struct {
 	Bayes float64
 	// OracleCode is the best prediction for someone who also knows Type.
 	OracleCode string
+	// BayesByHorizon is, for a test user of a set with a horizon K > 1, the
+	// probability of BayesPath[h−1] at each horizon h = 1..K: the Bayes
+	// predictor's expected exact match h jobs ahead. BayesByHorizon[0] is
+	// Bayes.
+	BayesByHorizon []float64
 }
 
 // UserID is the id of the i-th user (0-based): "u000001" for i = 0.
@@ -54,23 +63,55 @@ func UserID(i int) string { return fmt.Sprintf("u%06d", i+1) }
 
 // User draws the i-th person (0-based). A person depends only on the seed
 // and i, so users can be drawn in any order and in parallel.
+//
+// With a horizon K > 1 the career goes on K−1 jobs past the target, drawn
+// after everything a single-step person draws, so the history and the
+// target are the same whatever K is; a test user also gets the
+// Bayes-optimal occupation at each horizon (bayesPath).
 func (g *Generator) User(i int) *User {
 	r := rand.New(rand.NewPCG(g.cfg.Seed, uint64(i)))
 	c := g.w.career(r)
 	u := &User{Type: c.k}
 	u.UserID = UserID(i)
-	u.History = g.w.records(r, c)
+	var tail recordsTail
+	u.History, tail = g.w.records(r, c)
 	t := g.w.occ[c.jobs[len(c.jobs)-1]]
 	u.TargetCode, u.TargetTitle = t.Code, t.Title
 
 	hist := c.jobs[:len(c.jobs)-1]
+	post := g.w.posterior(hist, int(c.level))
 	pred := make([]float64, len(g.w.occ))
-	g.w.predictive(hist, g.w.posterior(hist, int(c.level)), pred)
+	g.w.predictive(hist, post, pred)
 	b := argmax(pred)
 	u.BayesCode, u.BayesTitle, u.Bayes = g.w.occ[b].Code, g.w.occ[b].Title, pred[b]
 	g.w.predictive(hist, oneHot(len(g.w.typeW), c.k), pred)
 	u.OracleCode = g.w.occ[argmax(pred)].Code
+
+	if k := g.cfg.horizon(); k > 1 {
+		jobs := slices.Clone(c.jobs)
+		for len(jobs) < len(c.jobs)+k-1 {
+			jobs = append(jobs, g.w.step(r, c.k, jobs))
+		}
+		u.TargetPath = g.w.pathRecords(r, jobs, len(c.jobs)-1, tail)
+		if i >= g.cfg.Users-g.cfg.TestUsers {
+			g.bayesPath(u, hist, post, k)
+		}
+	}
 	return u
+}
+
+// bayesPath sets a test user's Bayes-optimal occupation and its
+// probability at each horizon. The first is BayesCode itself, so that h = 1
+// is the single-step ceiling to the last bit.
+func (g *Generator) bayesPath(u *User, hist []int, post []float64, k int) {
+	m := g.w.marginals(hist, post, k)
+	u.BayesPath = []bench.Occupation{{Code: u.BayesCode, Title: u.BayesTitle}}
+	u.BayesByHorizon = []float64{u.Bayes}
+	for _, d := range m[1:] {
+		b := argmax(d)
+		u.BayesPath = append(u.BayesPath, bench.Occupation{Code: g.w.occ[b].Code, Title: g.w.occ[b].Title})
+		u.BayesByHorizon = append(u.BayesByHorizon, d[b])
+	}
 }
 
 // Users draws persons from..to−1 on Config.Workers goroutines.
@@ -203,6 +244,15 @@ func (w *world) numJobs(r *rand.Rand) int {
 	return w.cfg.MinJobs + pick(r, ws)
 }
 
+// step draws the occupation after jobs for a person of type k: the same
+// law walk draws from.
+func (w *world) step(r *rand.Rand, k int, jobs []int) int {
+	if w.chain != nil {
+		return w.chain.next(r, jobs)
+	}
+	return w.next(r, k, jobs[len(jobs)-1], w.returns(jobs, nil))
+}
+
 func (w *world) next(r *rand.Rand, k, c int, ret []entry) int {
 	mv := w.moves[k][c]
 	if len(ret) > 0 && r.Float64() < w.cfg.Types[k].Return {
@@ -254,10 +304,18 @@ var (
 	targetTo   = 2025*12 + 5
 )
 
+// recordsTail is where records left off, for pathRecords to go on from:
+// the months the first and the target job start, the last job's title and
+// industry.
+type recordsTail struct {
+	first, target           int
+	prevTitle, prevIndustry string
+}
+
 // records draws the history's records given the career: education, then
 // jobs with titles, dates, industries and salaries. Nothing here looks at the
 // type, so none of it tells the Bayes predictor more than the occupations do.
-func (w *world) records(r *rand.Rand, c career) []bench.Record {
+func (w *world) records(r *rand.Rand, c career) ([]bench.Record, recordsTail) {
 	n := len(c.jobs)
 	// Dates, backwards from the target's start.
 	starts := make([]int, n)
@@ -276,34 +334,71 @@ func (w *world) records(r *rand.Rand, c career) []bench.Record {
 	grad := starts[0] - 1 - r.IntN(6)
 	recs := w.education(r, c.level, group, grad)
 
-	var prevTitle, prevIndustry string
+	tail := recordsTail{first: starts[0], target: starts[n-1]}
 	for t := range n - 1 {
-		o := w.occ[c.jobs[t]]
-		g := w.group[c.jobs[t]]
-		same := t > 0 && c.jobs[t] == c.jobs[t-1]
-		title := prevTitle
-		if !same || r.IntN(2) == 0 {
-			title = w.title(r, o.Code, o.Title)
+		rec := w.job(r, c.jobs, t, starts[0], starts[t], &tail)
+		rec.End = monthEnd(ends[t])
+		recs = append(recs, rec)
+	}
+	return recs, tail
+}
+
+// job draws the record of jobs[t], which starts in month start, the
+// career's first job in month first, given the previous job's title and
+// industry in tail, which it updates. The end date is left to the caller.
+func (w *world) job(r *rand.Rand, jobs []int, t, first, start int, tail *recordsTail) bench.Record {
+	o := w.occ[jobs[t]]
+	g := w.group[jobs[t]]
+	same := t > 0 && jobs[t] == jobs[t-1]
+	title := tail.prevTitle
+	if !same || r.IntN(2) == 0 {
+		title = w.title(r, o.Code, o.Title)
+	}
+	industry := tail.prevIndustry
+	if t == 0 || g != w.group[jobs[t-1]] || r.Float64() < 0.4 {
+		is := w.words.industries[g]
+		industry = is[r.IntN(len(is))]
+	}
+	years := float64(start-first) / 12
+	salary := zoneSalary[w.zone[jobs[t]]-1] * w.words.salaryMult[g] *
+		math.Pow(1.03, math.Min(years, 25)) * math.Exp(0.12*r.NormFloat64())
+	tail.prevTitle, tail.prevIndustry = title, industry
+	return bench.Record{
+		Kind:       bench.Job,
+		Start:      monthStart(start),
+		Title:      title,
+		Code:       o.Code,
+		Occupation: o.Title,
+		Industry:   industry,
+		Salary:     math.Round(salary/500) * 500,
+	}
+}
+
+// pathRecords draws the records of the target path, jobs[from:], forwards
+// from the target's start month where records left off: tenures and gaps
+// as records draws them, then each job's title, industry and salary. The
+// last job has no end date: it is still held. Paths run past the target
+// window, so with a long horizon some jobs start after 2025.
+func (w *world) pathRecords(r *rand.Rand, jobs []int, from int, tail recordsTail) []bench.Record {
+	n := len(jobs) - from
+	starts := make([]int, n)
+	ends := make([]int, n)
+	starts[0] = tail.target
+	for t := range n - 1 {
+		tenure := int(math.Round(math.Exp(math.Log(26) + 0.55*r.NormFloat64())))
+		ends[t] = starts[t] + min(max(tenure, 4), 180) - 1
+		gap := 0
+		if r.Float64() < 0.18 {
+			gap = 1 + min(int(math.Exp(math.Log(3)+0.7*r.NormFloat64())), 23)
 		}
-		industry := prevIndustry
-		if t == 0 || g != w.group[c.jobs[t-1]] || r.Float64() < 0.4 {
-			is := w.words.industries[g]
-			industry = is[r.IntN(len(is))]
+		starts[t+1] = ends[t] + 1 + gap
+	}
+	recs := make([]bench.Record, n)
+	for t := range n {
+		recs[t] = w.job(r, jobs, from+t, tail.first, starts[t], &tail)
+		if t < n-1 {
+			recs[t].End = monthEnd(ends[t])
 		}
-		years := float64(starts[t]-starts[0]) / 12
-		salary := zoneSalary[w.zone[c.jobs[t]]-1] * w.words.salaryMult[g] *
-			math.Pow(1.03, math.Min(years, 25)) * math.Exp(0.12*r.NormFloat64())
-		recs = append(recs, bench.Record{
-			Kind:       bench.Job,
-			Start:      monthStart(starts[t]),
-			End:        monthEnd(ends[t]),
-			Title:      title,
-			Code:       o.Code,
-			Occupation: o.Title,
-			Industry:   industry,
-			Salary:     math.Round(salary/500) * 500,
-		})
-		prevTitle, prevIndustry = title, industry
 	}
 	return recs
 }

@@ -85,6 +85,13 @@ type Config struct {
 	MaxJobs   int     `json:"max_jobs"`
 	JobsDecay float64 `json:"jobs_decay"`
 
+	// Horizon is K, the number of target jobs: each career goes on K−1
+	// jobs past the target (the number of jobs above counts the history and
+	// the first target), every user gets a target path of K jobs and every
+	// test user the Bayes-optimal occupation at each horizon. 0 and 1 mean
+	// single-step data, whose files keep their bytes; at most MaxHorizon.
+	Horizon int `json:"horizon,omitempty"`
+
 	// Types are the hidden career tracks; a Chain has none.
 	Types []Type `json:"types,omitempty"`
 	// Chain, when set, replaces the hidden tracks by a second-order chain
@@ -152,6 +159,16 @@ func Default() Config {
 	}
 }
 
+// MaxHorizon is the longest target path the generator draws. The
+// Bayes-optimal answer at horizon h sums over every path of h−1
+// intermediate jobs: about 45^(h−1) of them per test user and track in the
+// hidden-track profiles (O*NET neighbours, staying and returning), so
+// each step ahead costs some 45 times the one before (see BenchmarkMarginals).
+const MaxHorizon = 4
+
+// horizon is K, at least 1.
+func (c *Config) horizon() int { return max(c.Horizon, 1) }
+
 // clone is a copy of c that shares no memory with it.
 func (c Config) clone() Config {
 	c.Types = slices.Clone(c.Types)
@@ -184,6 +201,9 @@ func (c *Config) Validate() error {
 	}
 	if !(c.JobsDecay > 0) {
 		errs = append(errs, fmt.Errorf("jobs decay %v: want > 0", c.JobsDecay))
+	}
+	if c.Horizon < 0 || c.Horizon > MaxHorizon {
+		errs = append(errs, fmt.Errorf("horizon %d: want 1 to %d jobs (the exact Bayes answer at horizon h enumerates every path of h−1 jobs, about 45^(h−1) per user and track)", c.Horizon, MaxHorizon))
 	}
 	switch {
 	case c.Chain != nil && len(c.Types) > 0:

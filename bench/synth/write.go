@@ -35,7 +35,7 @@ type Result struct {
 	Dir        string
 	TrainUsers int
 	TestUsers  int
-	JobRecords int // history jobs and targets
+	JobRecords int // history jobs and targets (target paths)
 	EduRecords int
 	Ceiling    Ceiling
 }
@@ -109,13 +109,17 @@ func metadata(cfg Config) (map[string]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("synth: %w", err)
 	}
-	return map[string]string{
+	meta := map[string]string{
 		MetaVersion:   Version,
 		MetaSeed:      strconv.FormatUint(cfg.Seed, 10),
 		MetaUsers:     strconv.Itoa(cfg.Users),
 		MetaTestUsers: strconv.Itoa(cfg.TestUsers),
 		MetaConfig:    string(js),
-	}, nil
+	}
+	if k := cfg.horizon(); k > 1 {
+		meta[bench.MetaHorizon] = strconv.Itoa(k)
+	}
+	return meta, nil
 }
 
 // writeUsers draws every user into dir's train and test files, counting
@@ -141,7 +145,7 @@ func writeUsers(ctx context.Context, g *Generator, dir string, meta map[string]s
 			w = ws[1]
 			t.addTest(u)
 		}
-		res.JobRecords++ // the target
+		res.JobRecords += max(len(u.TargetPath), 1) // the target, or the target path
 		for _, r := range u.History {
 			if r.IsJob() {
 				res.JobRecords++

@@ -116,6 +116,13 @@ func writeSummary(w io.Writer, s bench.Summary) error {
 	fmt.Fprintf(tw, "job records\t%d\tper user min %d, median %g, max %d (target included)\n", s.JobRecords, s.JobsPerUser.Min, s.JobsPerUser.Median, s.JobsPerUser.Max)
 	fmt.Fprintf(tw, "education records\t%d\tper user min %d, median %g, max %d\n", s.EduRecords, s.EduPerUser.Min, s.EduPerUser.Median, s.EduPerUser.Max)
 	fmt.Fprintf(tw, "occupations\t%d\tdistinct; %d as targets\n", s.Occupations, s.TargetOccs)
+	if s.Horizon > 1 || s.WithPath > 0 {
+		fmt.Fprintf(tw, "horizon\t%d\ttarget jobs; %d users with a target path", max(s.Horizon, 1), s.WithPath)
+		if s.WithBayesPath > 0 {
+			fmt.Fprintf(tw, ", %d with a Bayes path", s.WithBayesPath)
+		}
+		fmt.Fprintln(tw)
+	}
 	writeMobility(tw, s.Mobility)
 	if s.WithBayes > 0 {
 		fmt.Fprintf(tw, "Bayes-optimal answers\t%d\n", s.WithBayes)

@@ -20,7 +20,7 @@ func newImportCmd() *cobra.Command {
 	var testUsers int
 	var seed uint64
 	var parquet bool
-	var memory string
+	var memory, split, cutoff string
 	cmd := &cobra.Command{
 		Use:   "import --format csv|jobhop|jsonl|recbole [--taxonomy onet|esco] INPUT... -o OUT",
 		Short: "Import career data, apply the paper's preprocessing and write an Arrow or Parquet data set",
@@ -41,6 +41,14 @@ Without --test-users, -o names one file (.arrow, or .parquet for Parquet).
 With --test-users N, -o names a directory that receives train.arrow and
 test.arrow (train.parquet and test.parquet with --parquet).
 
+--horizon K holds out each user's last K jobs as the target path (a user
+needs --min-jobs − 1 jobs of history plus K). --split time --cutoff
+YYYY-MM splits by date instead of by user: the test set holds the users
+with a job before the cutoff and K jobs from it on (the history is what
+began before it, the targets the first K jobs from it on); the train set
+holds every career cut at the cutoff, its last job before it the target.
+-o then names a directory, as with --test-users.
+
 Memory does not grow with the input: past --memory of parsed records, they
 are sorted by user into temporary files in $TMPDIR, merged at the end. The
 output is the same whatever --memory is.`,
@@ -60,6 +68,9 @@ output is the same whatever --memory is.`,
 				return fmt.Errorf("--memory %q: %w", memory, err)
 			}
 			opts.TestUsers, opts.SplitSeed = testUsers, seed
+			if err := setSplit(cmd, &opts, split, cutoff); err != nil {
+				return err
+			}
 			imp, err := bench.ImportFiles(cmd.Context(), args, opts)
 			if err != nil {
 				return err
@@ -75,7 +86,7 @@ output is the same whatever --memory is.`,
 			if rep.Users == 0 {
 				return fmt.Errorf("no user survived the preprocessing (the report above says why): nothing written to %s", out)
 			}
-			return writeImported(cmd, imp, out, testUsers > 0, parquet)
+			return writeImported(cmd, imp, out, testUsers > 0 || opts.Split == bench.SplitTime, parquet)
 		},
 	}
 	f := cmd.Flags()
@@ -90,7 +101,10 @@ output is the same whatever --memory is.`,
 	f.Float64Var(&opts.MinScore, "min-score", onet.DefaultMinScore, "with --classify, the classifier score under which a job is unclassified (dropped, counted)")
 	f.IntVar(&testUsers, "test-users", 0, "hold out this many users as the test set (deterministic in --seed)")
 	f.Uint64Var(&seed, "seed", 1, "seed of the train/test split")
-	f.BoolVar(&parquet, "parquet", false, "with --test-users, write Parquet instead of Arrow")
+	f.BoolVar(&parquet, "parquet", false, "with --test-users or --split time, write Parquet instead of Arrow")
+	f.IntVar(&opts.Horizon, "horizon", 1, fmt.Sprintf("target jobs per user, 1 to %d: hold out each user's last K jobs (with --split time, the first K from the cutoff on) as the target path", bench.MaxHorizon))
+	f.StringVar(&split, "split", bench.SplitUser, "how test users are chosen: user (--test-users of them, by a hash of the id) or time (by --cutoff)")
+	f.StringVar(&cutoff, "cutoff", "", "with --split time, the month YYYY-MM from which jobs are targets, never trained on")
 	f.StringVar(&memory, "memory", fmt.Sprintf("%dM", bench.DefaultImportMemory>>20), "parsed records held in memory (K, M, G: KiB, MiB, GiB) before they are sorted by user into temporary files in $TMPDIR; the output does not depend on it")
 	atLeast(cmd, map[string]int{"test-users": 0, "min-jobs": 1, "max-jobs": 1})
 	return cmd
@@ -117,6 +131,11 @@ func writeImported(cmd *cobra.Command, imp *bench.Imported, out string, split, p
 	}
 	for _, t := range targets {
 		meta := map[string]string{bench.MetaPreprocess: imp.Report.ReportJSON(), bench.MetaSplit: t.split}
+		// A time split's train set is single-step: its targets are the last
+		// jobs before the cutoff.
+		if k := imp.Report.Horizon; k > 1 && (t.split != "train" || imp.Report.Split.Method != bench.SplitTime) {
+			meta[bench.MetaHorizon] = strconv.Itoa(k)
+		}
 		w, err := bench.Create(t.path, meta)
 		if err != nil {
 			return err
@@ -139,6 +158,36 @@ func writeImported(cmd *cobra.Command, imp *bench.Imported, out string, split, p
 		}
 		fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%d users)\n", t.path, t.w.Rows())
 	}
+	return nil
+}
+
+// setSplit checks --horizon, --split, --cutoff and --test-users together
+// and sets them into opts.
+func setSplit(cmd *cobra.Command, opts *bench.ImportOptions, split, cutoff string) error {
+	if opts.Horizon < 1 || opts.Horizon > bench.MaxHorizon {
+		return fmt.Errorf("--horizon %d: want 1 to %d target jobs", opts.Horizon, bench.MaxHorizon)
+	}
+	switch split {
+	case bench.SplitUser:
+		if cutoff != "" {
+			return fmt.Errorf("--cutoff %s: a cutoff splits by date; add --split time", cutoff)
+		}
+	case bench.SplitTime:
+		if cutoff == "" {
+			return errors.New("--split time: want --cutoff YYYY-MM, the month from which jobs are targets")
+		}
+		if cmd.Flags().Changed("test-users") {
+			return errors.New("--test-users: --split time takes as test users all those with a job before --cutoff and --horizon jobs from it on; drop --test-users")
+		}
+		c, err := bench.ParseCutoff(cutoff)
+		if err != nil {
+			return fmt.Errorf("--cutoff: %w", err)
+		}
+		opts.Cutoff = c
+	default:
+		return fmt.Errorf("--split %q: want user or time", split)
+	}
+	opts.Split = split
 	return nil
 }
 

@@ -185,26 +185,33 @@ func TestImportMemory(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	var sets []string
-	for _, memory := range []string{"256M", "1K"} {
-		out := filepath.Join(dir, memory)
-		stdout, stderr, err := runCLI(t, "import", "--format", "csv", "--memory", memory, "../../testdata/import/careers.csv", "-o", out, "--test-users", "3")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var files []string
-		for _, name := range []string{"train.arrow", "test.arrow"} {
-			b, err := os.ReadFile(filepath.Join(out, name))
+	for _, split := range [][]string{
+		{"--test-users", "3"},
+		{"--split", "time", "--cutoff", "2015-01", "--horizon", "2"},
+		{"--test-users", "3", "--horizon", "3", "--min-jobs", "3"},
+	} {
+		var sets []string
+		for _, memory := range []string{"256M", "1K"} {
+			out := filepath.Join(dir, memory+strings.Join(split, ""))
+			args := append([]string{"import", "--format", "csv", "--memory", memory, "../../testdata/import/careers.csv", "-o", out}, split...)
+			stdout, stderr, err := runCLI(t, args...)
 			if err != nil {
 				t.Fatal(err)
 			}
-			files = append(files, string(b))
+			var files []string
+			for _, name := range []string{"train.arrow", "test.arrow"} {
+				b, err := os.ReadFile(filepath.Join(out, name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				files = append(files, string(b))
+			}
+			sets = append(sets, strings.ReplaceAll(stdout, out, "OUT")+stderr+strings.Join(files, "\x00"))
+			left("--memory " + memory)
 		}
-		sets = append(sets, strings.ReplaceAll(stdout, out, "OUT")+stderr+strings.Join(files, "\x00"))
-		left("--memory " + memory)
-	}
-	if sets[0] != sets[1] {
-		t.Error("--memory 1K wrote other files or printed another report than --memory 256M")
+		if sets[0] != sets[1] {
+			t.Errorf("%v: --memory 1K wrote other files or printed another report than --memory 256M", split)
+		}
 	}
 
 	bad := filepath.Join(dir, "bad.csv")
@@ -267,4 +274,59 @@ func FuzzParseSize(f *testing.F) {
 			}
 		}
 	})
+}
+
+// --horizon and --split time write target paths, a time split's train set
+// single-step; bad combinations of the flags are errors that say what to
+// change.
+func TestImportHorizonAndTimeSplit(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "time")
+	stdout, stderr, err := runCLI(t, "import", "--format", "csv", "--split", "time", "--cutoff", "2015-01", "--horizon", "2",
+		"../../testdata/import/careers.csv", "-o", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stderr, "split (time, cutoff 2015-01): 11 train, 5 test") || !strings.Contains(stdout, "test.arrow (5 users)") {
+		t.Errorf("stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	}
+	for name, want := range map[string][]string{
+		"train.arrow": {`"schema_version": "2"`, `"users": 11`},
+		"test.arrow":  {`"schema_version": "3"`, `"horizon": 2`, `"users_with_path": 5`},
+	} {
+		out, _, err := runCLI(t, "data", "inspect", "--format", "json", filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s: want %s in\n%s", name, w, out)
+			}
+		}
+	}
+	one := filepath.Join(t.TempDir(), "paths.arrow")
+	if _, stderr, err := runCLI(t, "import", "--format", "csv", "--horizon", "2", "../../testdata/import/careers.csv", "-o", one); err != nil ||
+		!strings.Contains(stderr, "dropped users, fewer valid jobs than min − 1 + horizon (6): 3") {
+		t.Errorf("--horizon 2: %v\n%s", err, stderr)
+	}
+
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"cutoff without split", []string{"--cutoff", "2015-01"}, "--cutoff 2015-01: a cutoff splits by date; add --split time"},
+		{"time without cutoff", []string{"--split", "time"}, "--split time: want --cutoff YYYY-MM"},
+		{"bad month", []string{"--split", "time", "--cutoff", "2015-13"}, `--cutoff: cutoff "2015-13": want a month YYYY-MM`},
+		{"a day", []string{"--split", "time", "--cutoff", "2015-01-01"}, `--cutoff: cutoff "2015-01-01": want a month YYYY-MM`},
+		{"test users", []string{"--split", "time", "--cutoff", "2015-01", "--test-users", "3"}, "--test-users: --split time takes as test users"},
+		{"unknown split", []string{"--split", "random"}, `--split "random": want user or time`},
+		{"horizon 0", []string{"--horizon", "0"}, "--horizon 0: want 1 to 64 target jobs"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"import", "--format", "csv", "../../testdata/import/careers.csv", "-o", filepath.Join(t.TempDir(), "x")}, tc.args...)
+			if _, _, err := runCLI(t, args...); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want %q", err, tc.want)
+			}
+		})
+	}
 }

@@ -136,3 +136,32 @@ func TestSynthUnknownProfile(t *testing.T) {
 		t.Errorf("a failed synth left %s behind", dir)
 	}
 }
+
+// synth --horizon writes target paths and the Bayes ceiling per horizon,
+// and refuses horizons it cannot compute exactly.
+func TestSynthHorizon(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "paths")
+	stdout, _, err := runCLI(t, "synth", "--users", "300", "--test-users", "50", "--horizon", "3", "-o", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"bayes-optimal by horizon", "h = 1", "h = 3"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("summary lacks %q:\n%s", want, stdout)
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "ceiling.json"))
+	if err != nil || !bytes.Contains(b, []byte(`"bayes_by_horizon": [`)) {
+		t.Errorf("ceiling.json (%v):\n%s", err, b)
+	}
+	stdout, _, err = runCLI(t, "data", "inspect", filepath.Join(dir, "test.arrow"))
+	if err != nil || !strings.Contains(stdout, "3    target jobs; 50 users with a target path, 50 with a Bayes path") {
+		t.Errorf("data inspect: %v\n%s", err, stdout)
+	}
+	for _, h := range []string{"0", "5", "-2"} {
+		_, _, err := runCLI(t, "synth", "--users", "100", "--test-users", "10", "--horizon", h, "-o", dir)
+		if err == nil || !strings.Contains(err.Error(), "--horizon "+h+": want 1 to 4 jobs") {
+			t.Errorf("--horizon %s: %v", h, err)
+		}
+	}
+}
