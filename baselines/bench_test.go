@@ -40,34 +40,42 @@ func sync1[T any](f func() T) func() T { // a OnceValue without the lock: tests 
 	}
 }
 
-// BenchmarkSASRecEpoch is one training epoch of DefaultSASRec.
+// BenchmarkSASRecEpoch is one training epoch of the paper's SASRec and of
+// SASRec+.
 func BenchmarkSASRecEpoch(b *testing.B) {
 	users, s := benchUsers(b)
-	cfg := DefaultSASRec
-	cfg.Train.Epochs = 1
-	b.ResetTimer()
-	c0 := cpuTime()
-	for i := 0; i < b.N; i++ {
-		if _, err := TrainSASRec(context.Background(), users, nil, s.n, cfg, TrainOptions{Seed: 1}); err != nil {
-			b.Fatal(err)
-		}
+	for name, cfg := range map[string]SASRecConfig{"paper": DefaultSASRec, "plus": SASRecPlus} {
+		b.Run(name, func(b *testing.B) {
+			cfg.Train.Epochs = 1
+			cfg.Groups = s.tax.MajorGroups()
+			c0 := cpuTime()
+			for b.Loop() {
+				if _, err := TrainSASRec(context.Background(), users, nil, s.n, cfg, TrainOptions{Seed: 1}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, c0)
+		})
 	}
-	reportCPU(b, c0)
 }
 
-// BenchmarkBERT4RecEpoch is one training epoch of DefaultBERT4Rec.
+// BenchmarkBERT4RecEpoch is one training epoch of the paper's BERT4Rec and
+// of BERT4Rec+.
 func BenchmarkBERT4RecEpoch(b *testing.B) {
 	users, s := benchUsers(b)
-	cfg := DefaultBERT4Rec
-	cfg.Train.Epochs = 1
-	b.ResetTimer()
-	c0 := cpuTime()
-	for i := 0; i < b.N; i++ {
-		if _, err := TrainBERT4Rec(context.Background(), users, nil, s.n, cfg, TrainOptions{Seed: 1}); err != nil {
-			b.Fatal(err)
-		}
+	for name, cfg := range map[string]BERT4RecConfig{"paper": DefaultBERT4Rec, "plus": BERT4RecPlus} {
+		b.Run(name, func(b *testing.B) {
+			cfg.Train.Epochs = 1
+			cfg.Groups = s.tax.MajorGroups()
+			c0 := cpuTime()
+			for b.Loop() {
+				if _, err := TrainBERT4Rec(context.Background(), users, nil, s.n, cfg, TrainOptions{Seed: 1}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, c0)
+		})
 	}
-	reportCPU(b, c0)
 }
 
 // BenchmarkSASRecPredict1000 ranks all items for the 1,000 test users.

@@ -279,7 +279,7 @@ func sequence(codes []string, tax *onet.Taxonomy) (baselines.Sequence, error) {
 }
 
 // TrainSequences reads a training set as item sequences: each user's history
-// jobs followed by the target.
+// jobs followed by the target, or by the target path in a set with one.
 func TrainSequences(path string, tax *onet.Taxonomy) ([]baselines.Sequence, error) {
 	r, err := bench.Open(path)
 	if err != nil {
@@ -289,10 +289,7 @@ func TrainSequences(path string, tax *onet.Taxonomy) ([]baselines.Sequence, erro
 	var out []baselines.Sequence
 	for r.Scan() {
 		ex := r.Example()
-		codes := ex.Codes()
-		if ex.TargetCode != "" {
-			codes = append(codes, ex.TargetCode)
-		}
+		codes := append(ex.Codes(), ex.Path()...) // a path set's K target jobs too
 		seq, err := sequence(codes, tax)
 		if err != nil {
 			return nil, fmt.Errorf("%s: user %s: %w", path, ex.UserID, err)
