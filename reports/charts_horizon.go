@@ -40,7 +40,7 @@ func (r *Report) horizonChart() *Chart {
 	x0, x1 := chartMargin+50, chartWidth-chartMargin-20
 	y1 := top + panelH
 	legendH := (&canvas{}).legend(legend, chartMargin, 0, chartWidth-2*chartMargin, true)
-	sigNote := fmt.Sprintf("Marks above the whiskers: %s better than every other system at that h, %s worse than the reference, %s better (%s, m = %d per horizon vs %s).",
+	sigNote := fmt.Sprintf("Marks: %s better than every other system at that h, %s worse than the reference, %s better (%s, m = %d per horizon vs %s).",
 		MarkBeatsAll, MarkWorse, MarkBetter, shortMethod(r.Opts.Significance), len(ss)-1, systemLabel(r.Reference))
 	total := y1 + 58 + legendH + lineHeight(tsSmall) + chartMargin
 	slot := (x1 - x0) / float64(k)

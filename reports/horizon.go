@@ -122,8 +122,8 @@ func (r *Report) horizonTable() *Table {
 	t.Notes = append(t.Notes, r.protocolNote(),
 		fmt.Sprintf("Horizon: each user's next %d jobs. EM@h and RM@h score the h-th job of the system's free-running path (its own earlier predictions are its history) against the h-th true job; a user without a step-h prediction counts as wrong. At h = 1 they are Table 2's EM and RM.", k))
 	if m := len(r.Run.Systems) - 1; m > 0 {
-		t.Notes = append(t.Notes, fmt.Sprintf("Significance at each horizon: reference %s (Table 2's) against every other system on EM@h; %s at each h, %d families (one per horizon). %s the reference is significantly better than every other system at that h; %s significantly worse than the reference; %s significantly better; no mark: not significant.",
-			systemLabel(r.Reference), r.Opts.Significance.describe(m), k, MarkBeatsAll, MarkWorse, MarkBetter))
+		t.Notes = append(t.Notes, fmt.Sprintf("Significance at each horizon: reference %s (Table 2's) against every other system on EM@h, one family per horizon (%d families of m = %d); %s. %s the reference is significantly better than every other system at that h; %s significantly worse than the reference; %s significantly better; no mark: not significant.",
+			systemLabel(r.Reference), k, m, r.Opts.Significance.describe(m), MarkBeatsAll, MarkWorse, MarkBetter))
 	} else {
 		t.Notes = append(t.Notes, "Significance: one system only, nothing to test.")
 	}
