@@ -119,8 +119,12 @@ func (r *Report) horizonTable() *Table {
 			t.Rows = append(t.Rows, Row{Group: systemLabel(s), Cells: cells})
 		}
 	}
+	same := "At h = 1 they are Table 2's EM and RM."
+	if strictEM(r.Run) {
+		same = "EM@h compares codes, where Table 2's EM compares titles."
+	}
 	t.Notes = append(t.Notes, r.protocolNote(),
-		fmt.Sprintf("Horizon: each user's next %d jobs. EM@h and RM@h score the h-th job of the system's free-running path (its own earlier predictions are its history) against the h-th true job; a user without a step-h prediction counts as wrong. At h = 1 they are Table 2's EM and RM.", k))
+		fmt.Sprintf("Horizon: each user's next %d jobs. EM@h and RM@h score the h-th job of the system's free-running path (its own earlier predictions are its history) against the h-th true job; a user without a step-h prediction counts as wrong. %s", k, same))
 	if m := len(r.Run.Systems) - 1; m > 0 {
 		t.Notes = append(t.Notes, fmt.Sprintf("Significance at each horizon: reference %s (Table 2's) against every other system on EM@h, one family per horizon (%d families of m = %d); %s. %s the reference is significantly better than every other system at that h; %s significantly worse than the reference; %s significantly better; no mark: not significant.",
 			systemLabel(r.Reference), k, m, r.Opts.Significance.describe(m), MarkBeatsAll, MarkWorse, MarkBetter))
