@@ -10,6 +10,9 @@ import (
 // Charts lists the report's charts; charts without data are left out.
 func (r *Report) Charts() []*Chart {
 	cs := []*Chart{r.accuracyChart()}
+	if c := r.horizonChart(); c != nil {
+		cs = append(cs, c)
+	}
 	if c := r.costChart(false); c != nil {
 		cs = append(cs, c)
 	}

@@ -230,7 +230,7 @@ func TestFirstErrorSkipsRedoneUsers(t *testing.T) {
 {"user_id":"u0001","runner":"r","error":"second"}
 {"user_id":"u0000","runner":"r","answer":"Nurse"}
 `)
-	out, err := readOutcomes(path, test, index, occupationOptions(20), false)
+	out, err := readOutcomes(path, test, index, occupationOptions(20), false, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

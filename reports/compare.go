@@ -71,6 +71,12 @@ type Comparison struct {
 	Improve     int            `json:"improvements"`
 	Tolerated   int            `json:"tolerated"` // significant drops within --max-drop
 	Verdict     string         `json:"verdict"`
+	// Horizon is K when both runs are path runs of K jobs: each runner is
+	// then also tested on EM@h at every horizon h, a family of m per h.
+	Horizon int `json:"horizon,omitempty"`
+	// single says why a path run is gated on the next job only (the other
+	// run is single-step); "" otherwise.
+	single string
 }
 
 // RunnerChange is one runner's change from the base run to the new one.
@@ -90,8 +96,28 @@ type RunnerChange struct {
 	Statistic metrics.Number    `json:"statistic"`
 	P         metrics.Number    `json:"p"`
 	PAdj      metrics.Number    `json:"p_adjusted"`
-	Verdict   string            `json:"verdict"`
-	Warnings  []string          `json:"warnings"`
+	// Verdict is the worst of the next job's verdict and, for path runs,
+	// every horizon's.
+	Verdict  string   `json:"verdict"`
+	Warnings []string `json:"warnings"`
+	// Horizons are the per-horizon tests of path runs, h = 1..K.
+	Horizons []HorizonChange `json:"horizons,omitempty"`
+}
+
+// HorizonChange is one runner's change in EM@h (free running) at one
+// horizon of path runs; its test is adjusted over the runners compared at
+// that horizon.
+type HorizonChange struct {
+	H         int            `json:"h"`
+	EMBase    metrics.Number `json:"em_base"`
+	EMNew     metrics.Number `json:"em_new"`
+	EMDelta   metrics.Number `json:"em_delta"`
+	B         int            `json:"b"`
+	C         int            `json:"c"`
+	Statistic metrics.Number `json:"statistic"`
+	P         metrics.Number `json:"p"`
+	PAdj      metrics.Number `json:"p_adjusted"`
+	Verdict   string         `json:"verdict"`
 }
 
 // Compare compares two run directories runner by runner.
@@ -131,6 +157,16 @@ func Compare(baseDir, newDir string, o CompareOptions) (*Comparison, error) {
 			}
 		}
 		common = o.Only
+	}
+	switch kb, kn := base.Horizon(), nw.Horizon(); {
+	case kb > 1 && kn > 1 && kb != kn:
+		return nil, unusable("the runs predicted different horizons: base %s %d jobs ahead, new %s %d; compare path runs of the same horizon", baseDir, kb, newDir, kn)
+	case kb > 1 && kn > 1:
+		cmp.Horizon = kb
+	case kb > 1:
+		cmp.single = fmt.Sprintf("the base run predicts %d jobs ahead and the new run one: only the next job is compared", kb)
+	case kn > 1:
+		cmp.single = fmt.Sprintf("the new run predicts %d jobs ahead and the base run one: only the next job is compared", kn)
 	}
 	if len(common) == 0 {
 		return nil, unusable("no runner in common: base %s has %s; new %s has %s", baseDir, listOrNone(names(base.Systems)), newDir, listOrNone(names(nw.Systems)))
@@ -254,6 +290,12 @@ func (cmp *Comparison) test(base, nw *Run, common []string, o CompareOptions) er
 			rc.RMDeltaCI = iv.CI()
 		}
 		rc.Verdict = verdict(t, emB-emN, o)
+		cmp.Runners = append(cmp.Runners, rc)
+	}
+	if err := cmp.testHorizons(pairs, o); err != nil {
+		return err
+	}
+	for _, rc := range cmp.Runners {
 		switch rc.Verdict {
 		case VerdictRegression:
 			cmp.Regressions++
@@ -262,7 +304,6 @@ func (cmp *Comparison) test(base, nw *Run, common []string, o CompareOptions) er
 		case VerdictTolerated:
 			cmp.Tolerated++
 		}
-		cmp.Runners = append(cmp.Runners, rc)
 	}
 	// The worst change decides: a tolerated drop is still a drop.
 	switch {
@@ -276,6 +317,64 @@ func (cmp *Comparison) test(base, nw *Run, common []string, o CompareOptions) er
 		cmp.Verdict = VerdictNoChange
 	}
 	return nil
+}
+
+// testHorizons tests each runner on EM@h at every horizon of path runs,
+// the family at each h being the runners compared, and folds the worst
+// horizon's verdict into the runner's.
+func (cmp *Comparison) testHorizons(pairs [][2]*System, o CompareOptions) error {
+	for h := range cmp.Horizon {
+		tests, err := testFamilyOn(pairs, o.Significance, func(s *System) []bool { return s.Outcomes.PathEM[h] })
+		if err != nil {
+			return fmt.Errorf("horizon %d: %w", h+1, err)
+		}
+		for i, t := range tests {
+			emB, emN := mean(pairs[i][0].Outcomes.PathEM[h]), mean(pairs[i][1].Outcomes.PathEM[h])
+			hc := HorizonChange{
+				H: h + 1, EMBase: metrics.Num(emB), EMNew: metrics.Num(emN), EMDelta: metrics.Num(emN - emB),
+				B: t.B, C: t.C, Statistic: metrics.Num(t.Statistic), P: metrics.Num(t.P), PAdj: metrics.Num(t.PAdj),
+				Verdict: verdict(t, emB-emN, o),
+			}
+			rc := &cmp.Runners[i]
+			rc.Horizons = append(rc.Horizons, hc)
+			if severity(hc.Verdict) > severity(rc.Verdict) {
+				rc.Verdict = hc.Verdict
+			}
+		}
+	}
+	return nil
+}
+
+// verdictAt is the runner's verdict, naming the horizons it comes from in
+// path runs ("regression at h = 2, 3").
+func (r RunnerChange) verdictAt() string {
+	if r.Verdict == VerdictNoChange {
+		return r.Verdict
+	}
+	var hs []string
+	for _, h := range r.Horizons {
+		if h.Verdict == r.Verdict {
+			hs = append(hs, fmt.Sprint(h.H))
+		}
+	}
+	if len(hs) == 0 {
+		return r.Verdict
+	}
+	return r.Verdict + " at h = " + strings.Join(hs, ", ")
+}
+
+// severity orders verdicts: a regression outweighs a tolerated drop, which
+// outweighs an improvement.
+func severity(v string) int {
+	switch v {
+	case VerdictRegression:
+		return 3
+	case VerdictTolerated:
+		return 2
+	case VerdictImprovement:
+		return 1
+	}
+	return 0
 }
 
 // verdict of one runner; drop is base EM − new EM as a fraction.
@@ -331,7 +430,7 @@ func (cmp *Comparison) Table() *Table {
 		t.Rows = append(t.Rows, Row{Cells: []string{
 			r.Name, pct(r.EMBase.Float()), pct(r.EMNew.Float()), signedPts(r.EMDelta.Float()),
 			pct(r.RMBase.Float()), pct(r.RMNew.Float()), signedPts(r.RMDelta.Float()),
-			count(r.B), count(r.C), pval(r.P.Float()), pval(r.PAdj.Float()), r.Verdict,
+			count(r.B), count(r.C), pval(r.P.Float()), pval(r.PAdj.Float()), r.verdictAt(),
 		}})
 	}
 	sig := Significance{Correction: cmp.Correction, Alpha: cmp.Alpha}
@@ -353,7 +452,51 @@ func (cmp *Comparison) Table() *Table {
 			t.Notes = append(t.Notes, fmt.Sprintf("Warning: %s: %s.", r.Name, w))
 		}
 	}
+	if cmp.Horizon > 1 {
+		t.Notes = append(t.Notes, fmt.Sprintf("Path runs of %d jobs: each runner is also tested on EM@h at every horizon (the next table), and its verdict is the worst of them.", cmp.Horizon))
+	}
+	if cmp.single != "" {
+		t.Notes = append(t.Notes, "Note: "+cmp.single+".")
+	}
 	t.Notes = append(t.Notes, "Verdict: "+cmp.Summary())
+	return t
+}
+
+// Tables are the comparison's tables: Table, and for path runs
+// HorizonTable.
+func (cmp *Comparison) Tables() []*Table {
+	ts := []*Table{cmp.Table()}
+	if cmp.Horizon > 1 {
+		ts = append(ts, cmp.HorizonTable())
+	}
+	return ts
+}
+
+// HorizonTable gives each runner's change in EM@h at every horizon of path
+// runs.
+func (cmp *Comparison) HorizonTable() *Table {
+	t := &Table{
+		ID:    "compare_horizon",
+		Title: fmt.Sprintf("Comparison by horizon: EM@h of the next %d jobs, %s (base) → %s (new)", cmp.Horizon, cmp.Base.Dir, cmp.New.Dir),
+		Group: "Runner",
+		Columns: []Column{
+			{"h", Right}, {"EM@h base (%)", Right}, {"EM@h new (%)", Right}, {"Δ EM@h", Right},
+			{"b", Right}, {"c", Right}, {"p", Right}, {"p adj.", Right}, {"Verdict", Left},
+		},
+	}
+	for _, r := range cmp.Runners {
+		for _, h := range r.Horizons {
+			t.Rows = append(t.Rows, Row{Group: r.Name, Cells: []string{
+				fmt.Sprint(h.H), pct(h.EMBase.Float()), pct(h.EMNew.Float()), signedPts(h.EMDelta.Float()),
+				count(h.B), count(h.C), pval(h.P.Float()), pval(h.PAdj.Float()), h.Verdict,
+			}})
+		}
+	}
+	sig := Significance{Correction: cmp.Correction, Alpha: cmp.Alpha}
+	sig.Method, _ = ParseMethod(cmp.Method)
+	t.Notes = append(t.Notes,
+		fmt.Sprintf("EM@h: the h-th job of each runner's free-running path against the h-th true job. b: users right at h in base and wrong in new; c: the reverse. %s over the runners compared, one family per horizon (%d families).", upperFirst(sig.describe(cmp.M)), cmp.Horizon),
+		"A significant drop in EM@h at any h is a regression of the runner (unless within --max-drop) and fails the gate.")
 	return t
 }
 
@@ -361,8 +504,19 @@ func (cmp *Comparison) Table() *Table {
 func (cmp *Comparison) Summary() string {
 	var regs []string
 	for _, r := range cmp.Runners {
-		if r.Verdict == VerdictRegression {
+		if r.Verdict != VerdictRegression {
+			continue
+		}
+		var at []string
+		for _, h := range r.Horizons {
+			if h.Verdict == VerdictRegression {
+				at = append(at, fmt.Sprintf("at h = %d (EM@%d %s points, p adj. %s)", h.H, h.H, signedPts(h.EMDelta.Float()), pval(h.PAdj.Float())))
+			}
+		}
+		if len(at) == 0 {
 			regs = append(regs, fmt.Sprintf("%s (EM %s points, p adj. %s)", r.Name, signedPts(r.EMDelta.Float()), pval(r.PAdj.Float())))
+		} else {
+			regs = append(regs, r.Name+" "+strings.Join(at, ", "))
 		}
 	}
 	switch cmp.Verdict {

@@ -107,8 +107,10 @@ func fixtureRun(t testing.TB) string {
 func TestMain(m *testing.M) {
 	flag.Parse()
 	code := m.Run()
-	if fixtureDir != "" {
-		os.RemoveAll(filepath.Dir(fixtureDir))
+	for _, d := range []string{fixtureDir, pathDir} {
+		if d != "" {
+			os.RemoveAll(filepath.Dir(d))
+		}
 	}
 	os.Exit(code)
 }

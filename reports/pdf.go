@@ -141,6 +141,12 @@ func (r *Report) WritePDF(w io.Writer) error {
 	f.AddPage()
 	d.table(r.Table2)
 	d.chart(charts["accuracy"])
+	if r.Horizons != nil {
+		f.AddPage()
+		d.table(r.Horizons)
+		d.chart(charts["horizon"])
+		d.table(r.Paths)
+	}
 	f.AddPage()
 	d.heading("Significance matrix")
 	r.pdfMatrix(d)
@@ -156,7 +162,7 @@ func (r *Report) WritePDF(w io.Writer) error {
 	var rest []*Table
 	for _, t := range r.Tables() {
 		switch t {
-		case r.Table2, r.McNemar, r.Rates:
+		case r.Table2, r.Horizons, r.Paths, r.McNemar, r.Rates:
 		default:
 			rest = append(rest, t)
 		}

@@ -51,11 +51,17 @@ type Report struct {
 	VsRef []Test
 	// Pairs tests every pair of systems; the family is all pairs.
 	Pairs []Test
+	// HorizonVsRef[h-1] is VsRef on EM@h, for a path run (nil otherwise);
+	// each horizon is its own family.
+	HorizonVsRef [][]Test
 	// Similarity is each system's reasons against the oracle reasons, where
 	// both exist.
 	Similarity map[string]*Similarity
 
 	Table1, Table2, Table3, Table4, Scaling, McNemar, Rates, PaperDiff *Table
+	// Horizons (accuracy by horizon) and Paths (whole-path measures) exist
+	// for a path run only; nil for a single-step run.
+	Horizons, Paths *Table
 }
 
 // Build computes a report from a loaded run.
@@ -68,12 +74,16 @@ func Build(run *Run, o Options) (*Report, error) {
 	if err := r.significance(); err != nil {
 		return nil, err
 	}
+	if err := r.horizonSignificance(); err != nil {
+		return nil, err
+	}
 	sim, err := similarities(run)
 	if err != nil {
 		return nil, err
 	}
 	r.Similarity = sim
 	r.Table2 = r.table2()
+	r.Horizons, r.Paths = r.horizonTable(), r.pathTable()
 	r.McNemar = r.mcnemarTable()
 	r.Rates = r.ratesTable()
 	r.Table3 = r.table3()
@@ -86,7 +96,11 @@ func Build(run *Run, o Options) (*Report, error) {
 
 // Tables lists the report's tables in the order they are written.
 func (r *Report) Tables() []*Table {
-	ts := []*Table{r.Table2, r.McNemar, r.Rates, r.Table3, r.Table1, r.Table4, r.Scaling}
+	ts := []*Table{r.Table2}
+	if r.Horizons != nil {
+		ts = append(ts, r.Horizons, r.Paths)
+	}
+	ts = append(ts, r.McNemar, r.Rates, r.Table3, r.Table1, r.Table4, r.Scaling)
 	if r.PaperDiff != nil {
 		ts = append(ts, r.PaperDiff)
 	}

@@ -44,8 +44,11 @@ type System struct {
 
 // Outcomes are one system's per-user results, aligned with Run.Test.
 type Outcomes struct {
-	EM       []bool
-	RM       []float64
+	EM []bool
+	RM []float64
+	// PathEM[h-1] is each user's free-running EM at horizon h, for a path
+	// run (Protocol.Horizon K > 1); nil otherwise.
+	PathEM   [][]bool
 	Recorded []bool // a prediction exists (possibly with an error)
 	Failed   []bool // recorded with an error
 	// FirstError is the error of the first failed user in test order.
@@ -132,7 +135,7 @@ func (r *Run) loadSystems() error {
 		s := newSystem(name, r.Manifest.Runners[name])
 		s.Scores = rs
 		var err error
-		if s.Outcomes, err = readOutcomes(rundir.PredictionsPath(r.Dir, name), r.Test, index, opts, strict); err != nil {
+		if s.Outcomes, err = readOutcomes(rundir.PredictionsPath(r.Dir, name), r.Test, index, opts, strict, r.Horizon()); err != nil {
 			return err
 		}
 		r.Systems = append(r.Systems, s)
@@ -147,6 +150,14 @@ func (r *Run) disagreement() string {
 	for _, s := range r.Systems {
 		if em, want := mean(s.Outcomes.EM), headlineEM(r, s); len(r.Test) > 0 && !near(em, want) {
 			return fmt.Sprintf("%s says EM %.4f for runner %s and its records give %.4f", rundir.ScoresFile, want, s.Name, em)
+		}
+		if k := r.Horizon(); k > 1 && len(s.Scores.Horizon) != k {
+			return fmt.Sprintf("%s has %d horizons for runner %s and the run has %d", rundir.ScoresFile, len(s.Scores.Horizon), s.Name, k)
+		}
+		for h, hs := range s.Scores.Horizon {
+			if h < len(s.Outcomes.PathEM) && len(r.Test) > 0 && !near(mean(s.Outcomes.PathEM[h]), hs.EM.Float()) {
+				return fmt.Sprintf("%s says EM@%d %.4f for runner %s and its records give %.4f", rundir.ScoresFile, h+1, hs.EM.Float(), s.Name, mean(s.Outcomes.PathEM[h]))
+			}
 		}
 	}
 	return ""
@@ -165,10 +176,17 @@ func occupationOptions(related int) metrics.OccupationOptions {
 // readOutcomes scores a predictions file per user, streaming it. As in
 // rundir.ScoreRun, a user recorded twice keeps the last record, and a
 // missing or failed prediction counts as wrong. EM is the protocol's
-// headline: title strings when strict, else codes.
-func readOutcomes(path string, test []*bench.Example, index map[string]int, opts metrics.OccupationOptions, strict bool) (Outcomes, error) {
+// headline: title strings when strict, else codes. With a horizon K > 1 it
+// also scores each free-running step on codes, as scores.json does.
+func readOutcomes(path string, test []*bench.Example, index map[string]int, opts metrics.OccupationOptions, strict bool, k int) (Outcomes, error) {
 	n := len(test)
 	out := Outcomes{EM: make([]bool, n), RM: make([]float64, n), Recorded: make([]bool, n), Failed: make([]bool, n)}
+	if k > 1 {
+		out.PathEM = make([][]bool, k)
+		for h := range out.PathEM {
+			out.PathEM[h] = make([]bool, n)
+		}
+	}
 	errs := map[int]string{} // failed users' errors, by test index
 	err := rundir.EachPrediction(path, func(p *rundir.Prediction) error {
 		i, ok := index[p.UserID]
@@ -193,6 +211,10 @@ func readOutcomes(path string, test []*bench.Example, index map[string]int, opts
 		out.EM[i], out.RM[i] = it.EM == 1, it.RM
 		if strict {
 			out.EM[i] = it.EMStrict == 1
+		}
+		truth := ex.Path()
+		for h := range out.PathEM {
+			out.PathEM[h][i] = p.Error == "" && h < len(p.Path) && h < len(truth) && p.Path[h].Code != "" && p.Path[h].Code == truth[h]
 		}
 		return nil
 	})
@@ -226,6 +248,15 @@ func (r *Run) System(name string) *System {
 		return nil
 	}
 	return r.Systems[i]
+}
+
+// Horizon is K of a path run, the jobs each prediction looks ahead; 0 for
+// a single-step run.
+func (r *Run) Horizon() int {
+	if k := r.Manifest.Protocol.Horizon; k > 1 {
+		return k
+	}
+	return 0
 }
 
 // TestDigest is the test set's SHA-256.

@@ -88,11 +88,18 @@ func (t Test) Significant(alpha float64) bool { return t.PAdj < alpha }
 // testFamily runs McNemar's test on each pair and adjusts the p-values over
 // the family of all of them.
 func testFamily(pairs [][2]*System, s Significance) ([]Test, error) {
+	return testFamilyOn(pairs, s, func(s *System) []bool { return s.Outcomes.EM })
+}
+
+// testFamilyOn is testFamily on the per-user exact matches em gives each
+// system (EM@h of a path run).
+func testFamilyOn(pairs [][2]*System, s Significance, em func(*System) []bool) ([]Test, error) {
 	m := len(pairs)
 	out := make([]Test, m)
 	ps := make([]float64, m)
 	for i, p := range pairs {
-		b, c, err := metrics.McNemarCounts(p[0].Outcomes.EM, p[1].Outcomes.EM)
+		a, b0 := em(p[0]), em(p[1])
+		b, c, err := metrics.McNemarCounts(a, b0)
 		if err != nil {
 			return nil, err
 		}
@@ -100,7 +107,7 @@ func testFamily(pairs [][2]*System, s Significance) ([]Test, error) {
 		if err != nil {
 			return nil, err
 		}
-		out[i] = Test{First: p[0].Name, Second: p[1].Name, N: len(p[0].Outcomes.EM), McNemarResult: r}
+		out[i] = Test{First: p[0].Name, Second: p[1].Name, N: len(a), McNemarResult: r}
 		ps[i] = r.P
 	}
 	if s.Correction == Holm {

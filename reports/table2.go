@@ -18,32 +18,7 @@ const (
 
 // mark says how system i compares with the reference.
 func (r *Report) mark(i int) string {
-	s := r.Run.Systems[i]
-	alpha := r.Opts.Significance.Alpha
-	if s == r.Reference {
-		if len(r.Run.Systems) < 2 {
-			return ""
-		}
-		for j, t := range r.VsRef {
-			if r.Run.Systems[j] == r.Reference {
-				continue
-			}
-			if !t.Significant(alpha) || t.B <= t.C {
-				return ""
-			}
-		}
-		return MarkBeatsAll
-	}
-	t := r.VsRef[i]
-	switch {
-	case !t.Significant(alpha):
-		return ""
-	case t.B > t.C:
-		return MarkWorse
-	case t.C > t.B:
-		return MarkBetter
-	}
-	return ""
+	return markOf(r.Run.Systems, r.Reference, r.VsRef, i, r.Opts.Significance.Alpha)
 }
 
 // table2 is the paper's Table 2: EM and RM per system, grouped by category,

@@ -24,7 +24,10 @@ reports, per runner, the change in EM and RM, the users that flipped each
 way (b: right in BASE_RUN and wrong in NEW_RUN; c: the reverse), McNemar's
 p-value (exact by default) adjusted over the m runners compared (Bonferroni
 or Holm), and a verdict: regression, improvement, no significant change, or
-a tolerated drop (significant but at most --max-drop EM points).
+a tolerated drop (significant but at most --max-drop EM points). Path runs
+(suite key horizon: K, the same K in both) are also tested on EM@h at every
+horizon h, a family of the m runners per h; a significant drop at any h is a
+regression, named with its h.
 
 Exit status: 0 when no runner regressed significantly, 1 when one did, 2
 when the runs cannot be compared (different test sets, missing samples, no
@@ -63,9 +66,9 @@ runner in common, bad flags). --format json writes the result for CI.`,
 			case "json":
 				err = cmp.WriteJSON(out)
 			case "markdown":
-				err = reports.WriteTable(out, reports.Markdown, cmp.Table())
+				err = reports.WriteTables(out, reports.Markdown, cmp.Tables())
 			default:
-				err = reports.WriteTable(out, reports.Text, cmp.Table())
+				err = reports.WriteTables(out, reports.Text, cmp.Tables())
 			}
 			if err != nil {
 				return &exitError{2, err}

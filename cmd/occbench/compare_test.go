@@ -121,3 +121,52 @@ func TestCompareText(t *testing.T) {
 		}
 	}
 }
+
+// TestComparePathRuns: compare fails path runs on a significant drop in
+// EM@h at any horizon, naming h, and passes them otherwise.
+func TestComparePathRuns(t *testing.T) {
+	right := func(ok bool) reportstest.Outcome {
+		if ok {
+			return reportstest.Right
+		}
+		return reportstest.Wrong
+	}
+	same := func(i, h int) reportstest.Outcome { return right(i%3 == 0) }
+	cases := []struct {
+		name string
+		new  func(i, h int) reportstest.Outcome
+		code int
+		want string
+	}{
+		{"unchanged", same, 0, "no significant change"},
+		// sasrec loses 20 of its 30 users at h = 3 only: b = 20, c = 0.
+		{"drop at h = 3", func(i, h int) reportstest.Outcome { return right(i%3 == 0 && (h < 3 || i >= 60)) }, 1, "significant regression in sasrec at h = 3 (EM@3 -22.22 points"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			bd := pathRun(t, filepath.Join(dir, "base"), same)
+			nd := pathRun(t, filepath.Join(dir, "new"), tc.new)
+			stdout, _, err := runCLI(t, "compare", bd, nd)
+			if code := codeOf(err); code != tc.code {
+				t.Fatalf("exit %d (%v), want %d\n%s", code, err, tc.code, stdout)
+			}
+			if !strings.Contains(stdout, "Comparison by horizon: EM@h of the next 3 jobs") || !strings.Contains(stdout, tc.want) {
+				t.Errorf("stdout lacks the horizon table or %q:\n%s", tc.want, stdout)
+			}
+			js, _, _ := runCLI(t, "compare", bd, nd, "--format", "json")
+			var got struct {
+				Horizon int `json:"horizon"`
+				Runners []struct {
+					Horizons []struct {
+						H       int    `json:"h"`
+						Verdict string `json:"verdict"`
+					} `json:"horizons"`
+				} `json:"runners"`
+			}
+			if err := json.Unmarshal([]byte(js), &got); err != nil || got.Horizon != 3 || len(got.Runners) != 3 || len(got.Runners[1].Horizons) != 3 {
+				t.Errorf("json: %v\n%s", err, js)
+			}
+		})
+	}
+}

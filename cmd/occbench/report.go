@@ -28,8 +28,9 @@ test set the manifest names) and writes into --out (default RUN_DIR/report):
 
   tables.txt tables.md tables.csv tables.tex   every table in each format
   tables/<id>.csv tables/<id>.tex              one CSV and one LaTeX fragment per table
-  charts/<name>.png charts/<name>.svg          accuracy, cost_latency, cost_tokens,
-                                               scaling, reasons (those with data)
+  charts/<name>.png charts/<name>.svg          accuracy, horizon, cost_latency,
+                                               cost_tokens, scaling, reasons (those
+                                               with data)
   report.pdf                                   all of it, with the manifest, the
                                                significance matrix and examples
   viewer/index.html                            one self-contained page to browse
@@ -37,7 +38,12 @@ test set the manifest names) and writes into --out (default RUN_DIR/report):
                                                judge verdict (--no-viewer: none)
 
 Table 2 (EM and RM per system with 95% intervals and McNemar's test against
-the reference, --reference or the best by EM) is printed in --format. The
+the reference, --reference or the best by EM) is printed in --format; for a
+path run (suite key horizon: K) the accuracy by horizon follows it: EM@h and
+RM@h per system and h with intervals, McNemar against the same reference on
+EM@h with one family per horizon, the bayes runner's ceiling and the
+teacher-forced EM@h (a whole-path table and the horizon chart are in the
+files). The
 paper's published numbers are shown beside ours (--paper replaces them,
 --no-paper leaves them out). Tables 1, 3 and 4 and the scaling results come
 from optional JSON files in RUN_DIR (judge_perturbation.json,
@@ -75,7 +81,19 @@ from the judge records RUN_DIR/judge*.jsonl (occbench judge -o) or --judge.`,
 				fmt.Fprintln(cmd.ErrOrStderr(), "occbench report: warning:", w)
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "occbench report: wrote %d files to %s (%s)\n", len(written), out, summarize(out, written))
-			return reports.WriteTable(cmd.OutOrStdout(), f, rep.Table2)
+			// A path run's accuracy by horizon follows Table 2.
+			for i, t := range []*reports.Table{rep.Table2, rep.Horizons} {
+				if t == nil {
+					continue
+				}
+				if i > 0 {
+					fmt.Fprintln(cmd.OutOrStdout())
+				}
+				if err := reports.WriteTable(cmd.OutOrStdout(), f, t); err != nil {
+					return err
+				}
+			}
+			return nil
 		},
 	}
 	fl := cmd.Flags()

@@ -107,3 +107,53 @@ func TestReportInputFile(t *testing.T) {
 	}
 	_ = json.Valid
 }
+
+// pathRun writes a path run (3 jobs ahead) of two runners and the bayes
+// ceiling over 90 users.
+func pathRun(t *testing.T, dir string, steps func(i, h int) reportstest.Outcome) string {
+	t.Helper()
+	path := filepath.Join(dir, "test.arrow")
+	test := reportstest.PathTestSet(90, 3, false)
+	if _, err := reportstest.WriteTestSet(path, test); err != nil {
+		t.Fatal(err)
+	}
+	right := func(f func(i, h int) bool) func(i, h int) reportstest.Outcome {
+		return func(i, h int) reportstest.Outcome {
+			if f(i, h) {
+				return reportstest.Right
+			}
+			return reportstest.Wrong
+		}
+	}
+	P := reportstest.Pattern
+	rs := []reportstest.Runner{
+		{Name: "markov", Kind: "markov", Outcome: P(func(i int) bool { return i%4 == 0 }, nil), Steps: right(func(i, h int) bool { return i%(3+h) == 0 })},
+		{Name: "sasrec", Kind: "sasrec", Outcome: P(func(i int) bool { return i%3 == 0 }, nil), Steps: steps,
+			Teacher: right(func(i, h int) bool { return i%2 == 0 })},
+		{Name: "bayes", Kind: "bayes", Outcome: P(func(i int) bool { return i%3 != 2 }, nil), Steps: right(func(i, h int) bool { return i%(h+1) != 1 })},
+	}
+	run := filepath.Join(dir, "run")
+	reportstest.NewRun(t, run, path, test, rs)
+	return run
+}
+
+// TestReportPathRun: a path run's report prints the accuracy by horizon
+// after Table 2 and writes the horizon tables and chart.
+func TestReportPathRun(t *testing.T) {
+	run := pathRun(t, t.TempDir(), nil)
+	stdout, stderr, err := runCLI(t, "report", run, "--correction", "holm", "--no-pdf", "--no-viewer")
+	if err != nil {
+		t.Fatalf("report: %v\n%s", err, stderr)
+	}
+	for _, want := range []string{"Table 2: Occupation prediction accuracy on 90 test users", "Accuracy by horizon: the next 3 jobs of 90 test users",
+		"(3 families of m = 2)", "Holm over a family of m = 2", "│ bayes  │ 1 │", "ceiling"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+	for _, f := range []string{"tables/horizon.csv", "tables/horizon.tex", "tables/paths.csv", "charts/horizon.png", "charts/horizon.svg"} {
+		if st, err := os.Stat(filepath.Join(run, "report", f)); err != nil || st.Size() == 0 {
+			t.Errorf("report/%s: %v", f, err)
+		}
+	}
+}

@@ -30,6 +30,14 @@ type Runner struct {
 	// Edit, if set, changes each prediction before it is written (to give
 	// it a ranking, longer texts, calls).
 	Edit func(i int, ex *bench.Example, p *rundir.Prediction)
+	// Steps says, for a test set with target paths, what the runner
+	// predicts for user i at horizon h ≥ 2 running free (Right, Related,
+	// Wrong or Unmapped); step 1 is Outcome's answer. Nil repeats
+	// Outcome(i) at every step.
+	Steps func(i, h int) Outcome
+	// Teacher, if set, gives the teacher-forced steps likewise (h ≥ 2;
+	// step 1 is Outcome's answer); nil writes none, as for an LLM runner.
+	Teacher func(i, h int) Outcome
 }
 
 // Outcome of one prediction.
@@ -75,6 +83,20 @@ func TestSet(n int, oracle bool) []*bench.Example {
 	return exs
 }
 
+// PathTestSet makes n users, as TestSet, whose target paths hold k jobs:
+// user i moves into Targets[i mod 5], then Targets[(i+1) mod 5], and so on.
+func PathTestSet(n, k int, oracle bool) []*bench.Example {
+	tax := onet.Default()
+	exs := TestSet(n, oracle)
+	for i, ex := range exs {
+		for h := range k {
+			o, _ := tax.ByCode(Targets[(i+h)%len(Targets)])
+			ex.TargetPath = append(ex.TargetPath, bench.Record{Kind: bench.Job, Title: o.Title, Code: o.Code, Occupation: o.Title, Start: bench.DateOf(2020+h, 2, 1)})
+		}
+	}
+	return exs
+}
+
 // NewTestSet writes TestSet(n, oracle) as Arrow to path and returns it; a
 // failed write fails the test.
 func NewTestSet(t testing.TB, path string, n int, oracle bool) []*bench.Example {
@@ -94,9 +116,14 @@ func NewRun(t testing.TB, dir, testPath string, test []*bench.Example, rs []Runn
 	}
 }
 
-// WriteTestSet writes a test set as Arrow and returns its path.
+// WriteTestSet writes a test set as Arrow and returns its path; a set with
+// target paths is written with its horizon.
 func WriteTestSet(path string, exs []*bench.Example) (string, error) {
-	if err := bench.WriteExamples(path, exs, nil); err != nil {
+	var meta map[string]string
+	if k := horizon(exs); k > 1 {
+		meta = map[string]string{bench.MetaHorizon: fmt.Sprint(k)}
+	}
+	if err := bench.WriteExamples(path, exs, meta); err != nil {
 		return "", err
 	}
 	return path, nil
@@ -105,9 +132,20 @@ func WriteTestSet(path string, exs []*bench.Example) (string, error) {
 // Clock is the fixed time of fixture manifests, so outputs are stable.
 var Clock = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 
+// horizon is the longest target path of a test set: K of a path set.
+func horizon(exs []*bench.Example) int {
+	k := 0
+	for _, ex := range exs {
+		k = max(k, ex.Horizon())
+	}
+	return k
+}
+
 // WriteRun writes a run directory over the test set at testPath: the
 // manifest, one predictions file per runner, and scores.json scored by
-// rundir.ScoreRun with 200 bootstrap resamples.
+// rundir.ScoreRun with 200 bootstrap resamples. Over a test set with target
+// paths of K > 1 jobs it is a path run of horizon K, as a suite with
+// horizon: K makes.
 func WriteRun(dir, testPath string, test []*bench.Example, rs []Runner) error {
 	if err := os.MkdirAll(filepath.Join(dir, rundir.PredDir), 0o755); err != nil {
 		return err
@@ -116,11 +154,15 @@ func WriteRun(dir, testPath string, test []*bench.Example, rs []Runner) error {
 	if err != nil {
 		return err
 	}
+	k := horizon(test)
+	if k < 2 {
+		k = 0
+	}
 	start, end := Clock, Clock.Add(90*time.Second)
 	man := &rundir.Manifest{
 		Occbench: "test", GoVersion: "go1.26", Platform: "linux/amd64, 2 CPUs", Suite: "fixture", Seed: 1,
 		Datasets: map[string]rundir.Dataset{"test": {Path: testPath, SHA256: sum, Users: len(test)}},
-		Protocol: rundir.Protocol{EM: "code", Related: 20, Ranking: "full catalogue", Bootstrap: 200, TestUsers: len(test)},
+		Protocol: rundir.Protocol{EM: "code", Related: 20, Ranking: "full catalogue", Bootstrap: 200, TestUsers: len(test), Horizon: k},
 		Runners:  map[string]*rundir.RunnerManifest{},
 		Started:  start, Finished: &end,
 	}
@@ -139,7 +181,7 @@ func WriteRun(dir, testPath string, test []*bench.Example, rs []Runner) error {
 	if err := rundir.WriteManifest(filepath.Join(dir, rundir.ManifestFile), man); err != nil {
 		return err
 	}
-	scores, err := rundir.ScoreRun(dir, test, names, rundir.ScoreOptions{Related: 20, Bootstrap: 200, Seed: 1})
+	scores, err := rundir.ScoreRun(dir, test, names, rundir.ScoreOptions{Related: 20, Bootstrap: 200, Seed: 1, Horizon: k})
 	if err != nil {
 		return err
 	}
@@ -158,14 +200,8 @@ func writePredictions(path string, test []*bench.Example, r Runner) error {
 			continue
 		}
 		p := rundir.Prediction{UserID: ex.UserID, Runner: r.Name, LatencyMS: r.Latency, PromptTokens: r.Tokens, CompletionTokens: r.Tokens / 4}
-		code := ""
+		code := answer(out, ex.TargetCode)
 		switch out {
-		case Right:
-			code = ex.TargetCode
-		case Related:
-			code = tax.RelatedCodes(ex.TargetCode, 3)[2]
-		case Wrong:
-			code = "11-1011.00" // Chief Executives: related to none of the targets
 		case Unmapped:
 			p.Mapping, p.Answer = "none", "Galactic Space Pirate"
 		case Failed:
@@ -174,6 +210,12 @@ func writePredictions(path string, test []*bench.Example, r Runner) error {
 		if code != "" {
 			o, _ := tax.ByCode(code)
 			p.Code, p.Title, p.Answer, p.Mapping = o.Code, o.Title, o.Title, "exact"
+		}
+		if truth := ex.Path(); len(truth) > 1 && p.Error == "" {
+			p.Path = steps(i, truth, p.Code, r.Steps, out)
+			if r.Teacher != nil {
+				p.Teacher = steps(i, truth, p.Code, r.Teacher, out)
+			}
 		}
 		if r.Reasons && p.Error == "" {
 			p.Reason = fmt.Sprintf("The user worked as %s for eleven years, so %s follows.", ex.History[2].Occupation, p.Answer)
@@ -188,6 +230,41 @@ func writePredictions(path string, test []*bench.Example, r Runner) error {
 		}
 	}
 	return w.Close()
+}
+
+// answer is the code a runner with outcome out answers when the truth is
+// code: "" for no answer.
+func answer(out Outcome, code string) string {
+	switch out {
+	case Right:
+		return code
+	case Related:
+		return onet.Default().RelatedCodes(code, 3)[2]
+	case Wrong:
+		return "11-1011.00" // Chief Executives: related to none of the targets
+	}
+	return ""
+}
+
+// steps makes a path of predictions against the true path: step 1 is the
+// single-step answer first, later steps follow at(i, h), or first's
+// outcome where at is nil.
+func steps(i int, truth []string, first string, at func(i, h int) Outcome, out Outcome) []rundir.Step {
+	tax := onet.Default()
+	path := []rundir.Step{{Code: first}}
+	for h := 2; h <= len(truth); h++ {
+		o := out
+		if at != nil {
+			o = at(i, h)
+		}
+		path = append(path, rundir.Step{Code: answer(o, truth[h-1])})
+	}
+	for j := range path {
+		if o, ok := tax.ByCode(path[j].Code); ok {
+			path[j].Title = o.Title
+		}
+	}
+	return path
 }
 
 // Pattern returns an Outcome function: Right where right(i), Related where
