@@ -109,40 +109,58 @@ type Parsed struct {
 // holds the answer; when the answer opens the output, the prose after that
 // sentence or line.
 func ParseOutput(out string, truncated bool) Parsed {
-	s := stripFences(unixLines(out))
-	reason, rest, closed := splitThink(s)
-	p := Parsed{Reason: strings.TrimSpace(reason)}
-	if !closed {
-		p.How = ParseUnclosedThink
-		if truncated {
-			p.How = ParseTruncated
-		}
+	p, text, tagged := locate(out, truncated)
+	switch {
+	case p.How == ParseTruncated || p.How == ParseUnclosedThink:
 		return p
-	}
-	switch ce, oa := lastIndexFold(rest, "</answer>"), lastIndexFold(rest, "<answer>"); {
-	case ce >= 0:
-		if oa = lastIndexFold(rest[:ce], "<answer>"); oa >= 0 {
-			p.Answer, p.How = inTags(rest[oa+len("<answer>"):ce]), ParseTag
-			p.Reason = cmp.Or(p.Reason, strings.TrimSpace(rest[:oa]))
-		} else {
-			p.Answer, p.How = inTags(rest[:ce]), ParseOpenTag
-		}
-	case truncated:
-		p.How = ParseTruncated
-		return p
-	case oa >= 0:
-		p.Answer, p.How = inTags(rest[oa+len("<answer>"):]), ParseOpenTag
-		p.Reason = cmp.Or(p.Reason, strings.TrimSpace(rest[:oa]))
+	case tagged:
+		p.Answer = inTags(text)
 	default:
-		if f, ok := extract(rest); ok {
+		if f, ok := extract(text); ok {
 			p.Answer, p.How = f.span, f.how
-			p.Reason = cmp.Or(p.Reason, strings.TrimSpace(rest[:f.lo]), strings.TrimSpace(rest[f.hi:]))
+			p.Reason = cmp.Or(p.Reason, strings.TrimSpace(text[:f.lo]), strings.TrimSpace(text[f.hi:]))
 		}
 	}
 	if p.Answer == "" {
 		p.How = ParseEmpty
 	}
 	return p
+}
+
+// locate does the first split of ParseOutput (steps 1–4): the reasoning,
+// and the text that holds the answer. tagged says text is the inside of
+// answer tags (How is tag or open_tag); otherwise text is the whole output
+// after the reasoning and How is empty, or How says there is no answer
+// (truncated, unclosed_think).
+func locate(out string, truncated bool) (p Parsed, text string, tagged bool) {
+	s := stripFences(unixLines(out))
+	reason, rest, closed := splitThink(s)
+	p.Reason = strings.TrimSpace(reason)
+	if !closed {
+		p.How = ParseUnclosedThink
+		if truncated {
+			p.How = ParseTruncated
+		}
+		return p, "", false
+	}
+	switch ce, oa := lastIndexFold(rest, "</answer>"), lastIndexFold(rest, "<answer>"); {
+	case ce >= 0:
+		if oa = lastIndexFold(rest[:ce], "<answer>"); oa >= 0 {
+			p.How = ParseTag
+			p.Reason = cmp.Or(p.Reason, strings.TrimSpace(rest[:oa]))
+			return p, rest[oa+len("<answer>") : ce], true
+		}
+		p.How = ParseOpenTag
+		return p, rest[:ce], true
+	case truncated:
+		p.How = ParseTruncated
+		return p, "", false
+	case oa >= 0:
+		p.How = ParseOpenTag
+		p.Reason = cmp.Or(p.Reason, strings.TrimSpace(rest[:oa]))
+		return p, rest[oa+len("<answer>"):], true
+	}
+	return p, rest, false
 }
 
 // inTags reads the answer out of the text inside answer tags.

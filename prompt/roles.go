@@ -27,23 +27,32 @@ var roleTemplates = map[string]string{
 // default history serialiser.
 type RolePrompts struct {
 	prompts map[string]*Template
+	paths   map[string]*Template // path prompts of the roles that name an occupation
 }
 
 // NewRolePrompts loads the embedded prompt of every role.
 func NewRolePrompts() (*RolePrompts, error) {
-	rp := &RolePrompts{prompts: map[string]*Template{}}
+	rp := &RolePrompts{prompts: map[string]*Template{}, paths: map[string]*Template{}}
 	for role, name := range roleTemplates {
 		p, err := Load(name, "", role == RolePredictor)
 		if err != nil {
 			return nil, err
 		}
 		rp.prompts[role] = p
+		if pn, ok := PathTemplates[name]; ok {
+			if rp.paths[role], err = LoadPath(pn, "", role == RolePredictor); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return rp, nil
 }
 
 // Template is the loaded prompt of role, for its digest.
 func (rp *RolePrompts) Template(role string) *Template { return rp.prompts[role] }
+
+// PathTemplate is the loaded path prompt of role, nil for the reasoner.
+func (rp *RolePrompts) PathTemplate(role string) *Template { return rp.paths[role] }
 
 // Render is the prompt of role for ex, exactly as the llm runner sends it
 // (history format HistoryFormat). reasoning is the predictor's reasoning
@@ -58,4 +67,22 @@ func (rp *RolePrompts) Render(role string, ex *bench.Example, reasoning string) 
 		return "", err
 	}
 	return p.Render(Data{History: hist, Reasoning: reasoning})
+}
+
+// RenderPath is the path prompt of role asking for the next k occupations,
+// exactly as the llm runner sends it in a run with horizon k. The reasoner,
+// which names no occupation, gets its single-step prompt.
+func (rp *RolePrompts) RenderPath(role string, ex *bench.Example, reasoning string, k int) (string, error) {
+	if role == RoleReasoner {
+		return rp.Render(role, ex, reasoning)
+	}
+	p, ok := rp.paths[role]
+	if !ok {
+		return "", fmt.Errorf("prompt role %q: want joint, direct, reasoner or predictor", role)
+	}
+	hist, err := SerializeHistory(ex, HistoryFormat)
+	if err != nil {
+		return "", err
+	}
+	return p.Render(Data{History: hist, Reasoning: reasoning, Horizon: k})
 }

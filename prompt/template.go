@@ -19,11 +19,55 @@ import (
 var templates embed.FS
 
 // Data is what a prompt template sees: {{.History}}, the serialised
-// history, and {{.Reasoning}}, the reasoner's text (two-model predictor
-// only).
+// history, {{.Reasoning}}, the reasoner's text (two-model predictor only),
+// and in a path prompt {{.Horizon}}, the K next jobs it asks for, with
+// {{.Steps}}, the numbers 1..K to range over. Single-step prompts do not
+// use Horizon, so their text does not depend on it.
 type Data struct {
 	History   string
 	Reasoning string
+	Horizon   int
+}
+
+// Steps are the numbers 1..Horizon.
+func (d Data) Steps() []int {
+	out := make([]int, max(d.Horizon, 0))
+	for i := range out {
+		out[i] = i + 1
+	}
+	return out
+}
+
+// PathTemplates are the embedded path prompts (a numbered list of the next
+// K occupations) of the prompts that ask for an answer. The two-model
+// reasoner has none: its reasoning names no occupation, so a path run
+// sends the single-step reasoner prompt.
+var PathTemplates = map[string]string{
+	"joint.tmpl":     "joint_path.tmpl",
+	"direct.tmpl":    "direct_path.tmpl",
+	"predictor.tmpl": "predictor_path.tmpl",
+}
+
+// LoadPath is Load for a path prompt: the template must also use
+// {{.Horizon}} (or {{.Steps}}), since a prompt that does not say how many
+// occupations to name cannot ask for a path of K.
+func LoadPath(name, override string, needReasoning bool) (*Template, error) {
+	p, err := Load(name, override, needReasoning)
+	if err != nil {
+		return nil, err
+	}
+	two, err := p.Render(Data{History: "h", Reasoning: "r", Horizon: 2})
+	if err != nil {
+		return nil, err
+	}
+	three, err := p.Render(Data{History: "h", Reasoning: "r", Horizon: 3})
+	if err != nil {
+		return nil, err
+	}
+	if two == three {
+		return nil, fmt.Errorf("prompt %s: the template does not use {{.Horizon}}: a path run's prompt must ask for the next K occupations", p.Source)
+	}
+	return p, nil
 }
 
 // Template is a parsed prompt template and where it came from.

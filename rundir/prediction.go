@@ -51,6 +51,12 @@ type Prediction struct {
 	// given instead (teacher forcing), where the runner makes it.
 	Path    []Step `json:"path,omitempty"`
 	Teacher []Step `json:"teacher,omitempty"`
+	// Warning notes what was odd about an answer that still counts (the
+	// sample did not fail): a path answer with fewer occupations than the
+	// horizon ("path: 2 of 3 occupations given"; the missing steps are
+	// empty and score wrong) or with more ("path: 5 occupations given, the
+	// first 3 kept").
+	Warning string `json:"warning,omitempty"`
 }
 
 // Step is one horizon's predicted occupation, with the ranked list where
@@ -60,6 +66,13 @@ type Step struct {
 	Title  string    `json:"title,omitempty"`
 	Ranked []string  `json:"ranked,omitempty"`
 	Scores []float64 `json:"scores,omitempty"`
+	// Answer, Mapping and MapScore are, for a runner that answers in text
+	// (llm, replay), the step's item as written and how it was mapped onto
+	// O*NET, as for the prediction's own Answer; Mapping is empty for a
+	// step the answer left out.
+	Answer   string  `json:"answer,omitempty"`
+	Mapping  string  `json:"mapping,omitempty"`
+	MapScore float64 `json:"map_score,omitempty"`
 }
 
 // Call is one model request of a prediction.

@@ -198,6 +198,9 @@ type llmRunner struct {
 	opts      llm.Options
 	prompt    *prompt.Template // the single call's, or the two-model predictor's
 	reasonerP *prompt.Template // two-model only
+	// horizon is K > 1 in a path run, whose prompt asks for a numbered list
+	// of the next K occupations (prompt.PathTemplates); 0 otherwise.
+	horizon int
 
 	// Set by Prepare.
 	tax      *onet.Taxonomy
@@ -208,17 +211,12 @@ type llmRunner struct {
 func newLLMRunner(spec *rundir.RunnerSpec, s *LLMSettings, opts llm.Options) (*llmRunner, error) {
 	r := &llmRunner{name: spec.Name, s: s, opts: opts}
 	var err error
-	switch s.Mode {
-	case ModeDirect:
-		r.prompt, err = prompt.Load("direct.tmpl", s.Prompt, false)
-	case ModeTwoModel:
-		if r.reasonerP, err = prompt.Load("reasoner.tmpl", s.Reasoner.Prompt, false); err == nil {
-			r.prompt, err = prompt.Load("predictor.tmpl", s.Prompt, true)
+	if s.Mode == ModeTwoModel {
+		if r.reasonerP, err = prompt.Load("reasoner.tmpl", s.Reasoner.Prompt, false); err != nil {
+			return nil, err
 		}
-	default:
-		r.prompt, err = prompt.Load("joint.tmpl", s.Prompt, false)
 	}
-	if err != nil {
+	if r.prompt, err = prompt.Load(r.promptName(), s.Prompt, s.Mode == ModeTwoModel); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -226,8 +224,38 @@ func newLLMRunner(spec *rundir.RunnerSpec, s *LLMSettings, opts llm.Options) (*l
 
 func (r *llmRunner) Concurrency() int { return r.s.Concurrency }
 
-// Check finds the API keys the endpoints name.
-func (r *llmRunner) Check(*Env) error {
+// promptName is the embedded template of the mode's answering call.
+func (r *llmRunner) promptName() string {
+	switch r.s.Mode {
+	case ModeDirect:
+		return "direct.tmpl"
+	case ModeTwoModel:
+		return "predictor.tmpl"
+	}
+	return "joint.tmpl"
+}
+
+// usePath switches the answering call to the path prompt of a run with
+// horizon k > 1. A suite's prompt file replaces the path prompt and must
+// then use {{.Horizon}}. The two-model reasoner keeps its prompt.
+func (r *llmRunner) usePath(k int) error {
+	if k <= 1 || r.horizon == k {
+		return nil
+	}
+	p, err := prompt.LoadPath(prompt.PathTemplates[r.promptName()], r.s.Prompt, r.s.Mode == ModeTwoModel)
+	if err != nil {
+		return err
+	}
+	r.prompt, r.horizon = p, k
+	return nil
+}
+
+// Check finds the API keys the endpoints name, and loads the path prompt
+// of a path run.
+func (r *llmRunner) Check(env *Env) error {
+	if err := r.usePath(env.Horizon); err != nil {
+		return err
+	}
 	getenv := r.opts.Getenv
 	if getenv == nil {
 		getenv = os.Getenv
@@ -250,6 +278,9 @@ func (r *llmRunner) reasonerEndpoint() *llm.Endpoint {
 
 // Prepare reads the API keys, opens the cache and makes the clients.
 func (r *llmRunner) Prepare(_ context.Context, env *Env) error {
+	if err := r.usePath(env.Horizon); err != nil {
+		return err
+	}
 	r.tax = env.Taxonomy
 	if r.tax == nil {
 		r.tax = onet.Default()
@@ -290,6 +321,9 @@ func (r *llmRunner) Describe() map[string]any {
 		"history_format": r.s.HistoryFormat,
 		"parser":         prompt.ParserVersion,
 		"prompts":        prompts,
+	}
+	if r.horizon > 1 {
+		info["horizon"] = r.horizon
 	}
 	if r.main != nil {
 		info["cache"] = r.main.Cache().Dir()

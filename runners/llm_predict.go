@@ -46,7 +46,7 @@ func (r *llmRunner) predict(ctx context.Context, ex *bench.Example, pass *llm.Ba
 		}
 		return call, res, err
 	}
-	data := prompt.Data{History: hist}
+	data := prompt.Data{History: hist, Horizon: r.horizon}
 	role := "model"
 	if r.s.Mode == ModeTwoModel {
 		c, res, err := ask(r.reasoner, "reasoner", r.reasonerP, data, 1)
@@ -67,7 +67,11 @@ func (r *llmRunner) predict(ctx context.Context, ex *bench.Example, pass *llm.Ba
 	if ok, err := r.record(&p, c, res, err, false); !ok {
 		return p, err
 	}
-	r.answer(&p, res)
+	if r.horizon > 1 {
+		r.answerPath(&p, res)
+	} else {
+		r.answer(&p, res)
+	}
 	return p, nil
 }
 

@@ -26,6 +26,11 @@ func init() {
 // outputs produced elsewhere. Each line (JSONL object or CSV row with a
 // header) has a user id and an answer or a raw model output; a raw output
 // is parsed like a model's (prompt.ParseOutput), an answer is taken as written.
+// In a path run (horizon K > 1) a raw output is parsed as a path answer
+// (prompt.ParsePath), a given answer is split into its items
+// (prompt.PathItems: a numbered list, one per line, inline "1. A 2. B" or
+// "A → B"), and in JSONL the answer may be an array of strings, one per
+// step; a single-step run reads an array's first item.
 type ReplaySettings struct {
 	File        string `yaml:"file" json:"file"`
 	Format      string `yaml:"format" json:"format"` // jsonl or csv; default from the file's extension
@@ -64,14 +69,16 @@ func newReplay(spec *rundir.RunnerSpec) (Runner, any, error) {
 // replayLine is one user's replayed output.
 type replayLine struct {
 	answer, raw, reason string
+	path                []string // a JSONL answer given as an array
 	line                int
 }
 
 type replayRunner struct {
-	s      *ReplaySettings
-	tax    *onet.Taxonomy
-	lines  map[string]replayLine
-	sha256 string
+	s       *ReplaySettings
+	horizon int // K > 1 in a path run
+	tax     *onet.Taxonomy
+	lines   map[string]replayLine
+	sha256  string
 }
 
 // Check reads the whole file before the run writes anything: a duplicate
@@ -103,6 +110,7 @@ func (r *replayRunner) Check(env *Env) error {
 
 // Prepare reads the file, when Check has not.
 func (r *replayRunner) Prepare(_ context.Context, env *Env) error {
+	r.horizon = env.Horizon
 	r.tax = env.Taxonomy
 	if r.tax == nil {
 		r.tax = onet.Default()
@@ -160,6 +168,15 @@ func (r *replayRunner) readJSONL(f io.Reader, add func(int, string, replayLine) 
 		}{{r.s.IDField, &id}, {r.s.AnswerField, &l.answer}, {r.s.RawField, &l.raw}, {r.s.ReasonField, &l.reason}} {
 			v, ok := obj[f.name]
 			if !ok || string(v) == "null" {
+				continue
+			}
+			if f.dst == &l.answer && len(v) > 0 && v[0] == '[' {
+				if err := json.Unmarshal(v, &l.path); err != nil {
+					return fmt.Errorf("%s:%d: field %q: want a string or an array of strings, got %.80s", r.s.File, n, f.name, v)
+				}
+				if len(l.path) > 0 {
+					l.answer = l.path[0]
+				}
 				continue
 			}
 			if err := json.Unmarshal(v, f.dst); err != nil {
@@ -236,6 +253,10 @@ func (r *replayRunner) Predict(_ context.Context, ex *bench.Example) (rundir.Pre
 		return p, nil
 	}
 	p.Raw, p.Reason = l.raw, l.reason
+	if r.horizon > 1 {
+		r.predictPath(&p, l)
+		return p, nil
+	}
 	if strings.TrimSpace(l.answer) != "" {
 		p.Answer, p.Parse = strings.TrimSpace(l.answer), prompt.ParseGiven
 	} else {
@@ -258,4 +279,35 @@ func (r *replayRunner) Predict(_ context.Context, ex *bench.Example) (rundir.Pre
 		p.Code, p.Title, p.Mapping, p.MapScore = m.Code, m.Title, m.Method.String(), m.Score
 	}
 	return p, nil
+}
+
+// predictPath reads a replayed path: the items of an array answer (each
+// read as a given answer is), of a given answer's list, or of a raw
+// output's path answer.
+func (r *replayRunner) predictPath(p *rundir.Prediction, l replayLine) {
+	var items []string
+	switch {
+	case l.path != nil:
+		p.Parse = prompt.ParseGiven
+		for _, it := range l.path {
+			it = strings.TrimSpace(it)
+			if pa := prompt.ParseOutput(it, false); pa.Answer != "" {
+				it = pa.Answer
+			}
+			items = append(items, it)
+		}
+	case strings.TrimSpace(l.answer) != "":
+		p.Parse, items = prompt.ParseGiven, prompt.PathItems(l.answer)
+	default:
+		pa := prompt.ParsePath(l.raw, false)
+		p.Parse, items = pa.How, pa.Items
+		if p.Reason == "" {
+			p.Reason = pa.Reason
+		}
+	}
+	p.Path = pathSteps(r.tax, items, r.horizon)
+	if len(items) > 0 { // no items at all: Parse says why
+		p.Warning = pathWarning(len(items), r.horizon)
+	}
+	setAnswer(p)
 }

@@ -32,6 +32,38 @@ type task struct {
 	stage  string // sft or dpo
 	role   string // the runners prompt role of its instruction
 	sftRef string // dpo: the SFT task whose checkpoint it starts from
+	path   bool   // the path prompt of a run with a horizon: the answer is the next K occupations
+}
+
+// pathTask is direct SFT on paths, exported when the users have target
+// paths: the direct path prompt (prompt.RolePrompts.RenderPath) and, as the
+// answer, the numbered list of the K true occupation titles. Only the
+// direct mode has path data: the oracle reasons explain the next job, not
+// a path, so they cannot be the reasoning of a path answer.
+var pathTask = task{name: "sft_direct_path", stage: "sft", role: prompt.RoleDirect, path: true}
+
+// exportTasks are the tasks of an export whose users have target paths of
+// horizon jobs (0: none).
+func exportTasks(horizon int) []task {
+	if horizon < 2 {
+		return tasks
+	}
+	return append(slices.Clone(tasks), pathTask)
+}
+
+// pathHorizon is the horizon of the path data: the shortest target path of
+// the users when every one of them has at least two jobs in it, else 0.
+func pathHorizon(users []*bench.Example) int {
+	k := 0
+	for i, ex := range users {
+		if h := ex.Horizon(); i == 0 || h < k {
+			k = h
+		}
+	}
+	if k < 2 {
+		return 0
+	}
+	return k
 }
 
 // tasks in a fixed order: the order of files, dataset_info keys and configs.
@@ -103,10 +135,12 @@ type ExportSummary struct {
 	Users         int               `json:"users"` // after the judge filter
 	DPOUsers      int               `json:"dpo_users"`
 	Seed          uint64            `json:"seed"`
-	Prompts       map[string]string `json:"prompts"` // role → template sha256
+	Prompts       map[string]string `json:"prompts"` // role → template sha256; direct_path for path data
 	HistoryFormat string            `json:"history_format"`
-	Datasets      []DatasetCount    `json:"datasets"`
-	Configs       []string          `json:"configs"`
+	// Horizon is K of the path data (sft_direct_path), absent without it.
+	Horizon  int            `json:"horizon,omitempty"`
+	Datasets []DatasetCount `json:"datasets"`
+	Configs  []string       `json:"configs"`
 }
 
 // DatasetCount is one dataset file and its rows.
@@ -170,6 +204,11 @@ func Export(dir string, in ExportInput, cfg ExportConfig) (*ExportSummary, error
 	for _, role := range []string{prompt.RoleJoint, prompt.RoleReasoner, prompt.RolePredictor, prompt.RoleDirect} {
 		sum.Prompts[role] = rp.Template(role).SHA256
 	}
+	sum.Horizon = pathHorizon(users)
+	if sum.Horizon > 0 {
+		sum.Prompts[prompt.RoleDirect+"_path"] = rp.PathTemplate(prompt.RoleDirect).SHA256
+	}
+	ts := exportTasks(sum.Horizon)
 	for _, ex := range users {
 		if _, _, ok := PreferencePair(ex, cfg.Seed); ok {
 			sum.DPOUsers++
@@ -189,10 +228,10 @@ func Export(dir string, in ExportInput, cfg ExportConfig) (*ExportSummary, error
 				sub[i] = users[j]
 			}
 		}
-		for _, t := range tasks {
+		for _, t := range ts {
 			name := datasetName(t.name, n)
 			file := name + ".json"
-			rows, _, err := buildRows(rp, t, sub, cfg.Seed)
+			rows, _, err := buildRows(rp, t, sub, cfg.Seed, sum.Horizon)
 			if err != nil {
 				return nil, err
 			}
@@ -215,7 +254,7 @@ func Export(dir string, in ExportInput, cfg ExportConfig) (*ExportSummary, error
 	for _, bname := range cfg.Backbones {
 		b, _ := backbone(bname)
 		for _, n := range sizes {
-			for _, t := range tasks {
+			for _, t := range ts {
 				rel := filepath.Join(ConfigDir, b.Name, sizeName(n), t.name+".yaml")
 				text := configYAML(b, t, n, dsDir, cfg)
 				if err := safefile.WriteFile(filepath.Join(dir, rel), []byte(text)); err != nil {
@@ -350,9 +389,33 @@ func answerText(title string) string {
 	return "<answer>\n" + strings.TrimSpace(title) + "\n</answer>"
 }
 
+// pathAnswerText is the answer to a path prompt: the numbered list of the
+// occupation titles of the first k jobs of the target path, as the prompt
+// asks for it.
+func pathAnswerText(ex *bench.Example, k int) string {
+	var b strings.Builder
+	b.WriteString("<answer>\n")
+	for h, r := range ex.TargetPath[:k] {
+		fmt.Fprintf(&b, "%d. %s\n", h+1, strings.TrimSpace(r.Occupation))
+	}
+	b.WriteString("</answer>")
+	return b.String()
+}
+
 // buildRows makes a task's rows for users. dpo counts the users with a
-// preference pair.
-func buildRows(rp *prompt.RolePrompts, t task, users []*bench.Example, seed uint64) (rows any, dpo int, err error) {
+// preference pair. horizon is K of a path task.
+func buildRows(rp *prompt.RolePrompts, t task, users []*bench.Example, seed uint64, horizon int) (rows any, dpo int, err error) {
+	if t.path {
+		out := make([]sftRow, 0, len(users))
+		for _, ex := range users {
+			instr, err := rp.RenderPath(t.role, ex, "", horizon)
+			if err != nil {
+				return nil, 0, fmt.Errorf("train export: user %s: %w", ex.UserID, err)
+			}
+			out = append(out, sftRow{Instruction: instr, Output: pathAnswerText(ex, horizon)})
+		}
+		return out, 0, nil
+	}
 	if t.stage == "sft" {
 		out := make([]sftRow, 0, len(users))
 		for _, ex := range users {

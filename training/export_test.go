@@ -49,11 +49,29 @@ func oracleSet() []*bench.Example {
 	}
 }
 
+// pathOracleSet is oracleSet with a target path of 3 jobs per user, the
+// target first; u2's path repeats an occupation.
+func pathOracleSet() []*bench.Example {
+	exs := oracleSet()
+	for i, ex := range exs {
+		ex.TargetPath = []bench.Record{
+			job("Architect", ex.TargetCode, ex.TargetTitle, 2017),
+			job("Engineering Manager", "11-3021.00", "Computer and Information Systems Managers", 2020),
+			job("CTO", "11-1011.00", "Chief Executives", 2023),
+		}
+		if i == 1 {
+			ex.TargetPath[2] = job("Principal Architect", ex.TargetCode, ex.TargetTitle, 2023)
+		}
+	}
+	return exs
+}
+
 func TestExportGolden(t *testing.T) {
 	cases := []struct {
 		name   string
 		cfg    func(*ExportConfig)
 		judged []reasons.JudgeRecord
+		oracle func() []*bench.Example
 	}{
 		{name: "default", cfg: func(*ExportConfig) {}},
 		{name: "scaling", cfg: func(c *ExportConfig) {
@@ -68,13 +86,19 @@ func TestExportGolden(t *testing.T) {
 				Factuality: reasons.JudgeScore{Score: 3}, Coherence: reasons.JudgeScore{Score: 5}, Utility: reasons.JudgeScore{Score: 5}},
 			// u3's reason was never judged: left out.
 		}},
+		// Users with target paths of 3 jobs: direct path SFT data besides.
+		{name: "path", cfg: func(*ExportConfig) {}, oracle: pathOracleSet},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := DefaultExport
 			cfg.DatasetDir = "/data/lf"
 			tc.cfg(&cfg)
-			in := ExportInput{Oracle: oracleSet(), OracleSHA256: "feed", Judged: tc.judged, HaveJudged: tc.judged != nil}
+			oracle := oracleSet
+			if tc.oracle != nil {
+				oracle = tc.oracle
+			}
+			in := ExportInput{Oracle: oracle(), OracleSHA256: "feed", Judged: tc.judged, HaveJudged: tc.judged != nil}
 			dir := t.TempDir()
 			if _, err := Export(dir, in, cfg); err != nil {
 				t.Fatal(err)
@@ -258,5 +282,43 @@ func TestPreferencePairSeeded(t *testing.T) {
 	}
 	if _, _, ok := PreferencePair(oracleSet()[1], 7); ok {
 		t.Fatal("a user with only correct attempts has a pair")
+	}
+}
+
+// The path answers exported read back, through the runners' path parser,
+// as the users' true paths.
+func TestExportPathAnswersParse(t *testing.T) {
+	dir := t.TempDir()
+	sum, err := Export(dir, ExportInput{Oracle: pathOracleSet()}, DefaultExport)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Horizon != 3 {
+		t.Fatalf("horizon %d, want 3", sum.Horizon)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "occp_sft_direct_path.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []sftRow
+	if err := json.Unmarshal(b, &rows); err != nil {
+		t.Fatal(err)
+	}
+	users := pathOracleSet()[:3] // u4 has no oracle reason
+	if len(rows) != len(users) {
+		t.Fatalf("%d rows, want %d", len(rows), len(users))
+	}
+	for i, row := range rows {
+		var want []string
+		for _, r := range users[i].TargetPath {
+			want = append(want, r.Occupation)
+		}
+		if got := prompt.ParsePath(row.Output, false); !slices.Equal(got.Items, want) || got.How != prompt.ParseTag {
+			t.Errorf("row %d: %q reads as %q (%s), want %q", i, row.Output, got.Items, got.How, want)
+		}
+	}
+	// Without target paths there is no path data.
+	if sum, err := Export(t.TempDir(), ExportInput{Oracle: oracleSet()}, DefaultExport); err != nil || sum.Horizon != 0 || len(sum.Datasets) != len(tasks) {
+		t.Errorf("single-step export: %v, horizon %d, %d datasets", err, sum.Horizon, len(sum.Datasets))
 	}
 }

@@ -29,6 +29,8 @@ with the paper's settings, and DIR/export.json. The datasets are joint SFT
 (history → <think>reason</think> <answer>title</answer>), reasoner SFT,
 predictor SFT (history and reason → answer), direct SFT, and DPO for the
 joint model and the reasoner (users with a correct and an incorrect attempt).
+When the users have target paths of K jobs, direct path SFT data besides
+(the path prompt → a numbered list of the K true occupation titles).
 Each instruction is the prompt the llm runner sends at inference. With
 --judged, only users whose oracle reason the judge scored at least
 --threshold on every dimension are kept. The same input gives the same bytes.`,
