@@ -6,8 +6,10 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"hash/fnv"
+	"maps"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 )
 
 // Split divides examples into train and test sets. The test users are the
@@ -97,8 +99,21 @@ func userHash(id string, seed uint64) uint64 {
 	return x
 }
 
-// WriteExamples writes examples to a data set file atomically.
+// WriteExamples writes examples to a data set file atomically. Examples
+// with target paths keep them: without MetaHorizon in meta, the file's
+// horizon is their longest path.
 func WriteExamples(path string, exs []*Example, meta map[string]string) error {
+	k := 0
+	for _, ex := range exs {
+		k = max(k, len(ex.TargetPath))
+	}
+	if _, set := meta[MetaHorizon]; k > 1 && !set {
+		meta = maps.Clone(meta)
+		if meta == nil {
+			meta = map[string]string{}
+		}
+		meta[MetaHorizon] = strconv.Itoa(k)
+	}
 	w, err := Create(path, meta)
 	if err != nil {
 		return err
