@@ -36,7 +36,8 @@ type mtdHead struct {
 func newMTDHead(ps *paramSet, n, d, lags int) mtdHead {
 	var h mtdHead
 	for l := range lags {
-		h.lags = append(h.lags, ps.add(fmt.Sprintf("mtd.lag%d", l+1), n, n, true, initZeros, 0))
+		// Only the rows of a batch's items get gradient: a sparse table.
+		h.lags = append(h.lags, ps.sparseTable(fmt.Sprintf("mtd.lag%d", l+1), n, n))
 	}
 	h.gw = ps.weight("mtd.gate.w", 1+lags, d, 0.02)
 	h.gb = ps.bias("mtd.gate.b", 1+lags)

@@ -22,6 +22,11 @@ type tensorSpec struct {
 	init       initKind
 	std        float32
 	rows, cols int
+	// sparse marks a table indexed by item whose gradient can be nonzero
+	// only in the rows of items among a batch's inputs; training then
+	// clears, sums, clips and updates those rows alone (Adam is lazy on
+	// it: a row not in the batch keeps its moments).
+	sparse bool
 }
 
 // pref locates a tensor in the flat parameter (or gradient) vector.
@@ -53,6 +58,49 @@ func (p *paramSet) bias(name string, n int) pref { return p.add(name, 1, n, fals
 
 func (p *paramSet) norm(name string, d int) (g, b pref) {
 	return p.add(name+".g", 1, d, false, initOnes, 0), p.add(name+".b", 1, d, false, initZeros, 0)
+}
+
+// sparseTable adds a zero-initialised, decayed rows×cols table of the
+// sparse kind (see tensorSpec.sparse).
+func (p *paramSet) sparseTable(name string, rows, cols int) pref {
+	r := p.add(name, rows, cols, true, initZeros, 0)
+	p.specs[len(p.specs)-1].sparse = true
+	return r
+}
+
+// span is a range of the flat vector that a training step touches.
+type span struct {
+	lo, hi int
+	decay  bool
+}
+
+// spans lists the ranges a step with input items in touches: every dense
+// tensor whole, and the rows of those items in the sparse ones. Without
+// sparse tensors it returns nil: everything.
+func (p *paramSet) spans(items []int32, buf []span) []span {
+	buf = buf[:0]
+	sparse := false
+	for _, s := range p.specs {
+		if !s.sparse {
+			if n := len(buf); n > 0 && buf[n-1].hi == s.Off && buf[n-1].decay == s.Decay {
+				buf[n-1].hi += s.Size // merge neighbours
+				continue
+			}
+			buf = append(buf, span{s.Off, s.Off + s.Size, s.Decay})
+			continue
+		}
+		sparse = true
+		for _, it := range items {
+			if int(it) < s.rows {
+				off := s.Off + int(it)*s.cols
+				buf = append(buf, span{off, off + s.cols, s.Decay})
+			}
+		}
+	}
+	if !sparse {
+		return nil
+	}
+	return buf
 }
 
 // alloc creates the vector and initialises it from seed, tensor by tensor

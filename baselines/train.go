@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 )
@@ -128,6 +129,9 @@ func fit(ctx context.Context, net network, train, valid []Sequence, cfg TrainCon
 	bestScore, stale := math.Inf(-1), 0
 	start := time.Now()
 	bounds := make([]int, nShards+1)
+	var spans []span // what this batch's step touches; nil: everything
+	var items []int32
+	seen := make([]bool, n)
 
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
 		rng := rand.New(rand.NewPCG(opts.Seed, uint64(epoch)))
@@ -154,6 +158,8 @@ func fit(ctx context.Context, net network, train, valid []Sequence, cfg TrainCon
 			if targets == 0 {
 				continue
 			}
+			items = batchItems(bx, seen, items[:0])
+			spans = ps.spans(items, spans)
 			// Cut the batch into shards of about equal rows.
 			acc, s := 0, 1
 			bounds[0] = 0
@@ -174,7 +180,6 @@ func fit(ctx context.Context, net network, train, valid []Sequence, cfg TrainCon
 				go func(wk int) {
 					defer wg.Done()
 					for sh := wk; sh < nShards; sh += nWorkers {
-						clear(grads[sh])
 						losses[sh] = 0
 						part := bx[bounds[sh]:bounds[sh+1]]
 						if len(part) == 0 {
@@ -186,13 +191,14 @@ func fit(ctx context.Context, net network, train, valid []Sequence, cfg TrainCon
 				}(wk)
 			}
 			wg.Wait()
-			g := sumShards(grads)
+			g := sumShards(grads, spans)
 			for _, l := range losses {
 				epochLoss += l
 			}
 			epochTargets += targets
-			clipNorm(g, cfg.Clip)
-			opt.step(w, g, cfg.LR)
+			clipNorm(g, cfg.Clip, spans)
+			opt.step(w, g, cfg.LR, spans)
+			clearGrads(grads, spans)
 			if cfg.EMA > 0 {
 				a, b := float32(cfg.EMA), float32(1-cfg.EMA)
 				for i, v := range w {
@@ -238,11 +244,55 @@ func fit(ctx context.Context, net network, train, valid []Sequence, cfg TrainCon
 	return stats, nil
 }
 
+// batchItems lists, sorted, the items among the batch's inputs (below n,
+// the size of seen, which it leaves all false).
+func batchItems(bx []example, seen []bool, out []int32) []int32 {
+	for i := range bx {
+		for _, it := range bx[i].ids {
+			if int(it) < len(seen) && !seen[it] {
+				seen[it] = true
+				out = append(out, it)
+			}
+		}
+	}
+	slices.Sort(out)
+	for _, it := range out {
+		seen[it] = false
+	}
+	return out
+}
+
+// clearGrads zeroes the shards' gradients where a step wrote them.
+func clearGrads(grads [][]float32, spans []span) {
+	for _, g := range grads {
+		if spans == nil {
+			clear(g)
+			continue
+		}
+		for _, sp := range spans {
+			clear(g[sp.lo:sp.hi])
+		}
+	}
+}
+
 // sumShards adds every shard's gradient into the first, in shard order,
 // split over two goroutines by position (each element's order is fixed).
-func sumShards(grads [][]float32) []float32 {
+// With spans, the gradients are zero outside them, and only they are
+// summed.
+func sumShards(grads [][]float32, spans []span) []float32 {
 	g := grads[0]
 	if len(grads) == 1 {
+		return g
+	}
+	if spans != nil {
+		for _, sp := range spans {
+			dst := g[sp.lo:sp.hi]
+			for _, o := range grads[1:] {
+				for i, v := range o[sp.lo:sp.hi] {
+					dst[i] += v
+				}
+			}
+		}
 		return g
 	}
 	half := len(g) / 2
