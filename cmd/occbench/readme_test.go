@@ -43,6 +43,7 @@ func readmeSkip(cmd string) (string, bool) {
 // shown without output can have a stand-in.
 var readmeStandIns = map[string]string{
 	"occbench run --suite testdata/suites/default.yaml": "occbench run --suite testdata/suites/default.yaml --only last,mostpop,markov1,markov2",
+	"occbench run --suite testdata/suites/paths.yaml":   "occbench run --suite testdata/suites/paths.yaml --only bayes,last,markov2,markov2-greedy",
 }
 
 // A readmeExample is one occbench command of the README.
