@@ -71,42 +71,17 @@ func (r *llmRunner) answerPath(p *rundir.Prediction, res *llm.Result) {
 	p.Path = make([]rundir.Step, K)
 	win := 0
 	for h := range K {
-		type vote struct {
-			code  string
-			n     int
-			first int
-		}
-		var votes []vote
+		var votes tally
 		for i := range steps {
-			st := steps[i][h]
-			if st.Code == "" {
-				continue
+			if code := steps[i][h].Code; code != "" {
+				votes.add(code, i)
 			}
-			j := 0
-			for j < len(votes) && votes[j].code != st.Code {
-				j++
-			}
-			if j == len(votes) {
-				votes = append(votes, vote{code: st.Code, first: i})
-			}
-			votes[j].n++
 		}
-		from := 0
-		if len(votes) > 0 {
-			// Stable by votes: the earlier first appearance wins ties.
-			for i := 1; i < len(votes); i++ {
-				for j := i; j > 0 && votes[j].n > votes[j-1].n; j-- {
-					votes[j], votes[j-1] = votes[j-1], votes[j]
-				}
-			}
-			from = votes[0].first
-		}
+		votes.rank()
+		from := votes.winner()
 		p.Path[h] = steps[from][h]
 		if len(res.Choices) > 1 {
-			for _, v := range votes {
-				p.Path[h].Ranked = append(p.Path[h].Ranked, v.code)
-				p.Path[h].Scores = append(p.Path[h].Scores, float64(v.n)/float64(len(res.Choices)))
-			}
+			p.Path[h].Ranked, p.Path[h].Scores = votes.shares(len(res.Choices))
 		}
 		if h == 0 {
 			win = from

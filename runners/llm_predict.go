@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/occbench/occbench/bench"
@@ -125,41 +126,19 @@ func reasoningOf(c llm.Choice) string {
 // earlier choice), Ranked lists the occupations by votes and Scores holds
 // their vote shares; the record keeps the winning choice's text.
 func (r *llmRunner) answer(p *rundir.Prediction, res *llm.Result) {
-	type vote struct {
-		code  string
-		n     int
-		first int
-	}
-	var votes []vote
+	var votes tally
 	parsed := make([]prompt.Parsed, len(res.Choices))
 	for i, c := range res.Choices {
 		parsed[i] = prompt.ParseOutput(c.Content, c.Truncated())
 		if parsed[i].Answer == "" {
 			continue
 		}
-		m := r.tax.Normalize(parsed[i].Answer)
-		if !m.OK() {
-			continue
+		if m := r.tax.Normalize(parsed[i].Answer); m.OK() {
+			votes.add(m.Code, i)
 		}
-		j := 0
-		for j < len(votes) && votes[j].code != m.Code {
-			j++
-		}
-		if j == len(votes) {
-			votes = append(votes, vote{code: m.Code, first: i})
-		}
-		votes[j].n++
 	}
-	win := 0
-	if len(votes) > 0 {
-		best := 0
-		for j, v := range votes {
-			if v.n > votes[best].n {
-				best = j
-			}
-		}
-		win = votes[best].first
-	}
+	votes.rank()
+	win := votes.winner()
 	c, pa := res.Choices[win], parsed[win]
 	p.Raw = c.Content
 	p.Answer, p.Parse = pa.Answer, pa.How
@@ -171,16 +150,49 @@ func (r *llmRunner) answer(p *rundir.Prediction, res *llm.Result) {
 		m := r.tax.Normalize(pa.Answer)
 		p.Code, p.Title, p.Mapping, p.MapScore = m.Code, m.Title, m.Method.String(), m.Score
 	}
-	if len(res.Choices) > 1 && len(votes) > 0 {
-		// Stable by votes: earlier first appearance wins ties.
-		for i := 1; i < len(votes); i++ {
-			for j := i; j > 0 && votes[j].n > votes[j-1].n; j-- {
-				votes[j], votes[j-1] = votes[j-1], votes[j]
-			}
-		}
-		for _, v := range votes {
-			p.Ranked = append(p.Ranked, v.code)
-			p.Scores = append(p.Scores, float64(v.n)/float64(len(res.Choices)))
+	if len(res.Choices) > 1 {
+		p.Ranked, p.Scores = votes.shares(len(res.Choices))
+	}
+}
+
+// tally counts the choices' votes for occupations.
+type tally []vote
+
+type vote struct {
+	code  string
+	n     int
+	first int // the first choice that voted for it
+}
+
+func (t *tally) add(code string, choice int) {
+	for j := range *t {
+		if (*t)[j].code == code {
+			(*t)[j].n++
+			return
 		}
 	}
+	*t = append(*t, vote{code: code, n: 1, first: choice})
+}
+
+// rank sorts by votes, stably: the earlier first appearance wins ties.
+func (t tally) rank() {
+	slices.SortStableFunc(t, func(a, b vote) int { return b.n - a.n })
+}
+
+// winner is the choice whose occupation won (after rank), or choice 0
+// when no choice named one.
+func (t tally) winner() int {
+	if len(t) == 0 {
+		return 0
+	}
+	return t[0].first
+}
+
+// shares are the occupations by votes with their shares of n choices.
+func (t tally) shares(n int) (codes []string, scores []float64) {
+	for _, v := range t {
+		codes = append(codes, v.code)
+		scores = append(scores, float64(v.n)/float64(n))
+	}
+	return codes, scores
 }
