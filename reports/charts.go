@@ -121,16 +121,24 @@ type palette map[string]drawing.Color
 
 func newPalette(cats []string) palette {
 	p := palette{}
+	used := map[drawing.Color]bool{}
+	for _, c := range cats {
+		if col, ok := catColors[c]; ok {
+			p[c], used[col] = col, true
+		}
+	}
+	var extras []drawing.Color // those no fixed category of this chart has
+	for _, col := range extraColors {
+		if !used[col] {
+			extras = append(extras, col)
+		}
+	}
 	next := 0
 	for _, c := range cats {
 		if _, ok := p[c]; ok {
 			continue
 		}
-		if col, ok := catColors[c]; ok {
-			p[c] = col
-			continue
-		}
-		p[c] = extraColors[next%len(extraColors)]
+		p[c] = extras[next%len(extras)]
 		next++
 	}
 	return p

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"fmt"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -70,5 +71,19 @@ func TestNiceAxis(t *testing.T) {
 		if a.max != c.max || a.step != c.step {
 			t.Errorf("niceAxis(%g) = max %g step %g, want %g %g", c.hi, a.max, a.step, c.max, c.step)
 		}
+	}
+}
+
+// TestPaletteDistinct checks that a category without a fixed colour never
+// takes the colour of a fixed one in the same chart.
+func TestPaletteDistinct(t *testing.T) {
+	p := newPalette([]string{CatBaselines, CatVariants, "Ceiling", "Replayed", CatTransformer})
+	seen := map[string]string{}
+	for cat, col := range p {
+		key := fmt.Sprint(col)
+		if other, ok := seen[key]; ok {
+			t.Errorf("%s and %s share a colour", cat, other)
+		}
+		seen[key] = cat
 	}
 }
