@@ -1,10 +1,10 @@
 package reports
 
 import (
-	"fmt"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
