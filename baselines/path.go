@@ -75,9 +75,8 @@ type PathModel interface {
 // under sample, the marginal estimate). Under greedy and sample, step 1 is
 // the model's single-step prediction, Predict(history, k); under beam it
 // starts with the best joint path's first item, which need not be the
-// single step's answer. Histories are
-// spread over GOMAXPROCS goroutines; the output does not depend on how
-// many.
+// single step's answer. Histories are spread over GOMAXPROCS goroutines;
+// the output does not depend on how many.
 func PredictPaths(d PathModel, hs []Sequence, cfg PathConfig, k int) ([][][]Scored, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
