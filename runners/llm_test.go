@@ -243,6 +243,9 @@ func TestLLMRetryAfterAndExhaustion(t *testing.T) {
 	})
 }
 
+// TestLLMRequestDeadline: a request the server never answers is given up at
+// the timeout and retried. The timeout leaves the answering retry room under
+// the race detector on a loaded machine (150 ms did not).
 func TestLLMRequestDeadline(t *testing.T) {
 	dir := t.TempDir()
 	test, exs := llmTestSet(t, dir, 8)
@@ -254,7 +257,7 @@ func TestLLMRequestDeadline(t *testing.T) {
 	})
 	out := filepath.Join(dir, "run")
 	s := llmSuite(t, test, out, filepath.Join(dir, "cache"), fmt.Sprintf(
-		"  - {name: m, kind: llm-fast, mode: joint, endpoint: {base_url: %q, model: m}, timeout: 150ms, backoff: {base: 1ms, max: 2ms}}\n", srv.URL()))
+		"  - {name: m, kind: llm-fast, mode: joint, endpoint: {base_url: %q, model: m}, timeout: 1s, backoff: {base: 1ms, max: 2ms}}\n", srv.URL()))
 	start := time.Now()
 	if _, err := Run(context.Background(), s, Options{}); err != nil {
 		t.Fatal(err)
