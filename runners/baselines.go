@@ -172,21 +172,14 @@ func (b *baselineRunner) PredictBatch(_ context.Context, exs []*bench.Example) (
 	start := time.Now()
 	ranked := baselines.PredictAll(b.model, hist, TopK)
 	perUser := float64(time.Since(start).Microseconds()) / 1000 / float64(max(1, len(exs)))
-	occ := b.tax.Occupations()
 	out := make([]rundir.Prediction, len(exs))
 	for i, top := range ranked {
-		p := rundir.Prediction{UserID: exs[i].UserID, LatencyMS: perUser, Mapping: onet.MethodExact.String()}
+		st := b.step(top)
+		p := rundir.Prediction{UserID: exs[i].UserID, LatencyMS: perUser, Mapping: onet.MethodExact.String(),
+			Code: st.Code, Title: st.Title, Ranked: st.Ranked, Scores: st.Scores}
 		if len(top) == 0 {
 			p.Mapping = onet.MethodNone.String()
 			p.Error = "the model ranked no occupation"
-		}
-		for j, s := range top {
-			o := occ[s.Item]
-			if j == 0 {
-				p.Code, p.Title = o.Code, o.Title
-			}
-			p.Ranked = append(p.Ranked, o.Code)
-			p.Scores = append(p.Scores, s.Score)
 		}
 		out[i] = p
 	}
@@ -237,7 +230,8 @@ func (b *baselineRunner) predictPaths(exs []*bench.Example, hist []baselines.Seq
 	return nil
 }
 
-// step is one horizon's ranking as a prediction step.
+// step is a ranking as a prediction step: the top occupation and the
+// ranked codes with their scores.
 func (b *baselineRunner) step(top []baselines.Scored) rundir.Step {
 	occ := b.tax.Occupations()
 	var st rundir.Step
