@@ -90,7 +90,7 @@ func PredictPaths(d PathModel, hs []Sequence, cfg PathConfig, k int) ([][][]Scor
 			defer wg.Done()
 			p := pathWorker{d: d, n: d.Items(), cfg: cfg, k: k}
 			for i := range next {
-				out[i] = p.predict(i, hs[i])
+				out[i] = p.predict(hs[i])
 				if cfg.Decoding != Beam {
 					// The same answer as the path's, with the model's own scores.
 					out[i][0] = d.Predict(hs[i], k)
@@ -123,14 +123,14 @@ func (p *pathWorker) dists(hs []Sequence) []float32 {
 	return p.buf
 }
 
-func (p *pathWorker) predict(i int, h Sequence) [][]Scored {
+func (p *pathWorker) predict(h Sequence) [][]Scored {
 	switch p.cfg.Decoding {
 	case Greedy:
 		return p.greedy(h)
 	case Beam:
 		return p.beam(h)
 	}
-	return p.sample(i, h)
+	return p.sample(h)
 }
 
 func extend(h Sequence, it int32) Sequence {
@@ -220,9 +220,11 @@ func bringFirst(top []Scored, first Scored) []Scored {
 // sample estimates each step's marginal by Samples rollouts: the average,
 // over the rollouts, of the step's probabilities given the rollout's
 // earlier steps (exact at step 1, and of lower variance than counting the
-// sampled items). History i's rollouts have their own seeded stream.
-func (p *pathWorker) sample(i int, h Sequence) [][]Scored {
-	rng := rand.New(rand.NewPCG(p.cfg.Seed, uint64(i)))
+// sampled items). The rollouts are seeded by the history itself, so a
+// user's path does not depend on which other users share its batch, its
+// shard or a resumed run.
+func (p *pathWorker) sample(h Sequence) [][]Scored {
+	rng := rand.New(rand.NewPCG(p.cfg.Seed, historyKey(h)))
 	N := p.cfg.Samples
 	out := make([][]Scored, p.cfg.Horizon)
 	marg := make([]float64, p.n)
@@ -251,6 +253,17 @@ func (p *pathWorker) sample(i int, h Sequence) [][]Scored {
 		roll = next
 	}
 	return out
+}
+
+// historyKey is an FNV-1a hash of the history's items.
+func historyKey(h Sequence) uint64 {
+	k := uint64(14695981039346656037)
+	for _, it := range h {
+		for b := 0; b < 32; b += 8 {
+			k = (k ^ uint64(uint32(it)>>b&0xff)) * 1099511628211
+		}
+	}
+	return k
 }
 
 // draw32 samples an item from probabilities p (summing to about 1).

@@ -188,3 +188,21 @@ func TestPathConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestPathsIndependentOfBatch checks that a history's sampled path does
+// not depend on the other histories predicted with it, as a shard or a
+// resumed run predicts a part of the users.
+func TestPathsIndependentOfBatch(t *testing.T) {
+	d := smallData()
+	m, err := FitMarkov(d.train, 60, DefaultMarkov)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs, _ := histories(d.test[:40])
+	cfg := PathConfig{Horizon: 3, Decoding: Sample, Samples: 20, Seed: 1}
+	all, _ := PredictPaths(m, hs, cfg, 10)
+	part, _ := PredictPaths(m, hs[25:], cfg, 10)
+	if !reflect.DeepEqual(part, all[25:]) {
+		t.Error("a history's sampled path changed with the histories predicted beside it")
+	}
+}
